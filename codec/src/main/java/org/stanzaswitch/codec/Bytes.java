@@ -1,0 +1,68 @@
+package org.stanzaswitch.codec;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Comparisons of byte ranges in place, without copying them out.
+ */
+public final class Bytes
+{
+    private Bytes()
+    {
+    }
+
+    /**
+     * @param value ASCII text.
+     * @return its bytes, for constants.
+     */
+    public static byte[] ascii(final String value)
+    {
+        return value.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * @param buffer holding the bytes.
+     * @param offset of the bytes.
+     * @param length of the bytes.
+     * @param value  to compare with.
+     * @return true if the bytes are exactly the given ones.
+     */
+    public static boolean equals(final DirectBuffer buffer, final int offset, final int length, final byte[] value)
+    {
+        if (length != value.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) != value[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param left        one buffer.
+     * @param leftOffset  where its range starts.
+     * @param right       the other buffer.
+     * @param rightOffset where its range starts.
+     * @param length      of both ranges.
+     * @return true if both ranges hold the same bytes.
+     */
+    public static boolean regionEquals(
+        final DirectBuffer left, final int leftOffset, final DirectBuffer right, final int rightOffset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (left.getByte(leftOffset + i) != right.getByte(rightOffset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

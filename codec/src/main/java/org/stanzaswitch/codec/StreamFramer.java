@@ -1,0 +1,1267 @@
+package org.stanzaswitch.codec;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+import static org.stanzaswitch.codec.StreamErrorCondition.BAD_FORMAT;
+import static org.stanzaswitch.codec.StreamErrorCondition.INVALID_NAMESPACE;
+import static org.stanzaswitch.codec.StreamErrorCondition.NOT_WELL_FORMED;
+import static org.stanzaswitch.codec.StreamErrorCondition.POLICY_VIOLATION;
+import static org.stanzaswitch.codec.StreamErrorCondition.RESTRICTED_XML;
+
+/**
+ * Incremental, non-blocking framer of one XMPP XML stream (RFC 6120 §4 and §11): fed bytes in chunks of any
+ * size, it reports the stream header, each complete top-level element and the stream close to a
+ * {@link StreamListener}, with the same result for every split of the input.
+ * <p>
+ * It validates as it frames: UTF-8, XML 1.0 characters and well-formedness, namespace prefixes, and the
+ * restrictions of RFC 6120 §11.1 (no DTD, comment, processing instruction or entity reference other than the
+ * five predefined ones). Limits on element size, depth, attribute count and attribute value length are
+ * checked as bytes arrive, before any memory is committed for them.
+ * <p>
+ * Zero copy: a complete element is reported in place over the caller's buffer; only the incomplete tail of
+ * a chunk is copied, once, into a buffer of the framer's own, which grows up to the stanza size limit and
+ * is released by {@link #releaseIdleBuffers()}.
+ * <p>
+ * Not thread safe: owned by the thread that reads the connection.
+ */
+public final class StreamFramer
+{
+    /** The input was taken and the stream goes on. */
+    public static final int OK = 0;
+    /** The listener refused an element; call {@link #resume()} before feeding more. */
+    public static final int BACK_PRESSURED = 1;
+    /** The stream element was closed. */
+    public static final int CLOSED = 2;
+    /** A stream error was reported; nothing more is read until {@link #reset()}. */
+    public static final int FAILED = 3;
+
+    private static final int PROLOG = 0;
+    private static final int PROLOG_LT = 1;
+    private static final int XML_DECLARATION = 2;
+    private static final int TEXT = 3;
+    private static final int LT = 4;
+    private static final int START_NAME = 5;
+    private static final int IN_TAG = 6;
+    private static final int ATTRIBUTE_NAME = 7;
+    private static final int ATTRIBUTE_EQUALS = 8;
+    private static final int ATTRIBUTE_QUOTE = 9;
+    private static final int ATTRIBUTE_VALUE = 10;
+    private static final int EMPTY_SLASH = 11;
+    private static final int END_NAME = 12;
+    private static final int END_WHITESPACE = 13;
+    private static final int REFERENCE = 14;
+    private static final int CHAR_REFERENCE = 15;
+    private static final int CHAR_REFERENCE_DECIMAL = 16;
+    private static final int CHAR_REFERENCE_HEX = 17;
+    private static final int ENTITY_NAME = 18;
+    private static final int BANG = 19;
+    private static final int CDATA_OPEN = 20;
+    private static final int CDATA = 21;
+
+    private static final int UTF8_MORE = -1;
+    private static final int UTF8_INVALID = -2;
+    private static final int BYTE_ORDER_MARK = 0xFEFF;
+    private static final int NOT_A_CHAR = 0x110000;
+    private static final int INITIAL_CAPACITY = 8;
+    private static final byte[] CDATA_START = Bytes.ascii("CDATA[");
+    private static final byte[] XMLNS = Bytes.ascii("xmlns");
+    private static final byte[] STREAM = Bytes.ascii("stream");
+    private static final byte[] EMPTY = new byte[0];
+    private static final int ENTITY_LT = ('l' << 8) | 't';
+    private static final int ENTITY_GT = ('g' << 8) | 't';
+    private static final int ENTITY_AMP = ('a' << 16) | ('m' << 8) | 'p';
+    private static final int ENTITY_QUOT = ('q' << 24) | ('u' << 16) | ('o' << 8) | 't';
+    private static final int ENTITY_APOS = ('a' << 24) | ('p' << 16) | ('o' << 8) | 's';
+
+    private final DecoderLimits limits;
+    private final StreamListener listener;
+    private final ElementFlyweight element;
+    private final StreamHeaderFlyweight header;
+    private final NamespaceScope scope;
+    private final XmlDeclaration declaration = new XmlDeclaration();
+    private final UnsafeBuffer pending = new UnsafeBuffer(EMPTY);
+
+    private int pendingLength;
+    private int scanPosition;
+    private int status = OK;
+    private boolean inCallback;
+    private boolean resetRequested;
+    private boolean discardInput;
+    private boolean deliveryPending;
+    private int deliveryLength;
+    private StreamErrorCondition errorCondition;
+    private String errorReason;
+
+    private int state = PROLOG;
+    private boolean prologFresh = true;
+    private int depth;
+    private int unitStart = -1;
+    private int codePointStart;
+    private int utf8Remaining;
+    private int utf8CodePoint;
+    private int utf8Minimum;
+
+    private int tagNameStart;
+    private int tagNameColon;
+    private int tagNameEnd;
+    private int endNameStart;
+    private int endNameEnd;
+    private int attributeCount;
+    private boolean whitespaceSeen;
+    private int quote;
+    private int[] attributeNameStart = new int[INITIAL_CAPACITY];
+    private int[] attributeNameEnd = new int[INITIAL_CAPACITY];
+    private int[] attributeColon = new int[INITIAL_CAPACITY];
+    private int[] attributeValueStart = new int[INITIAL_CAPACITY];
+    private int[] attributeValueEnd = new int[INITIAL_CAPACITY];
+    private int[] elementNameStart = new int[INITIAL_CAPACITY];
+    private int[] elementNameLength = new int[INITIAL_CAPACITY];
+    private int[] elementScopeMark = new int[INITIAL_CAPACITY];
+    private int elementNamespace;
+
+    private int bracketRun;
+    private int referenceReturnState;
+    private int entityName;
+    private int entityLength;
+    private int charReferenceValue;
+    private int charReferenceDigits;
+    private int cdataMatched;
+
+    /**
+     * @param limits   concluded limits.
+     * @param listener told of what is read, on the calling thread.
+     */
+    public StreamFramer(final DecoderLimits limits, final StreamListener listener)
+    {
+        this(limits, listener, new ElementFlyweight(limits.maxAttributes()),
+            new StreamHeaderFlyweight(limits.maxAttributes()));
+    }
+
+    /**
+     * @param limits   concluded limits.
+     * @param listener told of what is read, on the calling thread.
+     * @param element  a flyweight to report elements with, which framers on one thread may share.
+     * @param header   a flyweight to report headers with, which framers on one thread may share.
+     */
+    public StreamFramer(
+        final DecoderLimits limits,
+        final StreamListener listener,
+        final ElementFlyweight element,
+        final StreamHeaderFlyweight header)
+    {
+        this.limits = limits;
+        this.listener = listener;
+        this.element = element;
+        this.header = header;
+        this.scope = new NamespaceScope(limits.maxAttributes() * limits.maxDepth());
+    }
+
+    /**
+     * Feed the next bytes of the stream. Complete units are reported before this returns; an incomplete tail
+     * is kept, so the caller may reuse its buffer at once.
+     *
+     * @param buffer holding the bytes.
+     * @param offset of the first byte.
+     * @param length of the bytes.
+     * @return {@link #OK}, {@link #BACK_PRESSURED}, {@link #CLOSED} or {@link #FAILED}.
+     */
+    public int decode(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (status == CLOSED || status == FAILED)
+        {
+            return status;
+        }
+        if (pendingLength == 0 && status == OK)
+        {
+            final int end = offset + length;
+            final int stop = scan(buffer, offset, end);
+            retain(buffer, stop, end);
+            return status;
+        }
+        if (pendingLength + length > limits.maxStanzaSize() + limits.maxReadSize())
+        {
+            fail(POLICY_VIOLATION, "input held beyond the stanza size limit");
+            return status;
+        }
+        ensurePendingCapacity(pendingLength + length);
+        pending.putBytes(pendingLength, buffer, offset, length);
+        pendingLength += length;
+        if (status == OK)
+        {
+            scanPending();
+        }
+        return status;
+    }
+
+    /**
+     * Offer the element refused under back pressure again, then read on through what is kept.
+     *
+     * @return {@link #OK}, {@link #BACK_PRESSURED}, {@link #CLOSED} or {@link #FAILED}.
+     */
+    public int resume()
+    {
+        if (status != BACK_PRESSURED)
+        {
+            return status;
+        }
+        wrapElement(pending, deliveryLength);
+        if (!deliver())
+        {
+            return status;
+        }
+        deliveryPending = false;
+        status = OK;
+        unitStart = -1;
+        scanPosition = deliveryLength;
+        if (discardInput)
+        {
+            discardInput = false;
+            pendingLength = 0;
+            scanPosition = 0;
+            return status;
+        }
+        scanPending();
+        return status;
+    }
+
+    /**
+     * Start a new stream on the same connection (RFC 6120 §4.3.3: after STARTTLS and SASL), discarding
+     * anything read after the current element. May be called from inside {@link StreamListener#onElement}.
+     */
+    public void reset()
+    {
+        if (inCallback)
+        {
+            resetRequested = true;
+            return;
+        }
+        pendingLength = 0;
+        scanPosition = 0;
+        status = OK;
+        deliveryPending = false;
+        errorCondition = null;
+        errorReason = null;
+        state = PROLOG;
+        prologFresh = true;
+        depth = 0;
+        unitStart = -1;
+        utf8Remaining = 0;
+        bracketRun = 0;
+        scope.clear();
+    }
+
+    /**
+     * Give back the framer's own buffer while it holds nothing, so that an idle connection costs little.
+     */
+    public void releaseIdleBuffers()
+    {
+        if (pendingLength == 0)
+        {
+            pending.wrap(EMPTY);
+        }
+    }
+
+    /**
+     * @return bytes held for an incomplete unit or under back pressure.
+     */
+    public int pendingBytes()
+    {
+        return pendingLength;
+    }
+
+    /**
+     * @return the capacity of the framer's own buffer.
+     */
+    public int pendingCapacity()
+    {
+        return pending.capacity();
+    }
+
+    /**
+     * @return the condition reported when the status is {@link #FAILED}, null otherwise.
+     */
+    public StreamErrorCondition errorCondition()
+    {
+        return errorCondition;
+    }
+
+    /**
+     * @return the reason reported when the status is {@link #FAILED}, null otherwise.
+     */
+    public String errorReason()
+    {
+        return errorReason;
+    }
+
+    private void scanPending()
+    {
+        final int end = pendingLength;
+        final int stop = scan(pending, scanPosition, end);
+        retain(pending, stop, end);
+    }
+
+    private void retain(final DirectBuffer buffer, final int stop, final int end)
+    {
+        if (status == CLOSED || status == FAILED)
+        {
+            pendingLength = 0;
+            return;
+        }
+        final int keepFrom = unitStart >= 0 ? unitStart : stop;
+        final int keep = end - keepFrom;
+        if (buffer == pending)
+        {
+            if (keepFrom > 0 && keep > 0)
+            {
+                System.arraycopy(pending.byteArray(), keepFrom, pending.byteArray(), 0, keep);
+            }
+        }
+        else if (keep > 0)
+        {
+            ensurePendingCapacity(keep);
+            pending.putBytes(0, buffer, keepFrom, keep);
+        }
+        pendingLength = keep;
+        scanPosition = stop - keepFrom;
+        if (unitStart >= 0)
+        {
+            unitStart = 0;
+        }
+    }
+
+    private void ensurePendingCapacity(final int required)
+    {
+        final int capacity = pending.capacity();
+        if (required > capacity)
+        {
+            final int newCapacity = Math.max(required, Math.max(256, capacity * 2));
+            pending.wrap(Arrays.copyOf(pending.byteArray(), newCapacity));
+        }
+    }
+
+    private int scan(final DirectBuffer buffer, final int from, final int to)
+    {
+        final int maxUnit = limits.maxStanzaSize();
+        int i = from;
+        while (i < to)
+        {
+            if (unitStart >= 0 && i - unitStart >= maxUnit)
+            {
+                fail(POLICY_VIOLATION, "element larger than the stanza size limit");
+                return i;
+            }
+            final byte b = buffer.getByte(i);
+            final int c;
+            if (b >= 0)
+            {
+                if (utf8Remaining != 0)
+                {
+                    fail(NOT_WELL_FORMED, "truncated UTF-8 sequence");
+                    return i;
+                }
+                c = b;
+                codePointStart = i - unitStart;
+            }
+            else
+            {
+                c = utf8(b, i);
+                if (c == UTF8_MORE)
+                {
+                    i++;
+                    continue;
+                }
+                if (c == UTF8_INVALID)
+                {
+                    fail(NOT_WELL_FORMED, "malformed UTF-8");
+                    return i;
+                }
+            }
+            i = step(buffer, c, i, to);
+            if (status != OK || discardInput)
+            {
+                if (discardInput && status == OK)
+                {
+                    discardInput = false;
+                    return to;
+                }
+                return i;
+            }
+        }
+        return to;
+    }
+
+    private int utf8(final byte b, final int i)
+    {
+        final int v = b & 0xFF;
+        if (utf8Remaining == 0)
+        {
+            codePointStart = i - unitStart;
+            if (v < 0xC2)
+            {
+                return UTF8_INVALID;
+            }
+            if (v < 0xE0)
+            {
+                utf8Remaining = 1;
+                utf8CodePoint = v & 0x1F;
+                utf8Minimum = 0x80;
+            }
+            else if (v < 0xF0)
+            {
+                utf8Remaining = 2;
+                utf8CodePoint = v & 0x0F;
+                utf8Minimum = 0x800;
+            }
+            else if (v < 0xF5)
+            {
+                utf8Remaining = 3;
+                utf8CodePoint = v & 0x07;
+                utf8Minimum = 0x10000;
+            }
+            else
+            {
+                return UTF8_INVALID;
+            }
+            return UTF8_MORE;
+        }
+        if ((v & 0xC0) != 0x80)
+        {
+            return UTF8_INVALID;
+        }
+        utf8CodePoint = (utf8CodePoint << 6) | (v & 0x3F);
+        if (--utf8Remaining > 0)
+        {
+            return UTF8_MORE;
+        }
+        final int codePoint = utf8CodePoint;
+        if (codePoint < utf8Minimum || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+        {
+            return UTF8_INVALID;
+        }
+        return codePoint;
+    }
+
+    private int step(final DirectBuffer buffer, final int c, final int i, final int to)
+    {
+        switch (state)
+        {
+            case TEXT:
+                return text(buffer, c, i, to);
+            case ATTRIBUTE_VALUE:
+                return attributeValue(buffer, c, i, to);
+            case START_NAME:
+                return startName(buffer, c, i);
+            case ATTRIBUTE_NAME:
+                return attributeName(c, i);
+            case IN_TAG:
+                return inTag(buffer, c, i);
+            case END_NAME:
+                return endName(buffer, c, i);
+            case LT:
+                return lessThan(c, i);
+            default:
+                return rareStep(buffer, c, i);
+        }
+    }
+
+    private int rareStep(final DirectBuffer buffer, final int c, final int i)
+    {
+        switch (state)
+        {
+            case PROLOG:
+                return prolog(c, i);
+            case PROLOG_LT:
+                return prologLessThan(c, i);
+            case XML_DECLARATION:
+                return xmlDeclaration(c, i);
+            case ATTRIBUTE_EQUALS:
+                return attributeEquals(c, i);
+            case ATTRIBUTE_QUOTE:
+                return attributeQuote(c, i);
+            case EMPTY_SLASH:
+                return c == '>' ? startTagEnd(buffer, true, i) : failAt(NOT_WELL_FORMED, "'/' not followed by '>'", i);
+            case END_WHITESPACE:
+                return endWhitespace(buffer, c, i);
+            case BANG:
+                return bang(c, i);
+            case CDATA_OPEN:
+                return cdataOpen(c, i);
+            case CDATA:
+                return cdata(c, i);
+            default:
+                return reference(c, i);
+        }
+    }
+
+    private int reference(final int c, final int i)
+    {
+        switch (state)
+        {
+            case REFERENCE:
+                return referenceStart(c, i);
+            case CHAR_REFERENCE:
+                return charReferenceStart(c, i);
+            case CHAR_REFERENCE_DECIMAL:
+                return charReferenceDigit(c, i, 10);
+            case CHAR_REFERENCE_HEX:
+                return charReferenceDigit(c, i, 16);
+            default:
+                return entityNameChar(c, i);
+        }
+    }
+
+    private int prolog(final int c, final int i)
+    {
+        if (c == BYTE_ORDER_MARK && prologFresh)
+        {
+            return i + 1;
+        }
+        if (XmlChars.isWhitespace(c))
+        {
+            prologFresh = false;
+            return i + 1;
+        }
+        if (c == '<')
+        {
+            unitStart = i;
+            state = PROLOG_LT;
+            return i + 1;
+        }
+        return failAt(NOT_WELL_FORMED, "text before the stream header", i);
+    }
+
+    private int prologLessThan(final int c, final int i)
+    {
+        if (c == '?')
+        {
+            if (!prologFresh)
+            {
+                return failAt(RESTRICTED_XML, "processing instruction (RFC 6120 §11.1)", i);
+            }
+            declaration.clear();
+            state = XML_DECLARATION;
+            return i + 1;
+        }
+        prologFresh = false;
+        if (c == '!')
+        {
+            return failAt(RESTRICTED_XML, "DTD or comment (RFC 6120 §11.1)", i);
+        }
+        return beginStartTag(c, i);
+    }
+
+    private int xmlDeclaration(final int c, final int i)
+    {
+        if (c >= 0x80 || !declaration.append(c))
+        {
+            return failAt(NOT_WELL_FORMED, "malformed XML declaration", i);
+        }
+        if (!declaration.isComplete())
+        {
+            return i + 1;
+        }
+        final StreamErrorCondition condition = declaration.check();
+        if (condition != null)
+        {
+            return failAt(condition, declaration.failureReason(), i);
+        }
+        prologFresh = false;
+        unitStart = -1;
+        state = PROLOG;
+        return i + 1;
+    }
+
+    private int text(final DirectBuffer buffer, final int c, final int i, final int to)
+    {
+        if (c == '<')
+        {
+            if (depth == 1)
+            {
+                unitStart = i;
+            }
+            bracketRun = 0;
+            state = LT;
+            return i + 1;
+        }
+        if (depth == 1)
+        {
+            return XmlChars.isWhitespace(c) ? i + 1 : failAt(BAD_FORMAT, "text at stream level", i);
+        }
+        if (c == '&')
+        {
+            bracketRun = 0;
+            referenceReturnState = TEXT;
+            state = REFERENCE;
+            return i + 1;
+        }
+        if (c == ']')
+        {
+            bracketRun++;
+            return i + 1;
+        }
+        if (c == '>' && bracketRun >= 2)
+        {
+            return failAt(NOT_WELL_FORMED, "']]>' in character data", i);
+        }
+        if (!XmlChars.isChar(c))
+        {
+            return failAt(NOT_WELL_FORMED, "character not allowed in XML", i);
+        }
+        bracketRun = 0;
+        return skipPlain(buffer, i + 1, to, (byte)'<');
+    }
+
+    /**
+     * Skip printable ASCII that needs no attention in character data or an attribute value.
+     */
+    private static int skipPlain(final DirectBuffer buffer, final int from, final int to, final byte delimiter)
+    {
+        int i = from;
+        while (i < to)
+        {
+            final byte b = buffer.getByte(i);
+            if (b < 0x20 || b == '<' || b == '&' || b == ']' || b == delimiter)
+            {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    private int lessThan(final int c, final int i)
+    {
+        if (c == '/')
+        {
+            endNameStart = i + 1 - unitStart;
+            state = END_NAME;
+            return i + 1;
+        }
+        if (c == '!')
+        {
+            state = BANG;
+            return i + 1;
+        }
+        if (c == '?')
+        {
+            return failAt(RESTRICTED_XML, "processing instruction (RFC 6120 §11.1)", i);
+        }
+        return beginStartTag(c, i);
+    }
+
+    private int beginStartTag(final int c, final int i)
+    {
+        if (!XmlChars.isNameStartChar(c) || c == ':')
+        {
+            return failAt(NOT_WELL_FORMED, "malformed tag", i);
+        }
+        if (depth + 1 > limits.maxDepth())
+        {
+            return failAt(POLICY_VIOLATION, "elements nested deeper than the limit", i);
+        }
+        tagNameStart = codePointStart;
+        tagNameColon = -1;
+        attributeCount = 0;
+        state = START_NAME;
+        return i + 1;
+    }
+
+    private int startName(final DirectBuffer buffer, final int c, final int i)
+    {
+        if (XmlChars.isNameChar(c))
+        {
+            if (c == ':')
+            {
+                if (tagNameColon != -1)
+                {
+                    return failAt(NOT_WELL_FORMED, "name with more than one colon", i);
+                }
+                tagNameColon = i - unitStart;
+            }
+            return i + 1;
+        }
+        tagNameEnd = i - unitStart;
+        if (tagNameColon == tagNameEnd - 1)
+        {
+            return failAt(NOT_WELL_FORMED, "name ending with a colon", i);
+        }
+        if (XmlChars.isWhitespace(c))
+        {
+            whitespaceSeen = true;
+            state = IN_TAG;
+            return i + 1;
+        }
+        if (c == '/')
+        {
+            state = EMPTY_SLASH;
+            return i + 1;
+        }
+        if (c == '>')
+        {
+            return startTagEnd(buffer, false, i);
+        }
+        return failAt(NOT_WELL_FORMED, "malformed tag", i);
+    }
+
+    private int inTag(final DirectBuffer buffer, final int c, final int i)
+    {
+        if (XmlChars.isWhitespace(c))
+        {
+            whitespaceSeen = true;
+            return i + 1;
+        }
+        if (c == '>')
+        {
+            return startTagEnd(buffer, false, i);
+        }
+        if (c == '/')
+        {
+            state = EMPTY_SLASH;
+            return i + 1;
+        }
+        if (!XmlChars.isNameStartChar(c) || c == ':' || !whitespaceSeen)
+        {
+            return failAt(NOT_WELL_FORMED, "malformed attribute", i);
+        }
+        if (attributeCount == limits.maxAttributes())
+        {
+            return failAt(POLICY_VIOLATION, "more attributes than the limit", i);
+        }
+        ensureAttributeCapacity();
+        attributeNameStart[attributeCount] = codePointStart;
+        attributeColon[attributeCount] = -1;
+        state = ATTRIBUTE_NAME;
+        return i + 1;
+    }
+
+    private void ensureAttributeCapacity()
+    {
+        if (attributeCount == attributeNameStart.length)
+        {
+            final int capacity = Math.min(limits.maxAttributes(), attributeCount * 2);
+            attributeNameStart = Arrays.copyOf(attributeNameStart, capacity);
+            attributeNameEnd = Arrays.copyOf(attributeNameEnd, capacity);
+            attributeColon = Arrays.copyOf(attributeColon, capacity);
+            attributeValueStart = Arrays.copyOf(attributeValueStart, capacity);
+            attributeValueEnd = Arrays.copyOf(attributeValueEnd, capacity);
+        }
+    }
+
+    private int attributeName(final int c, final int i)
+    {
+        if (XmlChars.isNameChar(c))
+        {
+            if (c == ':')
+            {
+                if (attributeColon[attributeCount] != -1)
+                {
+                    return failAt(NOT_WELL_FORMED, "name with more than one colon", i);
+                }
+                attributeColon[attributeCount] = i - unitStart;
+            }
+            return i + 1;
+        }
+        attributeNameEnd[attributeCount] = i - unitStart;
+        if (attributeColon[attributeCount] == i - unitStart - 1)
+        {
+            return failAt(NOT_WELL_FORMED, "name ending with a colon", i);
+        }
+        if (c == '=')
+        {
+            state = ATTRIBUTE_QUOTE;
+            return i + 1;
+        }
+        if (XmlChars.isWhitespace(c))
+        {
+            state = ATTRIBUTE_EQUALS;
+            return i + 1;
+        }
+        return failAt(NOT_WELL_FORMED, "malformed attribute", i);
+    }
+
+    private int attributeEquals(final int c, final int i)
+    {
+        if (c == '=')
+        {
+            state = ATTRIBUTE_QUOTE;
+            return i + 1;
+        }
+        return XmlChars.isWhitespace(c) ? i + 1 : failAt(NOT_WELL_FORMED, "attribute without a value", i);
+    }
+
+    private int attributeQuote(final int c, final int i)
+    {
+        if (c == '"' || c == '\'')
+        {
+            quote = c;
+            attributeValueStart[attributeCount] = i + 1 - unitStart;
+            state = ATTRIBUTE_VALUE;
+            return i + 1;
+        }
+        return XmlChars.isWhitespace(c) ? i + 1 : failAt(NOT_WELL_FORMED, "attribute value not quoted", i);
+    }
+
+    private int attributeValue(final DirectBuffer buffer, final int c, final int i, final int to)
+    {
+        if (i - unitStart - attributeValueStart[attributeCount] > limits.maxAttributeValueLength())
+        {
+            return failAt(POLICY_VIOLATION, "attribute value longer than the limit", i);
+        }
+        if (c == quote)
+        {
+            attributeValueEnd[attributeCount] = i - unitStart;
+            attributeCount++;
+            whitespaceSeen = false;
+            state = IN_TAG;
+            return i + 1;
+        }
+        if (c == '<')
+        {
+            return failAt(NOT_WELL_FORMED, "'<' in an attribute value", i);
+        }
+        if (c == '&')
+        {
+            referenceReturnState = ATTRIBUTE_VALUE;
+            state = REFERENCE;
+            return i + 1;
+        }
+        if (!XmlChars.isChar(c))
+        {
+            return failAt(NOT_WELL_FORMED, "character not allowed in XML", i);
+        }
+        final int next = skipPlain(buffer, i + 1, to, (byte)quote);
+        if (next - unitStart - attributeValueStart[attributeCount] > limits.maxAttributeValueLength())
+        {
+            return failAt(POLICY_VIOLATION, "attribute value longer than the limit", next);
+        }
+        return next;
+    }
+
+    private int endName(final DirectBuffer buffer, final int c, final int i)
+    {
+        if (XmlChars.isNameChar(c))
+        {
+            return i + 1;
+        }
+        endNameEnd = i - unitStart;
+        if (c == '>')
+        {
+            return endTag(buffer, i);
+        }
+        if (XmlChars.isWhitespace(c))
+        {
+            state = END_WHITESPACE;
+            return i + 1;
+        }
+        return failAt(NOT_WELL_FORMED, "malformed end tag", i);
+    }
+
+    private int endWhitespace(final DirectBuffer buffer, final int c, final int i)
+    {
+        if (c == '>')
+        {
+            return endTag(buffer, i);
+        }
+        return XmlChars.isWhitespace(c) ? i + 1 : failAt(NOT_WELL_FORMED, "malformed end tag", i);
+    }
+
+    private int bang(final int c, final int i)
+    {
+        if (c == '-')
+        {
+            return failAt(RESTRICTED_XML, "comment (RFC 6120 §11.1)", i);
+        }
+        if (c == '[' && depth > 1)
+        {
+            cdataMatched = 0;
+            state = CDATA_OPEN;
+            return i + 1;
+        }
+        if (c == '[')
+        {
+            return failAt(BAD_FORMAT, "text at stream level", i);
+        }
+        return failAt(RESTRICTED_XML, "DTD (RFC 6120 §11.1)", i);
+    }
+
+    private int cdataOpen(final int c, final int i)
+    {
+        if (c != CDATA_START[cdataMatched])
+        {
+            return failAt(NOT_WELL_FORMED, "malformed CDATA section", i);
+        }
+        if (++cdataMatched == CDATA_START.length)
+        {
+            bracketRun = 0;
+            state = CDATA;
+        }
+        return i + 1;
+    }
+
+    private int cdata(final int c, final int i)
+    {
+        if (c == ']')
+        {
+            bracketRun++;
+            return i + 1;
+        }
+        if (c == '>' && bracketRun >= 2)
+        {
+            bracketRun = 0;
+            state = TEXT;
+            return i + 1;
+        }
+        bracketRun = 0;
+        return XmlChars.isChar(c) ? i + 1 : failAt(NOT_WELL_FORMED, "character not allowed in XML", i);
+    }
+
+    private int referenceStart(final int c, final int i)
+    {
+        if (c == '#')
+        {
+            charReferenceValue = 0;
+            charReferenceDigits = 0;
+            state = CHAR_REFERENCE;
+            return i + 1;
+        }
+        if (XmlChars.isNameStartChar(c) && c != ':')
+        {
+            entityName = c;
+            entityLength = c < 0x80 ? 1 : Integer.MAX_VALUE;
+            state = ENTITY_NAME;
+            return i + 1;
+        }
+        return failAt(NOT_WELL_FORMED, "'&' that starts no reference", i);
+    }
+
+    private int charReferenceStart(final int c, final int i)
+    {
+        if (c == 'x')
+        {
+            state = CHAR_REFERENCE_HEX;
+            return i + 1;
+        }
+        state = CHAR_REFERENCE_DECIMAL;
+        return charReferenceDigit(c, i, 10);
+    }
+
+    private int charReferenceDigit(final int c, final int i, final int radix)
+    {
+        if (c == ';' && charReferenceDigits > 0)
+        {
+            if (!XmlChars.isChar(charReferenceValue))
+            {
+                return failAt(NOT_WELL_FORMED, "reference to a character not allowed in XML", i);
+            }
+            state = referenceReturnState;
+            return i + 1;
+        }
+        final int digit = c < 0x80 ? Character.digit(c, radix) : -1;
+        if (digit < 0)
+        {
+            return failAt(NOT_WELL_FORMED, "malformed character reference", i);
+        }
+        charReferenceDigits++;
+        charReferenceValue = Math.min(NOT_A_CHAR, charReferenceValue * radix + digit);
+        return i + 1;
+    }
+
+    private int entityNameChar(final int c, final int i)
+    {
+        if (c == ';')
+        {
+            if (!isPredefinedEntity())
+            {
+                return failAt(RESTRICTED_XML, "entity reference other than the predefined ones (RFC 6120 §11.1)", i);
+            }
+            state = referenceReturnState;
+            return i + 1;
+        }
+        if (!XmlChars.isNameChar(c))
+        {
+            return failAt(NOT_WELL_FORMED, "malformed entity reference", i);
+        }
+        if (c < 0x80 && entityLength < 4)
+        {
+            entityName = (entityName << 8) | c;
+            entityLength++;
+        }
+        else
+        {
+            entityLength = Integer.MAX_VALUE;
+        }
+        return i + 1;
+    }
+
+    private boolean isPredefinedEntity()
+    {
+        if (entityLength > 4)
+        {
+            return false;
+        }
+        return entityName == ENTITY_LT || entityName == ENTITY_GT || entityName == ENTITY_AMP ||
+            entityName == ENTITY_QUOT || entityName == ENTITY_APOS;
+    }
+
+    private int startTagEnd(final DirectBuffer buffer, final boolean empty, final int i)
+    {
+        final int scopeMark = scope.count();
+        if (!declareNamespaces(buffer) || !checkPrefixesAndDuplicates(buffer))
+        {
+            return i;
+        }
+        if (depth == 0)
+        {
+            return streamHeader(buffer, empty, i);
+        }
+        final int newDepth = depth + 1;
+        ensureElementCapacity(newDepth);
+        elementNameStart[newDepth] = tagNameStart;
+        elementNameLength[newDepth] = tagNameEnd - tagNameStart;
+        elementScopeMark[newDepth] = scopeMark;
+        if (depth == 1)
+        {
+            elementNamespace = tagNameColon == -1 ?
+                scope.resolve(buffer, unitStart, 0, 0) :
+                scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
+        }
+        depth = newDepth;
+        state = TEXT;
+        return empty ? closeElement(buffer, i) : i + 1;
+    }
+
+    private void ensureElementCapacity(final int newDepth)
+    {
+        if (newDepth >= elementNameStart.length)
+        {
+            final int capacity = Math.min(limits.maxDepth() + 1, elementNameStart.length * 2);
+            elementNameStart = Arrays.copyOf(elementNameStart, capacity);
+            elementNameLength = Arrays.copyOf(elementNameLength, capacity);
+            elementScopeMark = Arrays.copyOf(elementScopeMark, capacity);
+        }
+    }
+
+    private boolean declareNamespaces(final DirectBuffer buffer)
+    {
+        for (int k = 0; k < attributeCount; k++)
+        {
+            final int nameStart = attributeNameStart[k];
+            final int colon = attributeColon[k];
+            final int valueLength = attributeValueEnd[k] - attributeValueStart[k];
+            if (colon == -1)
+            {
+                if (isXmlns(buffer, nameStart, attributeNameEnd[k] - nameStart) &&
+                    !scope.declare(nameStart, 0, attributeValueStart[k], valueLength))
+                {
+                    fail(POLICY_VIOLATION, "more namespace declarations than the limit");
+                    return false;
+                }
+            }
+            else if (isXmlns(buffer, nameStart, colon - nameStart))
+            {
+                final int prefixLength = attributeNameEnd[k] - colon - 1;
+                if (valueLength == 0 || isXmlns(buffer, colon + 1, prefixLength))
+                {
+                    fail(NOT_WELL_FORMED, "illegal namespace declaration");
+                    return false;
+                }
+                if (!scope.declare(colon + 1, prefixLength, attributeValueStart[k], valueLength))
+                {
+                    fail(POLICY_VIOLATION, "more namespace declarations than the limit");
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean isXmlns(final DirectBuffer buffer, final int relOffset, final int length)
+    {
+        return Bytes.equals(buffer, unitStart + relOffset, length, XMLNS);
+    }
+
+    private boolean checkPrefixesAndDuplicates(final DirectBuffer buffer)
+    {
+        if (tagNameColon != -1 &&
+            scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart) == NamespaceScope.NOT_FOUND)
+        {
+            fail(NOT_WELL_FORMED, "undeclared namespace prefix");
+            return false;
+        }
+        for (int k = 0; k < attributeCount; k++)
+        {
+            final int nameStart = attributeNameStart[k];
+            final int nameLength = attributeNameEnd[k] - nameStart;
+            final int colon = attributeColon[k];
+            if (colon != -1 && !isXmlns(buffer, nameStart, colon - nameStart) &&
+                scope.resolve(buffer, unitStart, nameStart, colon - nameStart) == NamespaceScope.NOT_FOUND)
+            {
+                fail(NOT_WELL_FORMED, "undeclared namespace prefix");
+                return false;
+            }
+            for (int j = 0; j < k; j++)
+            {
+                if (attributeNameEnd[j] - attributeNameStart[j] == nameLength &&
+                    Bytes.regionEquals(buffer, unitStart + attributeNameStart[j], buffer, unitStart + nameStart, nameLength))
+                {
+                    fail(NOT_WELL_FORMED, "duplicate attribute");
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int streamHeader(final DirectBuffer buffer, final boolean empty, final int i)
+    {
+        final int localStart = tagNameColon == -1 ? tagNameStart : tagNameColon + 1;
+        final int resolved = tagNameColon == -1 ?
+            scope.resolve(buffer, unitStart, 0, 0) :
+            scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
+        final boolean streamsNamespace = resolved != NamespaceScope.NOT_FOUND && Bytes.equals(
+            scope.uriBuffer(resolved, buffer), scope.uriOffset(resolved, unitStart), scope.uriLength(resolved),
+            XmppNamespaces.STREAMS_BYTES);
+        if (!streamsNamespace || !Bytes.equals(buffer, unitStart + localStart, tagNameEnd - localStart, STREAM))
+        {
+            // RFC 6120 §4.9.3.10: the stream element must be <stream> in the streams namespace.
+            return failAt(INVALID_NAMESPACE, "stream element not in the streams namespace", i);
+        }
+        header.wrap(buffer, unitStart, i + 1 - unitStart);
+        scope.captureHeader(buffer, unitStart, tagNameStart, tagNameEnd - tagNameStart);
+        depth = 1;
+        unitStart = -1;
+        state = TEXT;
+        inCallback = true;
+        listener.onStreamOpen(header);
+        inCallback = false;
+        if (empty && status == OK)
+        {
+            status = CLOSED;
+            listener.onStreamClose();
+        }
+        applyRequestedReset();
+        return i + 1;
+    }
+
+    private int endTag(final DirectBuffer buffer, final int i)
+    {
+        final int nameLength = endNameEnd - endNameStart;
+        if (depth == 1)
+        {
+            if (!scope.rootNameEquals(buffer, unitStart + endNameStart, nameLength))
+            {
+                return failAt(NOT_WELL_FORMED, "end tag does not match the start tag", i);
+            }
+            depth = 0;
+            unitStart = -1;
+            status = CLOSED;
+            listener.onStreamClose();
+            return i + 1;
+        }
+        if (nameLength != elementNameLength[depth] ||
+            !Bytes.regionEquals(buffer, unitStart + elementNameStart[depth], buffer, unitStart + endNameStart, nameLength))
+        {
+            return failAt(NOT_WELL_FORMED, "end tag does not match the start tag", i);
+        }
+        state = TEXT;
+        return closeElement(buffer, i);
+    }
+
+    private int closeElement(final DirectBuffer buffer, final int i)
+    {
+        final boolean topLevel = depth == 2;
+        if (topLevel)
+        {
+            wrapElement(buffer, i + 1 - unitStart);
+        }
+        popElement();
+        if (topLevel)
+        {
+            if (deliver())
+            {
+                unitStart = -1;
+            }
+            else
+            {
+                deliveryPending = true;
+                deliveryLength = i + 1 - unitStart;
+            }
+        }
+        return i + 1;
+    }
+
+    private void popElement()
+    {
+        scope.truncate(elementScopeMark[depth]);
+        depth--;
+    }
+
+    private void wrapElement(final DirectBuffer buffer, final int length)
+    {
+        final int resolved = elementNamespace;
+        if (resolved == NamespaceScope.NOT_FOUND)
+        {
+            element.wrap(buffer, unitStart, length, buffer, unitStart, 0);
+        }
+        else
+        {
+            element.wrap(buffer, unitStart, length, scope.uriBuffer(resolved, buffer),
+                scope.uriOffset(resolved, unitStart), scope.uriLength(resolved));
+        }
+    }
+
+    /**
+     * The scope entries an in-element namespace refers to stay in place while delivery is pending, because
+     * scanning does not go on until it succeeds.
+     */
+    private boolean deliver()
+    {
+        inCallback = true;
+        final boolean accepted = listener.onElement(element);
+        inCallback = false;
+        if (!accepted)
+        {
+            status = BACK_PRESSURED;
+            if (resetRequested)
+            {
+                resetRequested = false;
+                discardInput = true;
+            }
+            return false;
+        }
+        applyRequestedReset();
+        return true;
+    }
+
+    private void applyRequestedReset()
+    {
+        if (resetRequested)
+        {
+            resetRequested = false;
+            final int keepStatus = status;
+            reset();
+            if (keepStatus == CLOSED)
+            {
+                status = CLOSED;
+            }
+            discardInput = true;
+        }
+    }
+
+    private int failAt(final StreamErrorCondition condition, final String reason, final int i)
+    {
+        fail(condition, reason);
+        return i;
+    }
+
+    private void fail(final StreamErrorCondition condition, final String reason)
+    {
+        status = FAILED;
+        errorCondition = condition;
+        errorReason = reason;
+        listener.onStreamError(condition, reason);
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Stanza Switch switch module; see ../shared/ARCHITECTURE.md for what belongs here.
+ */
+package org.stanzaswitch.switching;
