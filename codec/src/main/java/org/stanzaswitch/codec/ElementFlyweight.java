@@ -18,6 +18,9 @@ public final class ElementFlyweight extends StartTagFlyweight
     private DirectBuffer namespaceBuffer = NO_NAMESPACE;
     private int namespaceOffset;
     private int namespaceLength;
+    private DirectBuffer defaultNamespaceBuffer = NO_NAMESPACE;
+    private int defaultNamespaceOffset;
+    private int defaultNamespaceLength;
     private StanzaKind kind = StanzaKind.OTHER;
 
     /**
@@ -51,8 +54,43 @@ public final class ElementFlyweight extends StartTagFlyweight
         this.namespaceBuffer = namespaceBuffer;
         this.namespaceOffset = namespaceOffset;
         this.namespaceLength = namespaceLength;
+        this.defaultNamespaceBuffer = namespaceBuffer;
+        this.defaultNamespaceOffset = namespaceOffset;
+        this.defaultNamespaceLength = namespaceLength;
         kind = classify();
         return this;
+    }
+
+    /**
+     * Set the default namespace in scope where it differs from the element's own, as it does for an element
+     * with a prefix ({@code <stream:features>} inside a {@code jabber:client} stream).
+     *
+     * @param buffer holding the namespace name.
+     * @param offset of the namespace name.
+     * @param length of the namespace name; 0 for none.
+     * @return this for a fluent API.
+     */
+    public ElementFlyweight defaultNamespace(final DirectBuffer buffer, final int offset, final int length)
+    {
+        defaultNamespaceBuffer = buffer;
+        defaultNamespaceOffset = offset;
+        defaultNamespaceLength = length;
+        return this;
+    }
+
+    public DirectBuffer defaultNamespaceBuffer()
+    {
+        return defaultNamespaceBuffer;
+    }
+
+    public int defaultNamespaceOffset()
+    {
+        return defaultNamespaceOffset;
+    }
+
+    public int defaultNamespaceLength()
+    {
+        return defaultNamespaceLength;
     }
 
     private StanzaKind classify()

@@ -105,8 +105,8 @@ final class NamespaceScope
             }
             headerPrefixOffset[headerCount] = append(buffer, unitStart + prefixOffset[i], prefixLength[i]);
             headerPrefixLength[headerCount] = prefixLength[i];
-            headerUriOffset[headerCount] = append(buffer, unitStart + uriOffset[i], uriLength[i]);
-            headerUriLength[headerCount] = uriLength[i];
+            headerUriOffset[headerCount] = headerLength;
+            headerUriLength[headerCount] = appendDecoded(buffer, unitStart + uriOffset[i], uriLength[i]);
             headerCount++;
         }
         count = 0;
@@ -114,14 +114,30 @@ final class NamespaceScope
 
     private int append(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (headerLength + length > header.capacity())
-        {
-            header.wrap(Arrays.copyOf(header.byteArray(), Math.max(header.capacity() * 2, headerLength + length)));
-        }
+        ensureHeaderCapacity(length);
         final int at = headerLength;
         header.putBytes(at, buffer, offset, length);
         headerLength += length;
         return at;
+    }
+
+    /**
+     * Namespace names are attribute values (XML Names §2.3), so references in them are replaced once here.
+     */
+    private int appendDecoded(final DirectBuffer buffer, final int offset, final int length)
+    {
+        ensureHeaderCapacity(length);
+        final int decodedLength = XmlText.decode(buffer, offset, length, header, headerLength, true);
+        headerLength += decodedLength;
+        return decodedLength;
+    }
+
+    private void ensureHeaderCapacity(final int length)
+    {
+        if (headerLength + length > header.capacity())
+        {
+            header.wrap(Arrays.copyOf(header.byteArray(), Math.max(header.capacity() * 2, headerLength + length)));
+        }
     }
 
     boolean rootNameEquals(final DirectBuffer buffer, final int offset, final int length)

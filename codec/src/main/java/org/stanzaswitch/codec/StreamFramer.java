@@ -121,6 +121,7 @@ public final class StreamFramer
     private int[] elementNameLength = new int[INITIAL_CAPACITY];
     private int[] elementScopeMark = new int[INITIAL_CAPACITY];
     private int elementNamespace;
+    private int elementDefaultNamespace;
 
     private int bracketRun;
     private int referenceReturnState;
@@ -557,7 +558,9 @@ public final class StreamFramer
     {
         if (c >= 0x80 || !declaration.append(c))
         {
-            return failAt(NOT_WELL_FORMED, "malformed XML declaration", i);
+            return declaration.hasXmlTarget() ?
+                failAt(NOT_WELL_FORMED, "malformed XML declaration", i) :
+                failAt(RESTRICTED_XML, "processing instruction (RFC 6120 §11.1)", i);
         }
         if (!declaration.isComplete())
         {
@@ -1024,8 +1027,8 @@ public final class StreamFramer
         elementScopeMark[newDepth] = scopeMark;
         if (depth == 1)
         {
-            elementNamespace = tagNameColon == -1 ?
-                scope.resolve(buffer, unitStart, 0, 0) :
+            elementDefaultNamespace = scope.resolve(buffer, unitStart, 0, 0);
+            elementNamespace = tagNameColon == -1 ? elementDefaultNamespace :
                 scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
         }
         depth = newDepth;
@@ -1210,6 +1213,19 @@ public final class StreamFramer
         {
             element.wrap(buffer, unitStart, length, scope.uriBuffer(resolved, buffer),
                 scope.uriOffset(resolved, unitStart), scope.uriLength(resolved));
+        }
+        final int defaultResolved = elementDefaultNamespace;
+        if (defaultResolved != resolved)
+        {
+            if (defaultResolved == NamespaceScope.NOT_FOUND)
+            {
+                element.defaultNamespace(buffer, unitStart, 0);
+            }
+            else
+            {
+                element.defaultNamespace(scope.uriBuffer(defaultResolved, buffer),
+                    scope.uriOffset(defaultResolved, unitStart), scope.uriLength(defaultResolved));
+            }
         }
     }
 

@@ -34,6 +34,15 @@ final class XmlDeclaration
         return length >= 2 && bytes[length - 2] == '?' && bytes[length - 1] == '>';
     }
 
+    /**
+     * @return true if what was collected so far can only be the XML declaration, not another processing
+     * instruction.
+     */
+    boolean hasXmlTarget()
+    {
+        return length >= 4 && bytes[0] == 'x' && bytes[1] == 'm' && bytes[2] == 'l' && isSpace(bytes[3]);
+    }
+
     String failureReason()
     {
         return failureReason;
@@ -46,11 +55,12 @@ final class XmlDeclaration
     {
         position = 0;
         final int end = length - 2;
-        if (!consume("xml") || (position < end && !isSpace(bytes[position])))
+        if (!hasXmlTarget())
         {
             failureReason = "processing instruction (RFC 6120 §11.1)";
             return StreamErrorCondition.RESTRICTED_XML;
         }
+        position = 3;
         failureReason = "malformed XML declaration";
         if (!pseudoAttribute("version") || !consumeQuoted("1.0"))
         {

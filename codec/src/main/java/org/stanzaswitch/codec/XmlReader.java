@@ -57,11 +57,18 @@ public final class XmlReader
      */
     public XmlReader wrap(final ElementFlyweight element)
     {
-        final String elementNamespace = element.namespaceBuffer().getStringWithoutLengthUtf8(
-            element.namespaceOffset(), element.namespaceLength());
+        final String elementNamespace = decodedValue(
+            element.namespaceBuffer(), element.namespaceOffset(), element.namespaceLength());
         final String elementPrefix = element.prefixLength() == 0 ? "" :
             element.buffer().getStringWithoutLengthUtf8(element.nameOffset(), element.prefixLength());
-        return wrap(element.buffer(), element.offset(), element.length(), elementPrefix, elementNamespace);
+        wrap(element.buffer(), element.offset(), element.length(), elementPrefix, elementNamespace);
+        if (!elementPrefix.isEmpty())
+        {
+            scopePrefixes.add(0, "");
+            scopeUris.add(0, decodedValue(
+                element.defaultNamespaceBuffer(), element.defaultNamespaceOffset(), element.defaultNamespaceLength()));
+        }
+        return this;
     }
 
     /**
@@ -202,6 +209,13 @@ public final class XmlReader
         final int length = tag.attributeValueLength(index);
         ensureScratch(length);
         final int decoded = tag.decodeAttributeValue(index, scratch, 0);
+        return scratch.getStringWithoutLengthUtf8(0, decoded);
+    }
+
+    private String decodedValue(final DirectBuffer source, final int offset, final int length)
+    {
+        ensureScratch(length);
+        final int decoded = XmlText.decode(source, offset, length, scratch, 0, true);
         return scratch.getStringWithoutLengthUtf8(0, decoded);
     }
 
