@@ -169,6 +169,40 @@ public final class XmlText
     }
 
     /**
+     * Escape UTF-8 bytes as an attribute value, keeping tabs and line ends, which XML 1.0 §3.3.3 would
+     * otherwise turn into spaces.
+     *
+     * @param source      UTF-8 bytes.
+     * @param offset      of the bytes.
+     * @param length      of the bytes.
+     * @param destination to write into; needs up to six times the length.
+     * @param dstOffset   where to write.
+     * @return bytes written.
+     */
+    public static int escapeAttribute(
+        final DirectBuffer source,
+        final int offset,
+        final int length,
+        final MutableDirectBuffer destination,
+        final int dstOffset)
+    {
+        int out = dstOffset;
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            final byte b = source.getByte(i);
+            if (b == '\t' || b == '\n')
+            {
+                out += destination.putStringWithoutLengthAscii(out, b == '\t' ? "&#9;" : "&#10;");
+            }
+            else
+            {
+                out += escapeByte(b, destination, out);
+            }
+        }
+        return out - dstOffset;
+    }
+
+    /**
      * Escape a string as character data or as an attribute value quoted with {@code '}.
      *
      * @param value       the text.
@@ -199,7 +233,7 @@ public final class XmlText
         return out - dstOffset;
     }
 
-    private static int escapeByte(final byte b, final MutableDirectBuffer destination, final int out)
+    static int escapeByte(final byte b, final MutableDirectBuffer destination, final int out)
     {
         switch (b)
         {
