@@ -35,6 +35,19 @@ public final class Bytes
         {
             return false;
         }
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            final int start = offset + buffer.wrapAdjustment();
+            for (int i = 0; i < length; i++)
+            {
+                if (array[start + i] != value[i])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (int i = 0; i < length; i++)
         {
             if (buffer.getByte(offset + i) != value[i])
@@ -56,6 +69,21 @@ public final class Bytes
     public static boolean regionEquals(
         final DirectBuffer left, final int leftOffset, final DirectBuffer right, final int rightOffset, final int length)
     {
+        final byte[] leftArray = left.byteArray();
+        final byte[] rightArray = right.byteArray();
+        if (leftArray != null && rightArray != null)
+        {
+            final int leftStart = leftOffset + left.wrapAdjustment();
+            final int rightStart = rightOffset + right.wrapAdjustment();
+            for (int i = 0; i < length; i++)
+            {
+                if (leftArray[leftStart + i] != rightArray[rightStart + i])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (int i = 0; i < length; i++)
         {
             if (left.getByte(leftOffset + i) != right.getByte(rightOffset + i))

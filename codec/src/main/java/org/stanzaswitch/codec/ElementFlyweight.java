@@ -51,14 +51,7 @@ public final class ElementFlyweight extends StartTagFlyweight
         final int namespaceLength)
     {
         super.wrap(buffer, offset, length);
-        this.namespaceBuffer = namespaceBuffer;
-        this.namespaceOffset = namespaceOffset;
-        this.namespaceLength = namespaceLength;
-        this.defaultNamespaceBuffer = namespaceBuffer;
-        this.defaultNamespaceOffset = namespaceOffset;
-        this.defaultNamespaceLength = namespaceLength;
-        kind = classify();
-        return this;
+        return inNamespace(namespaceBuffer, namespaceOffset, namespaceLength);
     }
 
     /**
@@ -91,6 +84,31 @@ public final class ElementFlyweight extends StartTagFlyweight
     public int defaultNamespaceLength()
     {
         return defaultNamespaceLength;
+    }
+
+    ElementFlyweight wrapFramed(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final StartTagLayout layout,
+        final DirectBuffer namespaceBuffer,
+        final int namespaceOffset,
+        final int namespaceLength)
+    {
+        super.wrapFramed(buffer, offset, length, layout);
+        return inNamespace(namespaceBuffer, namespaceOffset, namespaceLength);
+    }
+
+    private ElementFlyweight inNamespace(final DirectBuffer buffer, final int offset, final int length)
+    {
+        namespaceBuffer = buffer;
+        namespaceOffset = offset;
+        namespaceLength = length;
+        defaultNamespaceBuffer = buffer;
+        defaultNamespaceOffset = offset;
+        defaultNamespaceLength = length;
+        kind = classify();
+        return this;
     }
 
     private StanzaKind classify()

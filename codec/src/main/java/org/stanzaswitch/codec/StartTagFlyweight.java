@@ -148,25 +148,73 @@ public class StartTagFlyweight
 
     private void noteWellKnown(final int index, final int nameStart, final int nameLength)
     {
-        if (Bytes.equals(buffer, nameStart, nameLength, TO))
+        switch (nameLength)
         {
-            toIndex = index;
+            case 2:
+                if (Bytes.equals(buffer, nameStart, nameLength, TO))
+                {
+                    toIndex = index;
+                }
+                else if (Bytes.equals(buffer, nameStart, nameLength, ID))
+                {
+                    idIndex = index;
+                }
+                break;
+            case 4:
+                if (Bytes.equals(buffer, nameStart, nameLength, FROM))
+                {
+                    fromIndex = index;
+                }
+                else if (Bytes.equals(buffer, nameStart, nameLength, TYPE))
+                {
+                    typeIndex = index;
+                }
+                break;
+            case 8:
+                if (Bytes.equals(buffer, nameStart, nameLength, XML_LANG))
+                {
+                    langIndex = index;
+                }
+                break;
+            default:
+                break;
         }
-        else if (Bytes.equals(buffer, nameStart, nameLength, FROM))
+    }
+
+    /**
+     * Wrap a tag whose layout the framer has already found, so that nothing is scanned twice.
+     *
+     * @param buffer           holding the element.
+     * @param offset           of the element.
+     * @param length           of the element.
+     * @param layout           the framer's record of the opening tag, offsets relative to the element.
+     */
+    void wrapFramed(final DirectBuffer buffer, final int offset, final int length, final StartTagLayout layout)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        toIndex = MISSING;
+        fromIndex = MISSING;
+        idIndex = MISSING;
+        typeIndex = MISSING;
+        langIndex = MISSING;
+        nameOffset = offset + layout.nameStart;
+        nameLength = layout.nameEnd - layout.nameStart;
+        prefixLength = layout.colon == -1 ? 0 : layout.colon - layout.nameStart;
+        startTagLength = layout.startTagLength;
+        emptyElement = layout.empty;
+        final int count = Math.min(layout.attributeCount, attributeNameOffset.length);
+        attributeCount = count;
+        for (int k = 0; k < count; k++)
         {
-            fromIndex = index;
-        }
-        else if (Bytes.equals(buffer, nameStart, nameLength, ID))
-        {
-            idIndex = index;
-        }
-        else if (Bytes.equals(buffer, nameStart, nameLength, TYPE))
-        {
-            typeIndex = index;
-        }
-        else if (Bytes.equals(buffer, nameStart, nameLength, XML_LANG))
-        {
-            langIndex = index;
+            final int nameStart = offset + layout.attributeNameStart[k];
+            final int attributeNameLength = layout.attributeNameEnd[k] - layout.attributeNameStart[k];
+            attributeNameOffset[k] = nameStart;
+            this.attributeNameLength[k] = attributeNameLength;
+            attributeValueOffset[k] = offset + layout.attributeValueStart[k];
+            attributeValueLength[k] = layout.attributeValueEnd[k] - layout.attributeValueStart[k];
+            noteWellKnown(k, nameStart, attributeNameLength);
         }
     }
 

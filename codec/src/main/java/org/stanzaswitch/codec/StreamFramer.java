@@ -76,6 +76,30 @@ public final class StreamFramer
     private static final int ENTITY_QUOT = ('q' << 24) | ('u' << 16) | ('o' << 8) | 't';
     private static final int ENTITY_APOS = ('a' << 24) | ('p' << 16) | ('o' << 8) | 's';
 
+    private static final byte PLAIN_TEXT = 1;
+    private static final byte PLAIN_APOS_VALUE = 2;
+    private static final byte PLAIN_QUOT_VALUE = 4;
+    private static final byte NAME = 8;
+    private static final byte NAME_OR_COLON = 16;
+    private static final byte[] CLASSES = new byte[256];
+
+    static
+    {
+        for (int b = 0x20; b < 0x80; b++)
+        {
+            CLASSES[b] = PLAIN_TEXT | PLAIN_APOS_VALUE | PLAIN_QUOT_VALUE;
+            if (XmlChars.isNameChar(b))
+            {
+                CLASSES[b] |= b == ':' ? NAME_OR_COLON : NAME | NAME_OR_COLON;
+            }
+        }
+        CLASSES['<'] = 0;
+        CLASSES['&'] = 0;
+        CLASSES[']'] = PLAIN_APOS_VALUE | PLAIN_QUOT_VALUE;
+        CLASSES['\''] &= ~PLAIN_APOS_VALUE;
+        CLASSES['"'] &= ~PLAIN_QUOT_VALUE;
+    }
+
     private final DecoderLimits limits;
     private final StreamListener listener;
     private final ElementFlyweight element;
@@ -120,6 +144,7 @@ public final class StreamFramer
     private int[] elementNameStart = new int[INITIAL_CAPACITY];
     private int[] elementNameLength = new int[INITIAL_CAPACITY];
     private int[] elementScopeMark = new int[INITIAL_CAPACITY];
+    private final StartTagLayout topLevelTag = new StartTagLayout();
     private int elementNamespace;
     private int elementDefaultNamespace;
 
@@ -175,7 +200,7 @@ public final class StreamFramer
         {
             return status;
         }
-        if (pendingLength == 0 && status == OK)
+        if (pendingLength == 0 && status == OK && buffer.byteArray() != null)
         {
             final int end = offset + length;
             final int stop = scan(buffer, offset, end);
@@ -346,6 +371,8 @@ public final class StreamFramer
     private int scan(final DirectBuffer buffer, final int from, final int to)
     {
         final int maxUnit = limits.maxStanzaSize();
+        final byte[] array = buffer.byteArray();
+        final int adjustment = buffer.wrapAdjustment();
         int i = from;
         while (i < to)
         {
@@ -354,7 +381,7 @@ public final class StreamFramer
                 fail(POLICY_VIOLATION, "element larger than the stanza size limit");
                 return i;
             }
-            final byte b = buffer.getByte(i);
+            final byte b = array[i + adjustment];
             final int c;
             if (b >= 0)
             {
@@ -364,7 +391,6 @@ public final class StreamFramer
                     return i;
                 }
                 c = b;
-                codePointStart = i - unitStart;
             }
             else
             {
@@ -454,15 +480,15 @@ public final class StreamFramer
             case ATTRIBUTE_VALUE:
                 return attributeValue(buffer, c, i, to);
             case START_NAME:
-                return startName(buffer, c, i);
+                return startName(buffer, c, i, to);
             case ATTRIBUTE_NAME:
-                return attributeName(c, i);
+                return attributeName(buffer, c, i, to);
             case IN_TAG:
                 return inTag(buffer, c, i);
             case END_NAME:
-                return endName(buffer, c, i);
+                return endName(buffer, c, i, to);
             case LT:
-                return lessThan(c, i);
+                return lessThan(buffer, c, i, to);
             default:
                 return rareStep(buffer, c, i);
         }
@@ -475,7 +501,7 @@ public final class StreamFramer
             case PROLOG:
                 return prolog(c, i);
             case PROLOG_LT:
-                return prologLessThan(c, i);
+                return prologLessThan(buffer, c, i);
             case XML_DECLARATION:
                 return xmlDeclaration(c, i);
             case ATTRIBUTE_EQUALS:
@@ -534,7 +560,7 @@ public final class StreamFramer
         return failAt(NOT_WELL_FORMED, "text before the stream header", i);
     }
 
-    private int prologLessThan(final int c, final int i)
+    private int prologLessThan(final DirectBuffer buffer, final int c, final int i)
     {
         if (c == '?')
         {
@@ -551,7 +577,7 @@ public final class StreamFramer
         {
             return failAt(RESTRICTED_XML, "DTD or comment (RFC 6120 §11.1)", i);
         }
-        return beginStartTag(c, i);
+        return beginStartTag(buffer, c, i, i + 1);
     }
 
     private int xmlDeclaration(final int c, final int i)
@@ -587,7 +613,17 @@ public final class StreamFramer
             }
             bracketRun = 0;
             state = LT;
-            return i + 1;
+            final int next = i + 1;
+            if (next < to)
+            {
+                final byte b = buffer.byteArray()[next + buffer.wrapAdjustment()];
+                if (b >= 0)
+                {
+                    // Straight on into the tag: most '<' open a tag that the fast paths read whole.
+                    return lessThan(buffer, b, next, to);
+                }
+            }
+            return next;
         }
         if (depth == 1)
         {
@@ -596,6 +632,11 @@ public final class StreamFramer
         if (c == '&')
         {
             bracketRun = 0;
+            final int afterReference = fastReference(buffer, i, to);
+            if (afterReference > 0)
+            {
+                return afterReference;
+            }
             referenceReturnState = TEXT;
             state = REFERENCE;
             return i + 1;
@@ -614,32 +655,37 @@ public final class StreamFramer
             return failAt(NOT_WELL_FORMED, "character not allowed in XML", i);
         }
         bracketRun = 0;
-        return skipPlain(buffer, i + 1, to, (byte)'<');
+        return skip(buffer, i + 1, to, PLAIN_TEXT);
     }
 
     /**
-     * Skip printable ASCII that needs no attention in character data or an attribute value.
+     * Skip the run of bytes of one class that needs no attention: printable ASCII in character data or an
+     * attribute value, ASCII name characters. The scan reads the backing array; only heap buffers get here.
      */
-    private static int skipPlain(final DirectBuffer buffer, final int from, final int to, final byte delimiter)
+    private static int skip(final DirectBuffer buffer, final int from, final int to, final byte byteClass)
     {
-        int i = from;
-        while (i < to)
+        final byte[] array = buffer.byteArray();
+        final int adjustment = buffer.wrapAdjustment();
+        int i = from + adjustment;
+        final int end = to + adjustment;
+        while (i < end && (CLASSES[array[i] & 0xFF] & byteClass) != 0)
         {
-            final byte b = buffer.getByte(i);
-            if (b < 0x20 || b == '<' || b == '&' || b == ']' || b == delimiter)
-            {
-                break;
-            }
             i++;
         }
-        return i;
+        return i - adjustment;
     }
 
-    private int lessThan(final int c, final int i)
+    private int lessThan(final DirectBuffer buffer, final int c, final int i, final int to)
     {
         if (c == '/')
         {
             endNameStart = i + 1 - unitStart;
+            final int nameEnd = skip(buffer, i + 1, Math.min(to, unitStart + limits.maxStanzaSize()), NAME_OR_COLON);
+            if (nameEnd > i + 1 && nameEnd < to && buffer.byteArray()[nameEnd + buffer.wrapAdjustment()] == '>')
+            {
+                endNameEnd = nameEnd - unitStart;
+                return endTag(buffer, nameEnd);
+            }
             state = END_NAME;
             return i + 1;
         }
@@ -652,10 +698,10 @@ public final class StreamFramer
         {
             return failAt(RESTRICTED_XML, "processing instruction (RFC 6120 §11.1)", i);
         }
-        return beginStartTag(c, i);
+        return beginStartTag(buffer, c, i, to);
     }
 
-    private int beginStartTag(final int c, final int i)
+    private int beginStartTag(final DirectBuffer buffer, final int c, final int i, final int to)
     {
         if (!XmlChars.isNameStartChar(c) || c == ':')
         {
@@ -665,14 +711,175 @@ public final class StreamFramer
         {
             return failAt(POLICY_VIOLATION, "elements nested deeper than the limit", i);
         }
-        tagNameStart = codePointStart;
+        tagNameStart = c < 0x80 ? i - unitStart : codePointStart;
         tagNameColon = -1;
         attributeCount = 0;
+        if (c < 0x80)
+        {
+            final int next = fastStartTag(buffer, i, to);
+            if (next >= 0)
+            {
+                return next;
+            }
+            attributeCount = 0;
+        }
         state = START_NAME;
         return i + 1;
     }
 
-    private int startName(final DirectBuffer buffer, final int c, final int i)
+    /**
+     * The common case read in one pass: a start tag that lies whole in the buffer, ASCII only, without
+     * references, white space in values, or space around '='. Anything else, or anything wrong, returns -1
+     * and the state machine reads the tag from its name on, so both paths give the same result.
+     */
+    private int fastStartTag(final DirectBuffer buffer, final int nameStart, final int to)
+    {
+        final byte[] array = buffer.byteArray();
+        final int adjustment = buffer.wrapAdjustment();
+        final int limit = Math.min(to, unitStart + limits.maxStanzaSize());
+        int j = skip(buffer, nameStart + 1, limit, NAME);
+        int colon = -1;
+        if (j < limit && array[j + adjustment] == ':')
+        {
+            colon = j;
+            j = skip(buffer, j + 1, limit, NAME);
+            if (j == colon + 1)
+            {
+                return -1;
+            }
+        }
+        final int nameEnd = j;
+        int count = 0;
+        while (j < limit)
+        {
+            byte b = array[j + adjustment];
+            final int beforeSpace = j;
+            while (b == ' ' || b == '\n' || b == '\t' || b == '\r')
+            {
+                if (++j == limit)
+                {
+                    return -1;
+                }
+                b = array[j + adjustment];
+            }
+            if (b == '>' || (b == '/' && j + 1 < limit && array[j + 1 + adjustment] == '>'))
+            {
+                tagNameColon = colon < 0 ? -1 : colon - unitStart;
+                tagNameEnd = nameEnd - unitStart;
+                attributeCount = count;
+                return b == '>' ? startTagEnd(buffer, false, j) : startTagEnd(buffer, true, j + 1);
+            }
+            if (j == beforeSpace || count == limits.maxAttributes() || b < 0 || b == ':' || !XmlChars.isNameStartChar(b))
+            {
+                return -1;
+            }
+            j = fastAttribute(buffer, j, limit, count);
+            if (j < 0)
+            {
+                return -1;
+            }
+            count++;
+        }
+        return -1;
+    }
+
+    /**
+     * Read a whole reference that lies in the buffer: one of the five predefined entities, or a character
+     * reference to a character XML allows.
+     *
+     * @return the position after the ';', or -1 to let the state machine read it.
+     */
+    private static int fastReference(final DirectBuffer buffer, final int ampersand, final int limit)
+    {
+        final byte[] array = buffer.byteArray();
+        final int adjustment = buffer.wrapAdjustment();
+        final int start = ampersand + 1;
+        int j = start;
+        if (j < limit && array[j + adjustment] == '#')
+        {
+            int value = 0;
+            final boolean hex = ++j < limit && array[j + adjustment] == 'x';
+            if (hex)
+            {
+                j++;
+            }
+            final int digitsStart = j;
+            while (j < limit && j - digitsStart < 7)
+            {
+                final int digit = Character.digit(array[j + adjustment], hex ? 16 : 10);
+                if (digit < 0)
+                {
+                    break;
+                }
+                value = value * (hex ? 16 : 10) + digit;
+                j++;
+            }
+            final boolean valid = j > digitsStart && j < limit && array[j + adjustment] == ';' && XmlChars.isChar(value);
+            return valid ? j + 1 : -1;
+        }
+        int name = 0;
+        while (j < limit && j - start < 4 && array[j + adjustment] >= 'a' && array[j + adjustment] <= 'z')
+        {
+            name = (name << 8) | array[j + adjustment];
+            j++;
+        }
+        final boolean predefined = name == ENTITY_LT || name == ENTITY_GT || name == ENTITY_AMP ||
+            name == ENTITY_QUOT || name == ENTITY_APOS;
+        return predefined && j < limit && array[j + adjustment] == ';' ? j + 1 : -1;
+    }
+
+    private int fastAttribute(final DirectBuffer buffer, final int nameStart, final int limit, final int index)
+    {
+        final byte[] array = buffer.byteArray();
+        final int adjustment = buffer.wrapAdjustment();
+        int j = skip(buffer, nameStart + 1, limit, NAME);
+        int colon = -1;
+        if (j < limit && array[j + adjustment] == ':')
+        {
+            colon = j;
+            j = skip(buffer, j + 1, limit, NAME);
+            if (j == colon + 1)
+            {
+                return -1;
+            }
+        }
+        if (j + 1 >= limit || array[j + adjustment] != '=')
+        {
+            return -1;
+        }
+        final byte quote = array[j + 1 + adjustment];
+        if (quote != '\'' && quote != '"')
+        {
+            return -1;
+        }
+        final int valueStart = j + 2;
+        final byte valueClass = quote == '\'' ? PLAIN_APOS_VALUE : PLAIN_QUOT_VALUE;
+        int valueEnd = skip(buffer, valueStart, limit, valueClass);
+        while (valueEnd < limit && array[valueEnd + adjustment] == '&')
+        {
+            final int afterReference = fastReference(buffer, valueEnd, limit);
+            if (afterReference < 0)
+            {
+                return -1;
+            }
+            valueEnd = skip(buffer, afterReference, limit, valueClass);
+        }
+        if (valueEnd >= limit || array[valueEnd + adjustment] != quote ||
+            valueEnd - valueStart > limits.maxAttributeValueLength())
+        {
+            return -1;
+        }
+        attributeCount = index;
+        ensureAttributeCapacity();
+        attributeNameStart[index] = nameStart - unitStart;
+        attributeNameEnd[index] = j - unitStart;
+        attributeColon[index] = colon < 0 ? -1 : colon - unitStart;
+        attributeValueStart[index] = valueStart - unitStart;
+        attributeValueEnd[index] = valueEnd - unitStart;
+        return valueEnd + 1;
+    }
+
+    private int startName(final DirectBuffer buffer, final int c, final int i, final int to)
     {
         if (XmlChars.isNameChar(c))
         {
@@ -684,7 +891,7 @@ public final class StreamFramer
                 }
                 tagNameColon = i - unitStart;
             }
-            return i + 1;
+            return skip(buffer, i + 1, to, NAME);
         }
         tagNameEnd = i - unitStart;
         if (tagNameColon == tagNameEnd - 1)
@@ -734,7 +941,7 @@ public final class StreamFramer
             return failAt(POLICY_VIOLATION, "more attributes than the limit", i);
         }
         ensureAttributeCapacity();
-        attributeNameStart[attributeCount] = codePointStart;
+        attributeNameStart[attributeCount] = c < 0x80 ? i - unitStart : codePointStart;
         attributeColon[attributeCount] = -1;
         state = ATTRIBUTE_NAME;
         return i + 1;
@@ -753,7 +960,7 @@ public final class StreamFramer
         }
     }
 
-    private int attributeName(final int c, final int i)
+    private int attributeName(final DirectBuffer buffer, final int c, final int i, final int to)
     {
         if (XmlChars.isNameChar(c))
         {
@@ -765,7 +972,7 @@ public final class StreamFramer
                 }
                 attributeColon[attributeCount] = i - unitStart;
             }
-            return i + 1;
+            return skip(buffer, i + 1, to, NAME);
         }
         attributeNameEnd[attributeCount] = i - unitStart;
         if (attributeColon[attributeCount] == i - unitStart - 1)
@@ -835,7 +1042,7 @@ public final class StreamFramer
         {
             return failAt(NOT_WELL_FORMED, "character not allowed in XML", i);
         }
-        final int next = skipPlain(buffer, i + 1, to, (byte)quote);
+        final int next = skip(buffer, i + 1, to, quote == '\'' ? PLAIN_APOS_VALUE : PLAIN_QUOT_VALUE);
         if (next - unitStart - attributeValueStart[attributeCount] > limits.maxAttributeValueLength())
         {
             return failAt(POLICY_VIOLATION, "attribute value longer than the limit", next);
@@ -843,11 +1050,11 @@ public final class StreamFramer
         return next;
     }
 
-    private int endName(final DirectBuffer buffer, final int c, final int i)
+    private int endName(final DirectBuffer buffer, final int c, final int i, final int to)
     {
         if (XmlChars.isNameChar(c))
         {
-            return i + 1;
+            return skip(buffer, i + 1, to, NAME_OR_COLON);
         }
         endNameEnd = i - unitStart;
         if (c == '>')
@@ -1027,6 +1234,14 @@ public final class StreamFramer
         elementScopeMark[newDepth] = scopeMark;
         if (depth == 1)
         {
+            final StartTagLayout layout = topLevelTag;
+            layout.nameStart = tagNameStart;
+            layout.nameEnd = tagNameEnd;
+            layout.colon = tagNameColon;
+            layout.startTagLength = i + 1 - unitStart;
+            layout.empty = empty;
+            layout.copyAttributes(
+                attributeCount, attributeNameStart, attributeNameEnd, attributeValueStart, attributeValueEnd);
             elementDefaultNamespace = scope.resolve(buffer, unitStart, 0, 0);
             elementNamespace = tagNameColon == -1 ? elementDefaultNamespace :
                 scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
@@ -1083,7 +1298,8 @@ public final class StreamFramer
 
     private boolean isXmlns(final DirectBuffer buffer, final int relOffset, final int length)
     {
-        return Bytes.equals(buffer, unitStart + relOffset, length, XMLNS);
+        return length == XMLNS.length && buffer.getByte(unitStart + relOffset) == 'x' &&
+            Bytes.equals(buffer, unitStart + relOffset, length, XMLNS);
     }
 
     private boolean checkPrefixesAndDuplicates(final DirectBuffer buffer)
@@ -1207,11 +1423,11 @@ public final class StreamFramer
         final int resolved = elementNamespace;
         if (resolved == NamespaceScope.NOT_FOUND)
         {
-            element.wrap(buffer, unitStart, length, buffer, unitStart, 0);
+            element.wrapFramed(buffer, unitStart, length, topLevelTag, buffer, unitStart, 0);
         }
         else
         {
-            element.wrap(buffer, unitStart, length, scope.uriBuffer(resolved, buffer),
+            element.wrapFramed(buffer, unitStart, length, topLevelTag, scope.uriBuffer(resolved, buffer),
                 scope.uriOffset(resolved, unitStart), scope.uriLength(resolved));
         }
         final int defaultResolved = elementDefaultNamespace;
