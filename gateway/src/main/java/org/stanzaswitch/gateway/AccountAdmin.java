@@ -1,0 +1,116 @@
+package org.stanzaswitch.gateway;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.gateway.sasl.PlainServer;
+import org.stanzaswitch.journal.StateJournal;
+import org.stanzaswitch.switching.account.AccountCommand;
+import org.stanzaswitch.switching.account.Accounts;
+import org.stanzaswitch.switching.account.ScramCredentials;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Account administration for the CLI: reads the state journal to know the accounts, and appends commands
+ * to it. Works whether or not the server runs, since Chronicle Queue takes appenders from several processes
+ * and the server's router applies what the journal gains within one poll.
+ */
+public final class AccountAdmin implements AutoCloseable
+{
+    private final ServerContext context;
+    private final StateJournal journal;
+    private final Accounts accounts = new Accounts();
+    private final ExpandableArrayBuffer record = new ExpandableArrayBuffer(256);
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * @param context concluded settings naming the data directory and domain.
+     */
+    public AccountAdmin(final ServerContext context)
+    {
+        this.context = context;
+        this.journal = StateJournal.open(context.stateDir());
+        while (journal.poll(accounts, 1024) > 0)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * @param address a bare JID of the served domain, or a bare username.
+     * @return the canonical username.
+     * @throws IllegalArgumentException if it is not an address of this domain.
+     */
+    public String username(final String address)
+    {
+        final Jid jid = Jid.of(address.contains("@") ? address : address + "@" + context.domain());
+        if (jid.local() == null || !jid.isBare() || !jid.domain().equals(context.domainJid().domain()))
+        {
+            throw new IllegalArgumentException(address + " is not a user of " + context.domain());
+        }
+        return jid.local();
+    }
+
+    public boolean exists(final String username)
+    {
+        return accounts.exists(username);
+    }
+
+    public Set<String> usernames()
+    {
+        return accounts.usernames();
+    }
+
+    /**
+     * Create the account or change its password.
+     */
+    public void setPassword(final String username, final String password)
+    {
+        append(username, derive(password));
+    }
+
+    /**
+     * Create or update many accounts; the key derivation, which is most of the cost, runs on all cores.
+     *
+     * @param passwords by canonical username.
+     */
+    public void setPasswords(final Map<String, String> passwords)
+    {
+        final List<Map.Entry<String, ScramCredentials>> derived = passwords.entrySet().parallelStream()
+            .map(entry -> Map.entry(entry.getKey(), derive(entry.getValue())))
+            .collect(Collectors.toList());
+        for (final Map.Entry<String, ScramCredentials> entry : derived)
+        {
+            append(entry.getKey(), entry.getValue());
+        }
+    }
+
+    public void delete(final String username)
+    {
+        journal.append(record, 0, AccountCommand.encodeDelete(record, username));
+    }
+
+    private ScramCredentials derive(final String password)
+    {
+        if (password.isEmpty())
+        {
+            throw new IllegalArgumentException("empty password");
+        }
+        return ScramCredentials.derive(PlainServer.preparedPassword(password), context.scramIterations(), random);
+    }
+
+    private void append(final String username, final ScramCredentials credentials)
+    {
+        journal.append(record, 0, AccountCommand.encodeSetPassword(record, username, credentials));
+    }
+
+    @Override
+    public void close()
+    {
+        journal.close();
+    }
+}

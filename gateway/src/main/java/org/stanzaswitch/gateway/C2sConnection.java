@@ -1,0 +1,410 @@
+package org.stanzaswitch.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.ElementFlyweight;
+import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.StanzaKind;
+import org.stanzaswitch.codec.StanzaSplicer;
+import org.stanzaswitch.codec.StartTagFlyweight;
+import org.stanzaswitch.codec.StreamErrorCondition;
+import org.stanzaswitch.codec.StreamFramer;
+import org.stanzaswitch.codec.StreamHeaderFlyweight;
+import org.stanzaswitch.codec.StreamListener;
+import org.stanzaswitch.codec.XmppNamespaces;
+import org.stanzaswitch.switching.Session;
+
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client-to-server connection: the stream state machine of RFC 6120 (stream header checks, STARTTLS,
+ * SASL, restarts, resource binding, stream errors and timeouts) on the connection's I/O thread, and, once
+ * bound, the {@link Session} the router delivers to. Stanzas get their {@code from} stamped by splicing and go
+ * to the switch's ring; nothing else of them is parsed here.
+ */
+final class C2sConnection extends ChannelInboundHandlerAdapter implements StreamListener, Session
+{
+    private static final Logger LOG = Logger.getLogger(C2sConnection.class.getName());
+    private static final byte[] TLS_NS = Bytes.ascii("urn:ietf:params:xml:ns:xmpp-tls");
+    private static final byte[] SASL_NS = Bytes.ascii("urn:ietf:params:xml:ns:xmpp-sasl");
+    private static final byte[] CLIENT_NS = Bytes.ascii(XmppNamespaces.CLIENT);
+    private static final byte[] STARTTLS = Bytes.ascii("starttls");
+    private static final byte[] VERSION_1 = Bytes.ascii("1.");
+
+    private final C2sContext context;
+    private final StreamFramer framer;
+    private final SaslNegotiation sasl;
+    private final UnsafeBuffer input = new UnsafeBuffer(new byte[0]);
+    private ChannelHandlerContext channel;
+    private ScheduledFuture<?> deadline;
+    private boolean tlsActive;
+    private boolean headerSent;
+    private String username;
+    private Jid jid;
+    private boolean bound;
+    private boolean closing;
+
+    C2sConnection(final C2sContext context, final boolean directTls)
+    {
+        this.context = context;
+        this.framer = new StreamFramer(context.server().decoderLimits(), this);
+        this.sasl = new SaslNegotiation(context);
+        this.tlsActive = directTls;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        channel = ctx;
+        sasl.remoteAddress(ctx.channel().remoteAddress());
+        deadline = ctx.executor().schedule(
+            () -> timeout("no stream header"), context.server().headerTimeoutNs(), TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object message)
+    {
+        final ByteBuf buf = (ByteBuf)message;
+        try
+        {
+            if (closing)
+            {
+                return;
+            }
+            if (buf.hasArray())
+            {
+                input.wrap(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            }
+            else
+            {
+                input.wrap(buf.nioBuffer());
+            }
+            int status = framer.decode(input, 0, input.capacity());
+            if (status == StreamFramer.BACK_PRESSURED)
+            {
+                ctx.channel().config().setAutoRead(false);
+                retryLater();
+            }
+            else if (status == StreamFramer.OK && !bound && framer.pendingBytes() == 0)
+            {
+                framer.releaseIdleBuffers();
+            }
+        }
+        finally
+        {
+            buf.release();
+        }
+    }
+
+    /**
+     * Back pressure from the ring: the framer holds the refused stanza and the socket is not read until the
+     * router has made room (ARCHITECTURE invariant 6).
+     */
+    private void retryLater()
+    {
+        channel.executor().schedule(() ->
+        {
+            final int status = framer.resume();
+            if (status == StreamFramer.BACK_PRESSURED)
+            {
+                retryLater();
+            }
+            else if (!closing)
+            {
+                channel.channel().config().setAutoRead(true);
+            }
+        }, 1, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+    {
+        if (event instanceof IdleStateEvent)
+        {
+            timeout("idle");
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        closing = true;
+        cancelDeadline();
+        if (bound)
+        {
+            bound = false;
+            context.stanzaSwitch().sessionClosed(this);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.log(Level.FINE, "connection error from " + ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+
+    @Override
+    public void onStreamOpen(final StreamHeaderFlyweight header)
+    {
+        final int xmlns = header.defaultNamespaceIndex();
+        final int to = header.toIndex();
+        final String lang = header.langIndex() == StartTagFlyweight.MISSING ? "en" : attribute(header, header.langIndex());
+        send(context.writer().header(context.newStreamId(), context.server().domain(), lang));
+        headerSent = true;
+        if (xmlns == StartTagFlyweight.MISSING || !header.attributeValueEquals(xmlns, CLIENT_NS))
+        {
+            streamError(StreamErrorCondition.INVALID_NAMESPACE, "content namespace is not jabber:client");
+            return;
+        }
+        if (to == StartTagFlyweight.MISSING || !context.server().domain().equals(attribute(header, to)))
+        {
+            streamError(StreamErrorCondition.HOST_UNKNOWN, "stream to a domain not served");
+            return;
+        }
+        final int version = header.versionIndex();
+        if (version == StartTagFlyweight.MISSING || header.attributeValueLength(version) < 3 ||
+            !Bytes.equals(header.buffer(), header.attributeValueOffset(version), 2, VERSION_1))
+        {
+            streamError(StreamErrorCondition.UNSUPPORTED_VERSION, "stream version is not 1.x");
+            return;
+        }
+        if (username == null && deadline != null)
+        {
+            cancelDeadline();
+            deadline = channel.executor().schedule(
+                () -> timeout("not authenticated"), context.server().authTimeoutNs(), TimeUnit.NANOSECONDS);
+        }
+        if (username != null)
+        {
+            send(context.writer().bindFeatures());
+            return;
+        }
+        final boolean mayAuthenticate = tlsActive || !context.server().tlsRequired();
+        send(context.writer().features(!tlsActive, context.server().tlsRequired(),
+            mayAuthenticate ? sasl.offeredMechanisms(tlsActive) : null));
+    }
+
+    private static String attribute(final StartTagFlyweight tag, final int index)
+    {
+        return tag.buffer().getStringWithoutLengthUtf8(tag.attributeValueOffset(index), tag.attributeValueLength(index));
+    }
+
+    @Override
+    public boolean onElement(final ElementFlyweight element)
+    {
+        if (closing)
+        {
+            return true;
+        }
+        if (bound)
+        {
+            return onStanza(element);
+        }
+        if (username != null)
+        {
+            onBeforeBind(element);
+        }
+        else if (!tlsActive && element.namespaceEquals(TLS_NS) && element.localNameEquals(STARTTLS))
+        {
+            startTls();
+        }
+        else if (!tlsActive && context.server().tlsRequired())
+        {
+            // RFC 6120 §5.3.1: TLS is mandatory-to-negotiate here.
+            streamError(StreamErrorCondition.POLICY_VIOLATION, "TLS is required");
+        }
+        else
+        {
+            onSaslElement(element);
+        }
+        return true;
+    }
+
+    /**
+     * RFC 6120 §5.4.3.3: the proceed goes out in the clear, then TLS starts on the same connection, and
+     * anything the client sent after {@code <starttls/>} is discarded with the old stream.
+     */
+    private void startTls()
+    {
+        final SslHandler ssl = context.tls().newHandler(channel.alloc());
+        channel.pipeline().addFirst("tls", new SslHandler(ssl.engine(), true));
+        send(context.writer().proceed());
+        tlsActive = true;
+        framer.reset();
+    }
+
+    private void onSaslElement(final ElementFlyweight element)
+    {
+        if (!element.namespaceEquals(SASL_NS))
+        {
+            streamError(StreamErrorCondition.NOT_AUTHORIZED, "stanza before authentication");
+            return;
+        }
+        final SaslNegotiation.Outcome outcome = sasl.onElement(element, tlsActive);
+        send(sasl.reply());
+        if (outcome == SaslNegotiation.Outcome.SUCCESS)
+        {
+            username = sasl.username();
+            framer.reset();
+        }
+        else if (outcome == SaslNegotiation.Outcome.CLOSE)
+        {
+            streamError(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentications");
+        }
+    }
+
+    private void onBeforeBind(final ElementFlyweight element)
+    {
+        if (element.kind() != StanzaKind.IQ)
+        {
+            streamError(StreamErrorCondition.NOT_AUTHORIZED, "stanza before resource binding");
+            return;
+        }
+        final ResourceBinding.Result result = ResourceBinding.bind(element, username, context);
+        send(result.reply());
+        if (result.jid() != null)
+        {
+            jid = result.jid();
+            bound = true;
+            cancelDeadline();
+            context.stanzaSwitch().sessionOpened(this);
+        }
+    }
+
+    private boolean onStanza(final ElementFlyweight element)
+    {
+        if (element.kind() == StanzaKind.OTHER)
+        {
+            streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "unknown top-level element");
+            return true;
+        }
+        final int from = element.fromIndex();
+        if (from != StartTagFlyweight.MISSING && !isOwnAddress(element, from))
+        {
+            // RFC 6120 §8.1.2.1: a from that is not the session's own address is a stream error.
+            streamError(StreamErrorCondition.INVALID_FROM, "from is not the session's address");
+            return true;
+        }
+        final ExpandableArrayBuffer scratch = context.scratch();
+        scratch.checkLimit(element.length() + 6 * jid.utf8().length + 16);
+        final int length = StanzaSplicer.splice(element, jid.utf8(), null, 0, 0, scratch, 0);
+        return context.stanzaSwitch().offerStanza(this, scratch, 0, length);
+    }
+
+    private boolean isOwnAddress(final ElementFlyweight element, final int from)
+    {
+        final int offset = element.attributeValueOffset(from);
+        final int length = element.attributeValueLength(from);
+        final Jid claimed = context.jids().lookup(element.buffer(), offset, length);
+        return claimed != null && (claimed.equals(jid) || claimed.equals(jid.bare()));
+    }
+
+    @Override
+    public void onStreamClose()
+    {
+        // RFC 6120 §4.4: answer the close with ours, then close the connection.
+        closing = true;
+        send(context.writer().close());
+        channel.close();
+    }
+
+    @Override
+    public void onStreamError(final StreamErrorCondition condition, final String reason)
+    {
+        streamError(condition, reason);
+    }
+
+    private void streamError(final StreamErrorCondition condition, final String reason)
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        LOG.info(() -> "stream error " + condition.elementName() + " to " + channel.channel().remoteAddress() +
+            ": " + reason);
+        if (!headerSent)
+        {
+            send(context.writer().header(context.newStreamId(), context.server().domain(), "en"));
+        }
+        send(context.writer().streamError(condition));
+        channel.flush();
+        channel.close();
+    }
+
+    private void timeout(final String what)
+    {
+        if (channel.channel().isActive())
+        {
+            LOG.fine(() -> "closing " + channel.channel().remoteAddress() + ": " + what);
+            streamError(StreamErrorCondition.CONNECTION_TIMEOUT, what);
+        }
+    }
+
+    private void cancelDeadline()
+    {
+        if (deadline != null)
+        {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private void send(final DirectBuffer xml)
+    {
+        send(xml, 0, xml.capacity());
+    }
+
+    private void send(final DirectBuffer xml, final int offset, final int length)
+    {
+        final ByteBuf out = channel.alloc().buffer(length);
+        out.writeBytes(xml.byteArray(), xml.wrapAdjustment() + offset, length);
+        channel.writeAndFlush(out);
+    }
+
+    @Override
+    public Jid jid()
+    {
+        return jid;
+    }
+
+    @Override
+    public void deliver(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final io.netty.channel.Channel ch = channel.channel();
+        if (!ch.isActive())
+        {
+            return;
+        }
+        if (ch.bytesBeforeWritable() > context.server().maxOutboundBytes())
+        {
+            // ARCHITECTURE invariant 6: a client that does not read is cut off rather than buffered for.
+            ch.eventLoop().execute(() -> streamError(StreamErrorCondition.POLICY_VIOLATION, "client does not read"));
+            return;
+        }
+        final ByteBuf out = ch.alloc().buffer(length);
+        buffer.getBytes(offset, out.nioBuffer(0, length), length);
+        out.writerIndex(length);
+        ch.writeAndFlush(out, ch.voidPromise());
+    }
+
+    @Override
+    public void replaced()
+    {
+        channel.executor().execute(() -> streamError(StreamErrorCondition.CONFLICT, "resource bound by a new session"));
+    }
+}

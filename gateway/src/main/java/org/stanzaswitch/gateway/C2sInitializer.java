@@ -1,0 +1,35 @@
+package org.stanzaswitch.gateway;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline of a client connection: TLS from the first byte on the direct TLS port (XEP-0368), the idle
+ * timer, and the connection's stream state machine. STARTTLS adds TLS later on the other port.
+ */
+final class C2sInitializer extends ChannelInitializer<SocketChannel>
+{
+    private final C2sContext context;
+    private final boolean directTls;
+
+    C2sInitializer(final C2sContext context, final boolean directTls)
+    {
+        this.context = context;
+        this.directTls = directTls;
+    }
+
+    @Override
+    protected void initChannel(final SocketChannel channel)
+    {
+        if (directTls)
+        {
+            channel.pipeline().addLast("tls", context.tls().newHandler(channel.alloc()));
+        }
+        channel.pipeline()
+            .addLast("idle", new IdleStateHandler(context.server().idleTimeoutNs(), 0, 0, TimeUnit.NANOSECONDS))
+            .addLast("c2s", new C2sConnection(context, directTls));
+    }
+}

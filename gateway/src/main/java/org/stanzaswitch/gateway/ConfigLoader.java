@@ -1,0 +1,156 @@
+package org.stanzaswitch.gateway;
+
+import org.agrona.SystemUtil;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Maps the YAML configuration file (annotated example: {@code docs/stanzaswitch.example.yaml}) onto a
+ * {@link ServerContext}. Nested keys are read as dotted paths; an unknown key, or a value of the wrong kind,
+ * fails with the key and the value named. Only this class sees YAML.
+ */
+public final class ConfigLoader
+{
+    private ConfigLoader()
+    {
+    }
+
+    /**
+     * @param file    the YAML file.
+     * @param context to apply the settings to.
+     * @return the context.
+     * @throws IOException if the file cannot be read.
+     * @throws IllegalArgumentException naming the bad key and value.
+     */
+    public static ServerContext load(final Path file, final ServerContext context) throws IOException
+    {
+        final Object root;
+        try (Reader reader = Files.newBufferedReader(file))
+        {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        }
+        if (root == null)
+        {
+            return context;
+        }
+        if (!(root instanceof Map))
+        {
+            throw new IllegalArgumentException(file + ": the top level must be a mapping of settings");
+        }
+        final Map<String, Object> flat = new LinkedHashMap<>();
+        flatten("", (Map<?, ?>)root, flat);
+        for (final Map.Entry<String, Object> entry : flat.entrySet())
+        {
+            apply(file, entry.getKey(), entry.getValue(), context);
+        }
+        return context;
+    }
+
+    private static void flatten(final String prefix, final Map<?, ?> map, final Map<String, Object> flat)
+    {
+        for (final Map.Entry<?, ?> entry : map.entrySet())
+        {
+            final String key = prefix + entry.getKey();
+            if (entry.getValue() instanceof Map)
+            {
+                flatten(key + ".", (Map<?, ?>)entry.getValue(), flat);
+            }
+            else
+            {
+                flat.put(key, entry.getValue());
+            }
+        }
+    }
+
+    private static void apply(final Path file, final String key, final Object value, final ServerContext context)
+    {
+        try
+        {
+            switch (key)
+            {
+                case "domain" -> context.domain(text(value));
+                case "data_dir" -> context.dataDir(file.toAbsolutePath().getParent().resolve(text(value)));
+                case "listen.address" -> context.bindAddress(text(value));
+                case "listen.c2s_port" -> context.c2sPort(integer(value));
+                case "listen.direct_tls_port" -> context.directTlsPort(integer(value));
+                case "tls.required" -> context.tlsRequired(bool(value));
+                case "tls.certificate" -> context.tlsCertificate(text(value));
+                case "tls.key" -> context.tlsKey(text(value));
+                case "sasl.mechanisms" -> context.saslMechanisms(list(value));
+                case "sasl.scram_iterations" -> context.scramIterations(integer(value));
+                case "sasl.max_failures_per_minute" -> context.maxAuthFailuresPerMinute(integer(value));
+                case "timeouts.header" -> context.headerTimeoutNs(duration(value));
+                case "timeouts.auth" -> context.authTimeoutNs(duration(value));
+                case "timeouts.idle" -> context.idleTimeoutNs(duration(value));
+                case "limits.max_stanza_size" -> context.decoderLimits().maxStanzaSize(size(value));
+                case "limits.max_depth" -> context.decoderLimits().maxDepth(integer(value));
+                case "limits.max_attributes" -> context.decoderLimits().maxAttributes(integer(value));
+                case "limits.max_attribute_value_length" -> context.decoderLimits().maxAttributeValueLength(size(value));
+                case "limits.max_outbound_bytes" -> context.maxOutboundBytes(size(value));
+                case "tuning.ring_size" -> context.ringSize(integer(value));
+                default -> throw new IllegalArgumentException("unknown setting");
+            }
+        }
+        catch (final IllegalArgumentException | ClassCastException ex)
+        {
+            throw new IllegalArgumentException(file + ": " + key + ": " + value + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static String text(final Object value)
+    {
+        if (value instanceof Map || value instanceof List || value == null)
+        {
+            throw new IllegalArgumentException("expected a single value");
+        }
+        return value.toString();
+    }
+
+    private static int integer(final Object value)
+    {
+        if (value instanceof Integer)
+        {
+            return (Integer)value;
+        }
+        throw new IllegalArgumentException("expected a whole number");
+    }
+
+    private static boolean bool(final Object value)
+    {
+        if (value instanceof Boolean)
+        {
+            return (Boolean)value;
+        }
+        throw new IllegalArgumentException("expected true or false");
+    }
+
+    private static int size(final Object value)
+    {
+        return value instanceof Integer ? (Integer)value : (int)SystemUtil.parseSize("size", text(value));
+    }
+
+    private static long duration(final Object value)
+    {
+        return SystemUtil.parseDuration("duration", text(value));
+    }
+
+    private static List<String> list(final Object value)
+    {
+        if (value instanceof List)
+        {
+            return ((List<?>)value).stream().map(Object::toString).collect(Collectors.toList());
+        }
+        return Arrays.asList(text(value).split("\\s*,\\s*"));
+    }
+}

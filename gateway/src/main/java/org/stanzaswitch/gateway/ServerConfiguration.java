@@ -1,0 +1,98 @@
+package org.stanzaswitch.gateway;
+
+import org.agrona.SystemUtil;
+
+/**
+ * Property names and defaults of the server's own settings (the codec's limits are in
+ * {@link org.stanzaswitch.codec.CodecConfiguration}). Durations accept Agrona's suffixes ({@code 30s},
+ * {@code 500ms}); sizes accept {@code k} and {@code m}.
+ */
+public final class ServerConfiguration
+{
+    public static final String DOMAIN_PROP_NAME = "stanzaswitch.domain";
+    public static final String DOMAIN_DEFAULT = "localhost";
+
+    public static final String DATA_DIR_PROP_NAME = "stanzaswitch.data.dir";
+    public static final String DATA_DIR_DEFAULT = "data";
+
+    public static final String BIND_ADDRESS_PROP_NAME = "stanzaswitch.bind.address";
+    public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
+
+    /** RFC 6120 §3.2.1: 5222 for c2s with STARTTLS; 0 picks a free port. */
+    public static final String C2S_PORT_PROP_NAME = "stanzaswitch.c2s.port";
+    public static final int C2S_PORT_DEFAULT = 5222;
+
+    /** XEP-0368: 5223 for c2s over TLS from the first byte; -1 disables it. */
+    public static final String C2S_DIRECT_TLS_PORT_PROP_NAME = "stanzaswitch.c2s.direct.tls.port";
+    public static final int C2S_DIRECT_TLS_PORT_DEFAULT = 5223;
+
+    /** RFC 6120 §5.3.1: whether clients must negotiate TLS before anything else. */
+    public static final String TLS_REQUIRED_PROP_NAME = "stanzaswitch.tls.required";
+    public static final boolean TLS_REQUIRED_DEFAULT = true;
+
+    /** PEM files of the certificate chain and its key; both empty means a self-signed pair in the data dir. */
+    public static final String TLS_CERTIFICATE_PROP_NAME = "stanzaswitch.tls.certificate";
+    public static final String TLS_KEY_PROP_NAME = "stanzaswitch.tls.key";
+
+    /** SASL mechanisms offered, in order of preference. PLAIN is offered only over TLS. */
+    public static final String SASL_MECHANISMS_PROP_NAME = "stanzaswitch.sasl.mechanisms";
+    public static final String SASL_MECHANISMS_DEFAULT = "SCRAM-SHA-256,SCRAM-SHA-1,PLAIN";
+
+    /** PBKDF2 iterations for new passwords (RFC 7677 §4 asks for at least 4096). */
+    public static final String SCRAM_ITERATIONS_PROP_NAME = "stanzaswitch.scram.iterations";
+    public static final int SCRAM_ITERATIONS_DEFAULT = 4096;
+
+    /** Time a new connection has to send a complete stream header. */
+    public static final String HEADER_TIMEOUT_PROP_NAME = "stanzaswitch.timeout.header";
+    public static final long HEADER_TIMEOUT_DEFAULT_NS = 10_000_000_000L;
+
+    /** Time a connection has to authenticate and bind. */
+    public static final String AUTH_TIMEOUT_PROP_NAME = "stanzaswitch.timeout.auth";
+    public static final long AUTH_TIMEOUT_DEFAULT_NS = 30_000_000_000L;
+
+    /** Silence after which an authenticated connection is closed; white space and pings count as traffic. */
+    public static final String IDLE_TIMEOUT_PROP_NAME = "stanzaswitch.timeout.idle";
+    public static final long IDLE_TIMEOUT_DEFAULT_NS = 300_000_000_000L;
+
+    /** Bytes queued for a client that does not read, past which its connection is closed. */
+    public static final String MAX_OUTBOUND_BYTES_PROP_NAME = "stanzaswitch.c2s.max.outbound.bytes";
+    public static final int MAX_OUTBOUND_BYTES_DEFAULT = 1024 * 1024;
+
+    /** Failed authentications from one address per minute before it must wait. */
+    public static final String MAX_AUTH_FAILURES_PROP_NAME = "stanzaswitch.sasl.max.failures.per.minute";
+    public static final int MAX_AUTH_FAILURES_DEFAULT = 5;
+
+    /** Slots in the inbound ring, a power of two. */
+    public static final String RING_SIZE_PROP_NAME = "stanzaswitch.switch.ring.size";
+    public static final int RING_SIZE_DEFAULT = 8192;
+
+    private ServerConfiguration()
+    {
+    }
+
+    static String string(final String name, final String defaultValue)
+    {
+        return System.getProperty(name, defaultValue);
+    }
+
+    static int integer(final String name, final int defaultValue)
+    {
+        return Integer.getInteger(name, defaultValue);
+    }
+
+    static int size(final String name, final int defaultValue)
+    {
+        return SystemUtil.getSizeAsInt(name, defaultValue);
+    }
+
+    static long durationNs(final String name, final long defaultValue)
+    {
+        return SystemUtil.getDurationInNanos(name, defaultValue);
+    }
+
+    static boolean bool(final String name, final boolean defaultValue)
+    {
+        final String value = System.getProperty(name);
+        return value == null ? defaultValue : Boolean.parseBoolean(value);
+    }
+}

@@ -1,0 +1,296 @@
+package org.stanzaswitch.gateway;
+
+import org.stanzaswitch.codec.DecoderLimits;
+import org.stanzaswitch.codec.Jid;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.stanzaswitch.gateway.ServerConfiguration.*;
+
+/**
+ * Resolved settings of one server launch: defaults from {@link ServerConfiguration}, overridden by the YAML
+ * file (through {@link ConfigLoader}), {@code -D} properties and the setters, in that order. {@link #conclude()}
+ * checks them once and fails naming the setting and the bad value. Used for one launch only.
+ */
+public final class ServerContext
+{
+    private String domain = string(DOMAIN_PROP_NAME, DOMAIN_DEFAULT);
+    private Path dataDir = Path.of(string(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT));
+    private String bindAddress = string(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
+    private int c2sPort = integer(C2S_PORT_PROP_NAME, C2S_PORT_DEFAULT);
+    private int directTlsPort = integer(C2S_DIRECT_TLS_PORT_PROP_NAME, C2S_DIRECT_TLS_PORT_DEFAULT);
+    private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
+    private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
+    private String tlsKey = string(TLS_KEY_PROP_NAME, "");
+    private List<String> saslMechanisms = Arrays.asList(string(SASL_MECHANISMS_PROP_NAME, SASL_MECHANISMS_DEFAULT)
+        .split("\\s*,\\s*"));
+    private int scramIterations = integer(SCRAM_ITERATIONS_PROP_NAME, SCRAM_ITERATIONS_DEFAULT);
+    private long headerTimeoutNs = durationNs(HEADER_TIMEOUT_PROP_NAME, HEADER_TIMEOUT_DEFAULT_NS);
+    private long authTimeoutNs = durationNs(AUTH_TIMEOUT_PROP_NAME, AUTH_TIMEOUT_DEFAULT_NS);
+    private long idleTimeoutNs = durationNs(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT_NS);
+    private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
+    private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
+    private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
+    private DecoderLimits decoderLimits = new DecoderLimits();
+    private Jid domainJid;
+    private boolean concluded;
+
+    /**
+     * Check and resolve the settings.
+     *
+     * @return this for a fluent API.
+     * @throws IllegalArgumentException naming the setting and its bad value.
+     */
+    public ServerContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("ServerContext already concluded");
+        }
+        concluded = true;
+        try
+        {
+            domainJid = Jid.of(domain);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(DOMAIN_PROP_NAME + "=" + domain + ": " + ex.getMessage(), ex);
+        }
+        if (domainJid.local() != null || !domainJid.isBare())
+        {
+            throw new IllegalArgumentException(DOMAIN_PROP_NAME + "=" + domain + " is not a bare domain");
+        }
+        requirePort(C2S_PORT_PROP_NAME, c2sPort, false);
+        requirePort(C2S_DIRECT_TLS_PORT_PROP_NAME, directTlsPort, true);
+        for (final String mechanism : saslMechanisms)
+        {
+            if (!List.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN").contains(mechanism))
+            {
+                throw new IllegalArgumentException(SASL_MECHANISMS_PROP_NAME + " has unknown mechanism " + mechanism);
+            }
+        }
+        if (scramIterations < 4096)
+        {
+            throw new IllegalArgumentException(SCRAM_ITERATIONS_PROP_NAME + "=" + scramIterations + " is below 4096");
+        }
+        if (Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException(RING_SIZE_PROP_NAME + "=" + ringSize + " is not a power of two");
+        }
+        if (tlsCertificate.isEmpty() != tlsKey.isEmpty())
+        {
+            throw new IllegalArgumentException(TLS_CERTIFICATE_PROP_NAME + " and " + TLS_KEY_PROP_NAME +
+                " must be set together");
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+        decoderLimits.conclude();
+        return this;
+    }
+
+    private static void requirePort(final String name, final int port, final boolean mayBeDisabled)
+    {
+        if (port > 65535 || port < (mayBeDisabled ? -1 : 0))
+        {
+            throw new IllegalArgumentException(name + "=" + port + " is not a port");
+        }
+    }
+
+    public Jid domainJid()
+    {
+        return domainJid;
+    }
+
+    public String domain()
+    {
+        return domain;
+    }
+
+    public ServerContext domain(final String domain)
+    {
+        this.domain = domain;
+        return this;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    public ServerContext dataDir(final Path dataDir)
+    {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    public Path stateDir()
+    {
+        return dataDir.resolve("state");
+    }
+
+    public String bindAddress()
+    {
+        return bindAddress;
+    }
+
+    public ServerContext bindAddress(final String bindAddress)
+    {
+        this.bindAddress = bindAddress;
+        return this;
+    }
+
+    public int c2sPort()
+    {
+        return c2sPort;
+    }
+
+    public ServerContext c2sPort(final int c2sPort)
+    {
+        this.c2sPort = c2sPort;
+        return this;
+    }
+
+    public int directTlsPort()
+    {
+        return directTlsPort;
+    }
+
+    public ServerContext directTlsPort(final int directTlsPort)
+    {
+        this.directTlsPort = directTlsPort;
+        return this;
+    }
+
+    public boolean tlsRequired()
+    {
+        return tlsRequired;
+    }
+
+    public ServerContext tlsRequired(final boolean tlsRequired)
+    {
+        this.tlsRequired = tlsRequired;
+        return this;
+    }
+
+    public String tlsCertificate()
+    {
+        return tlsCertificate;
+    }
+
+    public ServerContext tlsCertificate(final String tlsCertificate)
+    {
+        this.tlsCertificate = tlsCertificate;
+        return this;
+    }
+
+    public String tlsKey()
+    {
+        return tlsKey;
+    }
+
+    public ServerContext tlsKey(final String tlsKey)
+    {
+        this.tlsKey = tlsKey;
+        return this;
+    }
+
+    public List<String> saslMechanisms()
+    {
+        return saslMechanisms;
+    }
+
+    public ServerContext saslMechanisms(final List<String> saslMechanisms)
+    {
+        this.saslMechanisms = saslMechanisms;
+        return this;
+    }
+
+    public int scramIterations()
+    {
+        return scramIterations;
+    }
+
+    public ServerContext scramIterations(final int scramIterations)
+    {
+        this.scramIterations = scramIterations;
+        return this;
+    }
+
+    public long headerTimeoutNs()
+    {
+        return headerTimeoutNs;
+    }
+
+    public ServerContext headerTimeoutNs(final long headerTimeoutNs)
+    {
+        this.headerTimeoutNs = headerTimeoutNs;
+        return this;
+    }
+
+    public long authTimeoutNs()
+    {
+        return authTimeoutNs;
+    }
+
+    public ServerContext authTimeoutNs(final long authTimeoutNs)
+    {
+        this.authTimeoutNs = authTimeoutNs;
+        return this;
+    }
+
+    public long idleTimeoutNs()
+    {
+        return idleTimeoutNs;
+    }
+
+    public ServerContext idleTimeoutNs(final long idleTimeoutNs)
+    {
+        this.idleTimeoutNs = idleTimeoutNs;
+        return this;
+    }
+
+    public int maxOutboundBytes()
+    {
+        return maxOutboundBytes;
+    }
+
+    public ServerContext maxOutboundBytes(final int maxOutboundBytes)
+    {
+        this.maxOutboundBytes = maxOutboundBytes;
+        return this;
+    }
+
+    public int maxAuthFailuresPerMinute()
+    {
+        return maxAuthFailuresPerMinute;
+    }
+
+    public ServerContext maxAuthFailuresPerMinute(final int maxAuthFailuresPerMinute)
+    {
+        this.maxAuthFailuresPerMinute = maxAuthFailuresPerMinute;
+        return this;
+    }
+
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    public ServerContext ringSize(final int ringSize)
+    {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    public DecoderLimits decoderLimits()
+    {
+        return decoderLimits;
+    }
+
+    public ServerContext decoderLimits(final DecoderLimits decoderLimits)
+    {
+        this.decoderLimits = decoderLimits;
+        return this;
+    }
+}

@@ -1,0 +1,171 @@
+package org.stanzaswitch.gateway;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.agrona.CloseHelper;
+import org.stanzaswitch.gateway.tls.TlsMaterial;
+import org.stanzaswitch.gateway.tls.TlsSupport;
+import org.stanzaswitch.switching.StanzaSwitch;
+import org.stanzaswitch.switching.account.Accounts;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * A running Stanza Switch node: {@link #launch(ServerContext)} wires the journal and switch, the TLS identity
+ * and the client listeners in one place, and {@link #close()} stops them in reverse. Tests, benchmarks and the
+ * CLI all start the server this way.
+ */
+public final class StanzaSwitchServer implements AutoCloseable
+{
+    private static final Logger LOG = Logger.getLogger(StanzaSwitchServer.class.getName());
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final ServerContext context;
+    private TlsMaterial tlsMaterial;
+    private StanzaSwitch stanzaSwitch;
+    private int c2sPort = -1;
+    private int directTlsPort = -1;
+
+    private StanzaSwitchServer(final ServerContext context)
+    {
+        this.context = context;
+    }
+
+    /**
+     * Start a server; if any part fails to start, what was started is closed before the error is thrown.
+     *
+     * @param context settings, concluded here if they were not.
+     * @return the running server.
+     * @throws IOException if the data directory, certificate or ports cannot be used.
+     */
+    public static StanzaSwitchServer launch(final ServerContext context) throws IOException
+    {
+        if (context.domainJid() == null)
+        {
+            context.conclude();
+        }
+        final StanzaSwitchServer server = new StanzaSwitchServer(context);
+        try
+        {
+            server.start();
+            return server;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            server.close();
+            throw ex;
+        }
+    }
+
+    private void start() throws IOException
+    {
+        Files.createDirectories(context.dataDir());
+        tlsMaterial = TlsMaterial.resolve(
+            context.tlsCertificate(), context.tlsKey(), context.dataDir(), context.domain());
+        final TlsSupport tls = new TlsSupport(tlsMaterial.serverContext());
+        stanzaSwitch = new StanzaSwitch(context.domainJid(), context.stateDir(), context.ringSize());
+        resources.add(stanzaSwitch);
+        final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        resources.add(() -> acceptors.shutdownGracefully().syncUninterruptibly());
+        resources.add(() -> workers.shutdownGracefully().syncUninterruptibly());
+        final C2sContext c2s = new C2sContext(context, stanzaSwitch, tls);
+        c2sPort = listen(acceptors, workers, new C2sInitializer(c2s, false), context.c2sPort());
+        if (context.directTlsPort() >= 0)
+        {
+            directTlsPort = listen(acceptors, workers, new C2sInitializer(c2s, true), context.directTlsPort());
+        }
+        LOG.info(() -> "serving " + context.domain() + " on " + context.bindAddress() + ":" + c2sPort + " (STARTTLS)" +
+            (directTlsPort >= 0 ? " and :" + directTlsPort + " (direct TLS)" : "") + ", data in " + context.dataDir());
+        if (tlsMaterial.generated())
+        {
+            LOG.info(() -> "generated a self-signed certificate " + tlsMaterial.certificate() + " SHA-256 " +
+                fingerprint());
+        }
+    }
+
+    private String fingerprint()
+    {
+        try
+        {
+            return tlsMaterial.fingerprint();
+        }
+        catch (final IOException ex)
+        {
+            return "unreadable: " + ex.getMessage();
+        }
+    }
+
+    private int listen(
+        final EventLoopGroup acceptors, final EventLoopGroup workers, final C2sInitializer initializer, final int port)
+        throws IOException
+    {
+        final int max = context.maxOutboundBytes();
+        final Channel channel = new ServerBootstrap()
+            .group(acceptors, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            // Heap buffers, so that the framer reads the bytes in place.
+            .childOption(ChannelOption.ALLOCATOR, new PooledByteBufAllocator(false))
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(max / 4, max / 2))
+            .childHandler(initializer)
+            .bind(new InetSocketAddress(context.bindAddress(), port))
+            .syncUninterruptibly()
+            .channel();
+        resources.add(() -> channel.close().syncUninterruptibly());
+        return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    /**
+     * @return the port of the STARTTLS listener, as bound.
+     */
+    public int c2sPort()
+    {
+        return c2sPort;
+    }
+
+    /**
+     * @return the port of the direct TLS listener, or -1 if disabled.
+     */
+    public int directTlsPort()
+    {
+        return directTlsPort;
+    }
+
+    public ServerContext context()
+    {
+        return context;
+    }
+
+    /**
+     * @return the accounts as the running switch knows them; read-only use.
+     */
+    public Accounts accounts()
+    {
+        return stanzaSwitch.accounts();
+    }
+
+    @Override
+    public void close()
+    {
+        for (int i = resources.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(resources.get(i));
+        }
+        resources.clear();
+    }
+}

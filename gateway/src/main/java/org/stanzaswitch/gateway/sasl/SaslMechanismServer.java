@@ -1,0 +1,14 @@
+package org.stanzaswitch.gateway.sasl;
+
+/**
+ * The server side of one SASL mechanism for one authentication attempt. Not thread safe: owned by the
+ * connection's I/O thread.
+ */
+public interface SaslMechanismServer
+{
+    /**
+     * @param response the client's initial response or response, decoded from base64; empty if none was sent.
+     * @return what to send next.
+     */
+    SaslStep evaluate(byte[] response);
+}

@@ -1,0 +1,200 @@
+package org.stanzaswitch.gateway;
+
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.MessageBuilder;
+import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.ping.packet.Ping;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.jxmpp.jid.impl.JidCreate;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The client-to-server core over real sockets and real TLS, driven by Smack.
+ */
+@Timeout(60)
+class C2sSystemTest
+{
+    private static TestServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception
+    {
+        server = TestServer.start().addUser("alice", "alice-secret").addUser("bob", "bob-secret");
+    }
+
+    @AfterAll
+    static void stopServer()
+    {
+        server.close();
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §5, §6.3.8: STARTTLS, then SCRAM-SHA-1, then bind")
+    void shouldLogInWithScramSha1OverStartTls() throws Exception
+    {
+        final XMPPTCPConnection connection = TestClients.connect(
+            TestClients.startTls(server, "alice", "alice-secret").addEnabledSaslMechanism("SCRAM-SHA-1"));
+        try
+        {
+            assertThat(connection.isSecureConnection()).isTrue();
+            assertThat(connection.getUsedSaslMechansism()).isEqualTo("SCRAM-SHA-1");
+            assertThat(connection.getUser().asBareJid().toString()).isEqualTo("alice@localhost");
+        }
+        finally
+        {
+            connection.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0368, RFC 4616: direct TLS, then PLAIN")
+    void shouldLogInWithPlainOverDirectTls() throws Exception
+    {
+        final XMPPTCPConnection connection = TestClients.connect(
+            TestClients.directTls(server, "bob", "bob-secret").addEnabledSaslMechanism("PLAIN"));
+        try
+        {
+            assertThat(connection.getUsedSaslMechansism()).isEqualTo("PLAIN");
+            assertThat(connection.getUser().asBareJid().toString()).isEqualTo("bob@localhost");
+        }
+        finally
+        {
+            connection.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §6.5.10: a wrong password is not-authorized")
+    void shouldRefuseWrongPassword()
+    {
+        assertThatThrownBy(() -> TestClients.connect(
+            TestClients.startTls(server, "alice", "wrong").addEnabledSaslMechanism("SCRAM-SHA-1")))
+            .isInstanceOf(SASLErrorException.class)
+            .hasMessageContaining("not-authorized");
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §6.5.10: an unknown user fails exactly like a wrong password")
+    void shouldRefuseUnknownUserLikeWrongPassword()
+    {
+        assertThatThrownBy(() -> TestClients.connect(
+            TestClients.startTls(server, "mallory", "x").addEnabledSaslMechanism("SCRAM-SHA-1")))
+            .isInstanceOf(SASLErrorException.class)
+            .hasMessageContaining("not-authorized");
+    }
+
+    @Test
+    @DisplayName("RFC 6121 §8.5.3.1, §8.5.2.1.1: chat to a full JID and to a bare JID is delivered with from stamped")
+    void shouldRouteChatBetweenUsers() throws Exception
+    {
+        final XMPPTCPConnection alice = TestClients.connect(TestClients.startTls(server, "alice", "alice-secret"));
+        final XMPPTCPConnection bob = TestClients.connect(TestClients.startTls(server, "bob", "bob-secret"));
+        try
+        {
+            final BlockingQueue<Stanza> received = new ArrayBlockingQueue<>(10);
+            bob.addAsyncStanzaListener(received::add, stanza -> stanza instanceof Message);
+            bob.sendStanza(bob.getStanzaFactory().buildPresenceStanza().build());
+            // Stanzas of one connection are routed in order, so once this answer is back Bob is available.
+            bob.createStanzaCollectorAndSend(new Ping(JidCreate.from(TestServer.DOMAIN))).nextResultOrThrow();
+
+            alice.sendStanza(chat(alice, bob.getUser().toString(), "to full"));
+            alice.sendStanza(chat(alice, "bob@localhost", "to bare"));
+
+            final Message first = (Message)received.poll(10, TimeUnit.SECONDS);
+            final Message second = (Message)received.poll(10, TimeUnit.SECONDS);
+            assertThat(first.getBody()).isEqualTo("to full");
+            assertThat(second.getBody()).isEqualTo("to bare");
+            assertThat(first.getFrom().toString()).isEqualTo(alice.getUser().toString());
+        }
+        finally
+        {
+            alice.disconnect();
+            bob.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 6121 §8.5.2.2.1: a chat message to a user with no available resource bounces")
+    void shouldBounceMessageToOfflineUser() throws Exception
+    {
+        final XMPPTCPConnection alice = TestClients.connect(TestClients.startTls(server, "alice", "alice-secret"));
+        try
+        {
+            final BlockingQueue<Stanza> received = new ArrayBlockingQueue<>(10);
+            alice.addAsyncStanzaListener(received::add, stanza -> stanza instanceof Message);
+            final Message message = chat(alice, "bob@localhost", "anyone?");
+            alice.sendStanza(message);
+            final Message error = (Message)received.poll(10, TimeUnit.SECONDS);
+            assertThat(error.getType()).isEqualTo(Message.Type.error);
+            assertThat(error.getError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable);
+            assertThat(error.getStanzaId()).isEqualTo(message.getStanzaId());
+        }
+        finally
+        {
+            alice.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §7.7.2.2: binding a resource in use replaces the old session")
+    void shouldReplaceSessionOnResourceConflict() throws Exception
+    {
+        final XMPPTCPConnection first = TestClients.connect(
+            TestClients.startTls(server, "alice", "alice-secret").setResource("phone"));
+        final XMPPTCPConnection second = TestClients.connect(
+            TestClients.startTls(server, "alice", "alice-secret").setResource("phone"));
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (first.isConnected() && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+            assertThat(first.isConnected()).isFalse();
+            assertThat(second.isAuthenticated()).isTrue();
+        }
+        finally
+        {
+            second.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §8.4: an IQ to another user's bare JID on their behalf is service-unavailable")
+    void shouldAnswerUnhandledIqWithServiceUnavailable() throws Exception
+    {
+        final XMPPTCPConnection alice = TestClients.connect(TestClients.startTls(server, "alice", "alice-secret"));
+        try
+        {
+            final Ping ping = new Ping(JidCreate.from("nobody@localhost/x"));
+            assertThatThrownBy(() -> alice.createStanzaCollectorAndSend(ping).nextResultOrThrow())
+                .isInstanceOf(XMPPException.XMPPErrorException.class)
+                .hasMessageContaining("service-unavailable");
+        }
+        finally
+        {
+            alice.disconnect();
+        }
+    }
+
+    private static Message chat(final XMPPTCPConnection from, final String to, final String body) throws Exception
+    {
+        final MessageBuilder builder = from.getStanzaFactory().buildMessageStanza()
+            .to(JidCreate.from(to)).ofType(Message.Type.chat).setBody(body);
+        return builder.build();
+    }
+}

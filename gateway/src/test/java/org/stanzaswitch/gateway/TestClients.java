@@ -1,0 +1,93 @@
+package org.stanzaswitch.gateway;
+
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+
+/**
+ * Smack clients for system tests. They trust exactly the test server's generated certificate, so TLS is
+ * verified for real (chain and host name), not switched off.
+ */
+public final class TestClients
+{
+    private TestClients()
+    {
+    }
+
+    /**
+     * @return a configuration for STARTTLS (required) on the server's c2s port.
+     */
+    public static XMPPTCPConnectionConfiguration.Builder startTls(
+        final TestServer server, final String username, final String password) throws Exception
+    {
+        return XMPPTCPConnectionConfiguration.builder()
+            .setXmppDomain(TestServer.DOMAIN)
+            .setHostAddress(InetAddress.getLoopbackAddress())
+            .setPort(server.c2sPort())
+            .setUsernameAndPassword(username, password)
+            .setSecurityMode(SecurityMode.required)
+            .setCustomX509TrustManager(trustManager(server))
+            .setConnectTimeout(10_000);
+    }
+
+    /**
+     * @return a configuration for TLS from the first byte (XEP-0368) on the server's direct TLS port.
+     */
+    public static XMPPTCPConnectionConfiguration.Builder directTls(
+        final TestServer server, final String username, final String password) throws Exception
+    {
+        return XMPPTCPConnectionConfiguration.builder()
+            .setXmppDomain(TestServer.DOMAIN)
+            .setHostAddress(InetAddress.getLoopbackAddress())
+            .setPort(server.directTlsPort())
+            .setUsernameAndPassword(username, password)
+            .setSecurityMode(SecurityMode.disabled)
+            .setSocketFactory(sslContext(server).getSocketFactory())
+            .setConnectTimeout(10_000);
+    }
+
+    public static XMPPTCPConnection connect(final XMPPTCPConnectionConfiguration.Builder builder) throws Exception
+    {
+        final XMPPTCPConnection connection = new XMPPTCPConnection(builder.build());
+        connection.setReplyTimeout(10_000);
+        connection.connect().login();
+        return connection;
+    }
+
+    public static X509TrustManager trustManager(final TestServer server) throws Exception
+    {
+        return (X509TrustManager)trustManagers(server)[0];
+    }
+
+    public static SSLContext sslContext(final TestServer server) throws Exception
+    {
+        final SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(server), null);
+        return context;
+    }
+
+    private static TrustManager[] trustManagers(final TestServer server) throws Exception
+    {
+        final KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(server.certificate()))
+        {
+            trust.setCertificateEntry("server",
+                (X509Certificate)CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        final TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        return factory.getTrustManagers();
+    }
+}

@@ -1,0 +1,128 @@
+package org.stanzaswitch.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+
+/**
+ * A journal of durable state commands on Chronicle Queue (ARCHITECTURE invariant 4): each command is appended
+ * as one opaque record, and the state machine is rebuilt by reading them all back in order. Several processes
+ * may append to one journal (the server and the account commands of the CLI); each reader tails it.
+ * <p>
+ * A record is on the memory-mapped file when {@link #append} returns, so it survives {@code kill -9} of the
+ * process (not a power cut: that needs the OS to flush, which {@link #sync()} asks for).
+ * <p>
+ * One instance per thread: appending and tailing are single-threaded.
+ */
+public final class StateJournal implements AutoCloseable
+{
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final ExcerptTailer tailer;
+    private final Bytes<?> readBytes = Bytes.allocateElasticOnHeap(256);
+    private final Bytes<?> writeBytes = Bytes.allocateElasticOnHeap(256);
+    private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+
+    private StateJournal(final ChronicleQueue queue)
+    {
+        this.queue = queue;
+        this.appender = queue.createAppender();
+        this.tailer = queue.createTailer();
+    }
+
+    /**
+     * @param directory where the journal's files live; created if missing.
+     * @return the open journal, positioned to read from its first record.
+     */
+    public static StateJournal open(final Path directory)
+    {
+        return new StateJournal(SingleChronicleQueueBuilder.single(directory.toFile())
+            .rollCycle(RollCycles.FAST_DAILY)
+            .build());
+    }
+
+    /**
+     * @param buffer holding the record.
+     * @param offset of the record.
+     * @param length of the record.
+     * @return the index the record was written at.
+     */
+    public long append(final DirectBuffer buffer, final int offset, final int length)
+    {
+        writeBytes.clear();
+        for (int i = 0; i < length; i++)
+        {
+            writeBytes.writeByte(buffer.getByte(offset + i));
+        }
+        try (var context = appender.writingDocument())
+        {
+            context.wire().bytes().write(writeBytes);
+            return context.index();
+        }
+    }
+
+    /**
+     * Read the records appended since the last poll, by this process or any other.
+     *
+     * @param handler told of each record.
+     * @param limit   the most records to read in this call.
+     * @return the number of records read.
+     */
+    public int poll(final RecordHandler handler, final int limit)
+    {
+        int count = 0;
+        while (count < limit)
+        {
+            try (var context = tailer.readingDocument())
+            {
+                if (!context.isPresent())
+                {
+                    break;
+                }
+                final var bytes = context.wire().bytes();
+                final int length = (int)bytes.readRemaining();
+                readBytes.clear();
+                readBytes.write(bytes, bytes.readPosition(), length);
+                final byte[] copy = new byte[length];
+                readBytes.read(copy);
+                view.wrap(copy);
+                handler.onRecord(context.index(), view, 0, length);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Hand the journal to another thread: the thread that opened and replayed it gives it to the one that
+     * goes on polling and appending.
+     */
+    public void handOver()
+    {
+        appender.singleThreadedCheckReset();
+        tailer.singleThreadedCheckReset();
+    }
+
+    /**
+     * Ask the operating system to write the journal's pages to disk.
+     */
+    public void sync()
+    {
+        appender.sync();
+    }
+
+    @Override
+    public void close()
+    {
+        appender.close();
+        tailer.close();
+        queue.close();
+    }
+}

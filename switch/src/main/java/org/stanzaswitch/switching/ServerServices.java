@@ -1,0 +1,200 @@
+package org.stanzaswitch.switching;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.ElementFlyweight;
+import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.StartTagFlyweight;
+import org.stanzaswitch.codec.XmlEncoder;
+import org.stanzaswitch.codec.XmlReader;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The IQs the server answers itself (RFC 6120 §8.2.3), each by the namespace of the request's child:
+ * XEP-0199 ping, XEP-0030 service discovery, XEP-0092 software version, XEP-0202 entity time, the RFC 6121 §2
+ * roster (empty: rosters are not stored yet), vCard-temp (XEP-0054, empty) and the RFC 3921 session
+ * establishment that old clients still send. Parses the payload with {@link XmlReader}: off the routing path,
+ * since IQs to the server are rare next to messages. Owned by the router thread.
+ */
+final class ServerServices
+{
+    static final String PING = "urn:xmpp:ping";
+    static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
+    static final String DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+    static final String VERSION = "jabber:iq:version";
+    static final String TIME = "urn:xmpp:time";
+    static final String ROSTER = "jabber:iq:roster";
+    static final String VCARD = "vcard-temp";
+    static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
+
+    private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, ROSTER, VCARD};
+    private static final byte[] IQ = Bytes.ascii("iq");
+    private static final byte[] PRESENCE = Bytes.ascii("presence");
+    private static final byte[] QUERY = Bytes.ascii("query");
+    private static final byte[] XMLNS = Bytes.ascii("xmlns");
+    private static final byte[] ID = Bytes.ascii("id");
+    private static final byte[] TO = Bytes.ascii("to");
+    private static final byte[] FROM = Bytes.ascii("from");
+    private static final byte[] TYPE = Bytes.ascii("type");
+    private static final byte[] RESULT = Bytes.ascii("result");
+    private static final byte[] UNAVAILABLE = Bytes.ascii("unavailable");
+    private static final byte[] IDENTITY = Bytes.ascii("identity");
+    private static final byte[] FEATURE = Bytes.ascii("feature");
+    private static final byte[] VAR = Bytes.ascii("var");
+    private static final byte[] CATEGORY = Bytes.ascii("category");
+    private static final byte[] NAME = Bytes.ascii("name");
+    private static final byte[] VCARD_ELEMENT = Bytes.ascii("vCard");
+    private static final byte[] TIME_ELEMENT = Bytes.ascii("time");
+    private static final byte[] TZO = Bytes.ascii("tzo");
+    private static final byte[] UTC = Bytes.ascii("utc");
+    private static final byte[] VERSION_ELEMENT = Bytes.ascii("version");
+    private static final byte[] OS = Bytes.ascii("os");
+    private static final byte[] PRIORITY = Bytes.ascii("priority");
+
+    private final Jid domain;
+    private final XmlReader reader = new XmlReader();
+    private final XmlEncoder encoder = new XmlEncoder();
+
+    ServerServices(final Jid domain)
+    {
+        this.domain = domain;
+    }
+
+    /**
+     * @param from    the requester.
+     * @param to      the addressee: the domain, the requester's bare JID or null.
+     * @param request an IQ get or set.
+     * @param reply   where to write the answer.
+     * @return bytes written, or 0 if no service here handles the request (service-unavailable, §8.4).
+     */
+    int handle(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    {
+        reader.wrap(request);
+        reader.next();
+        if (reader.next() != XmlReader.Event.START_ELEMENT)
+        {
+            return 0;
+        }
+        final String namespace = reader.namespace();
+        final boolean get = request.attributeValueEquals(request.typeIndex(), Bytes.ascii("get"));
+        final boolean toServer = to == null || to.equals(domain);
+        switch (namespace)
+        {
+            case PING:
+            case SESSION:
+                return result(from, to, request, reply).end().length();
+            case DISCO_INFO:
+                return get && toServer ? discoInfo(from, to, request, reply) : 0;
+            case DISCO_ITEMS:
+                return get && toServer ? emptyQuery(from, to, request, reply, DISCO_ITEMS) : 0;
+            case VERSION:
+                return get && toServer ? version(from, to, request, reply) : 0;
+            case TIME:
+                return get && toServer ? time(from, to, request, reply) : 0;
+            case ROSTER:
+                return get ? emptyQuery(from, to, request, reply, ROSTER) : 0;
+            case VCARD:
+                return get ? result(from, to, request, reply).start(VCARD_ELEMENT).attribute(XMLNS, VCARD).end().end()
+                    .length() : 0;
+            default:
+                return 0;
+        }
+    }
+
+    private XmlEncoder result(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    {
+        encoder.wrap(reply, 0).start(IQ);
+        final int id = request.idIndex();
+        if (id != StartTagFlyweight.MISSING)
+        {
+            encoder.attributeCopied(ID, request.buffer(), request.attributeValueOffset(id), request.attributeValueLength(id));
+        }
+        return encoder.attribute(FROM, (to == null ? from.bare() : to).toString())
+            .attribute(TO, from.toString())
+            .attribute(TYPE, RESULT);
+    }
+
+    private int emptyQuery(
+        final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply, final String ns)
+    {
+        return result(from, to, request, reply).start(QUERY).attribute(XMLNS, ns).end().end().length();
+    }
+
+    private int discoInfo(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    {
+        final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_INFO)
+            .start(IDENTITY).attribute(CATEGORY, "server").attribute(TYPE, "im").attribute(NAME, "Stanza Switch").end();
+        for (final String feature : FEATURES)
+        {
+            xml.start(FEATURE).attribute(VAR, feature).end();
+        }
+        return xml.end().end().length();
+    }
+
+    private int version(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    {
+        return result(from, to, request, reply).start(QUERY).attribute(XMLNS, VERSION)
+            .start(NAME).text("Stanza Switch").end()
+            .start(VERSION_ELEMENT).text(versionText()).end()
+            .start(OS).text(System.getProperty("os.name")).end()
+            .end().end().length();
+    }
+
+    private static String versionText()
+    {
+        final String version = ServerServices.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
+    private int time(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    {
+        final OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+        return result(from, to, request, reply).start(TIME_ELEMENT).attribute(XMLNS, TIME)
+            .start(TZO).text("+00:00").end()
+            .start(UTC).text(DateTimeFormatter.ISO_INSTANT.format(now)).end()
+            .end().end().length();
+    }
+
+    /**
+     * @return a presence of type unavailable from the given session, for its user's other resources.
+     */
+    int unavailablePresence(final Jid from, final ExpandableArrayBuffer buffer)
+    {
+        return encoder.wrap(buffer, 0).start(PRESENCE).attribute(FROM, from.toString()).attribute(TYPE, UNAVAILABLE)
+            .end().length();
+    }
+
+    /**
+     * @return the priority a presence states (RFC 6121 §4.7.2.3), 0 if none or malformed.
+     */
+    int priorityOf(final ElementFlyweight presence)
+    {
+        if (presence.isEmptyElement())
+        {
+            return 0;
+        }
+        reader.wrap(presence);
+        reader.next();
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 &&
+                reader.localName().equals(new String(PRIORITY, java.nio.charset.StandardCharsets.US_ASCII)))
+            {
+                try
+                {
+                    return Math.max(-128, Math.min(127, Integer.parseInt(reader.elementText().trim())));
+                }
+                catch (final NumberFormatException ex)
+                {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+}

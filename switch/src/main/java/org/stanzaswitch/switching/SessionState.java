@@ -1,0 +1,38 @@
+package org.stanzaswitch.switching;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * What the router keeps of one bound session: whether it has sent available presence, its priority
+ * (RFC 6121 §4.7.2.3) and that presence, for resources that come online later. Owned by the router thread.
+ */
+final class SessionState
+{
+    final Session session;
+    boolean available;
+    int priority;
+    private final ExpandableArrayBuffer lastPresence = new ExpandableArrayBuffer(256);
+    private int lastPresenceLength;
+
+    SessionState(final Session session)
+    {
+        this.session = session;
+    }
+
+    void rememberPresence(final DirectBuffer buffer, final int length)
+    {
+        lastPresence.putBytes(0, buffer, 0, length);
+        lastPresenceLength = length;
+    }
+
+    DirectBuffer lastPresence()
+    {
+        return lastPresence;
+    }
+
+    int lastPresenceLength()
+    {
+        return lastPresenceLength;
+    }
+}
