@@ -1,6 +1,5 @@
 package org.stanzaswitch.journal;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -19,15 +18,15 @@ import java.nio.file.Path;
  * A record is on the memory-mapped file when {@link #append} returns, so it survives {@code kill -9} of the
  * process (not a power cut: that needs the OS to flush, which {@link #sync()} asks for).
  * <p>
- * One instance per thread: appending and tailing are single-threaded.
+ * One owning thread at a time (see {@link #handOver()}). Records are state commands, rare next to stanzas, so
+ * each append and read copies through a small array rather than keeping buffers that Chronicle would tie to
+ * a thread.
  */
 public final class StateJournal implements AutoCloseable
 {
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     private final ExcerptTailer tailer;
-    private final Bytes<?> readBytes = Bytes.allocateElasticOnHeap(256);
-    private final Bytes<?> writeBytes = Bytes.allocateElasticOnHeap(256);
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
 
     private StateJournal(final ChronicleQueue queue)
@@ -56,14 +55,11 @@ public final class StateJournal implements AutoCloseable
      */
     public long append(final DirectBuffer buffer, final int offset, final int length)
     {
-        writeBytes.clear();
-        for (int i = 0; i < length; i++)
-        {
-            writeBytes.writeByte(buffer.getByte(offset + i));
-        }
+        final byte[] record = new byte[length];
+        buffer.getBytes(offset, record);
         try (var context = appender.writingDocument())
         {
-            context.wire().bytes().write(writeBytes);
+            context.wire().bytes().write(record);
             return context.index();
         }
     }
@@ -87,13 +83,10 @@ public final class StateJournal implements AutoCloseable
                     break;
                 }
                 final var bytes = context.wire().bytes();
-                final int length = (int)bytes.readRemaining();
-                readBytes.clear();
-                readBytes.write(bytes, bytes.readPosition(), length);
-                final byte[] copy = new byte[length];
-                readBytes.read(copy);
+                final byte[] copy = new byte[(int)bytes.readRemaining()];
+                bytes.read(copy);
                 view.wrap(copy);
-                handler.onRecord(context.index(), view, 0, length);
+                handler.onRecord(context.index(), view, 0, copy.length);
                 count++;
             }
         }

@@ -1,0 +1,63 @@
+package org.stanzaswitch.gateway;
+
+import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * ARCHITECTURE invariant 4: accounts are commands on the state journal, so they outlive the process, and
+ * the CLI's changes reach a server whether it runs or not.
+ */
+@Timeout(60)
+class AccountDurabilitySystemTest
+{
+    @Test
+    @DisplayName("accounts added while stopped, added while running, changed and deleted survive restarts")
+    void shouldKeepAccountsAcrossRestarts() throws Exception
+    {
+        final Path data = TestServer.newDataDir();
+        try
+        {
+            final ServerContext offline = new ServerContext().domain(TestServer.DOMAIN).dataDir(data).conclude();
+            try (AccountAdmin admin = new AccountAdmin(offline))
+            {
+                admin.setPassword(admin.username("erin@localhost"), "erin-1");
+                admin.setPassword(admin.username("frank"), "frank-1");
+            }
+            try (TestServer server = TestServer.start(data, false, context -> { }))
+            {
+                login(server, "erin", "erin-1").disconnect();
+                server.addUser("grace", "grace-1");
+                try (AccountAdmin admin = new AccountAdmin(server.server().context()))
+                {
+                    admin.setPassword("erin", "erin-2");
+                    admin.delete("frank");
+                }
+            }
+            try (TestServer server = TestServer.start(data, false, context -> { }))
+            {
+                login(server, "erin", "erin-2").disconnect();
+                login(server, "grace", "grace-1").disconnect();
+                assertThatThrownBy(() -> login(server, "frank", "frank-1")).isInstanceOf(SASLErrorException.class);
+                assertThat(server.server().accounts().usernames()).containsExactly("erin", "grace");
+            }
+        }
+        finally
+        {
+            TestServer.delete(data);
+        }
+    }
+
+    private static XMPPTCPConnection login(final TestServer server, final String user, final String password)
+        throws Exception
+    {
+        return TestClients.connect(TestClients.startTls(server, user, password));
+    }
+}

@@ -1,0 +1,145 @@
+package org.stanzaswitch.gateway;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A plain TCP client that writes raw bytes and reads what the server answers, for the cases no well-behaved
+ * client library produces: malformed XML, oversized stanzas, clients that stop reading.
+ */
+final class RawClient implements AutoCloseable
+{
+    static final String HEADER = "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' " +
+        "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+
+    private final Socket socket;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+    RawClient(final int port) throws IOException
+    {
+        this(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    private RawClient(final Socket socket) throws IOException
+    {
+        this.socket = socket;
+        socket.setSoTimeout(200);
+    }
+
+    /**
+     * A client over TLS from the first byte (XEP-0368), trusting the test server's certificate.
+     */
+    static RawClient directTls(final TestServer server) throws Exception
+    {
+        final javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)TestClients.sslContext(server)
+            .getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), server.directTlsPort());
+        socket.startHandshake();
+        return new RawClient(socket);
+    }
+
+    /**
+     * Open a stream, authenticate with PLAIN, restart and bind: the bytes a minimal client sends.
+     *
+     * @return the bound full JID as the server reported it.
+     */
+    String login(final String authzid, final String username, final String password) throws IOException
+    {
+        final String plain = java.util.Base64.getEncoder().encodeToString(
+            (authzid + "\0" + username + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        send(HEADER).readUntil("</stream:features>", 5_000);
+        send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>");
+        if (!readUntil("<success", 5_000).contains("<success"))
+        {
+            return null;
+        }
+        received.reset();
+        send(HEADER).readUntil("</stream:features>", 5_000);
+        send("<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+        final String bound = readUntil("</jid>", 5_000);
+        final int start = bound.indexOf("<jid>");
+        return start < 0 ? null : bound.substring(start + 5, bound.indexOf("</jid>"));
+    }
+
+    RawClient send(final String xml) throws IOException
+    {
+        return send(xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    RawClient send(final byte[] bytes) throws IOException
+    {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    /**
+     * Read until the server closes the connection or the time is up.
+     *
+     * @return everything received so far.
+     */
+    String readUntilClosed(final long timeoutMillis) throws IOException
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        final InputStream in = socket.getInputStream();
+        final byte[] chunk = new byte[4096];
+        while (System.currentTimeMillis() < deadline)
+        {
+            try
+            {
+                final int read = in.read(chunk);
+                if (read < 0)
+                {
+                    break;
+                }
+                received.write(chunk, 0, read);
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                continue;
+            }
+            catch (final IOException ex)
+            {
+                break;
+            }
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Read until the text appears or the time is up.
+     */
+    String readUntil(final String expected, final long timeoutMillis) throws IOException
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        final InputStream in = socket.getInputStream();
+        final byte[] chunk = new byte[4096];
+        while (System.currentTimeMillis() < deadline && !received.toString(StandardCharsets.UTF_8).contains(expected))
+        {
+            try
+            {
+                final int read = in.read(chunk);
+                if (read < 0)
+                {
+                    break;
+                }
+                received.write(chunk, 0, read);
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                continue;
+            }
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        socket.close();
+    }
+}
