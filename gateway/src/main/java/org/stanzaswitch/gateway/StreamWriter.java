@@ -33,6 +33,10 @@ final class StreamWriter
     private static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
     private static final String BIND_NS = "urn:ietf:params:xml:ns:xmpp-bind";
     private static final String SESSION_NS = "urn:ietf:params:xml:ns:xmpp-session";
+    private static final String ROSTER_VERSIONING_NS = "urn:xmpp:features:rosterver";
+    private static final String PRE_APPROVAL_NS = "urn:xmpp:features:pre-approval";
+    private static final byte[] VER = Bytes.ascii("ver");
+    private static final byte[] SUB = Bytes.ascii("sub");
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
@@ -76,11 +80,16 @@ final class StreamWriter
         return view(xml.end().length());
     }
 
+    /**
+     * RFC 6120 §7.2 binding, RFC 6121 §2.6.1 roster versioning and §3.4.1 subscription pre-approval.
+     */
     DirectBuffer bindFeatures()
     {
         xml.wrap(buffer, 0).start(FEATURES)
             .start(BIND).attribute(XMLNS, BIND_NS).end()
-            .start(SESSION).attribute(XMLNS, SESSION_NS).start(OPTIONAL).end().end();
+            .start(SESSION).attribute(XMLNS, SESSION_NS).start(OPTIONAL).end().end()
+            .start(VER).attribute(XMLNS, ROSTER_VERSIONING_NS).end()
+            .start(SUB).attribute(XMLNS, PRE_APPROVAL_NS).end();
         return view(xml.end().length());
     }
 

@@ -17,10 +17,7 @@ import org.stanzaswitch.codec.XmppNamespaces;
 import org.stanzaswitch.journal.StateJournal;
 import org.stanzaswitch.switching.account.Accounts;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The single writer of session and presence state: takes stanzas off the inbound ring and routes them by the
@@ -38,29 +35,39 @@ public final class Router implements EventHandler<StanzaEvent>
     private static final byte[] SET = Bytes.ascii("set");
     private static final int JOURNAL_POLL_LIMIT = 256;
 
+    private static final byte[] SUBSCRIBE = Bytes.ascii("subscribe");
+    private static final byte[] SUBSCRIBED = Bytes.ascii("subscribed");
+    private static final byte[] UNSUBSCRIBE = Bytes.ascii("unsubscribe");
+    private static final byte[] UNSUBSCRIBED = Bytes.ascii("unsubscribed");
+
     private final Jid domain;
     private final Accounts accounts;
+    private final StateMachine state;
     private final StateJournal journal;
     private final ServerServices services;
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final RosterService roster;
+    private final PresenceService presence;
     private final ElementFlyweight stanza = new ElementFlyweight(64);
     private final JidCache jids = new JidCache(16 * 1024);
     private final StanzaErrorEncoder errorEncoder = new StanzaErrorEncoder();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer decoded = new ExpandableArrayBuffer(3072);
-    private final Map<Jid, List<SessionState>> sessionsByBare = new HashMap<>();
-    private final Map<Jid, SessionState> sessionsByFull = new HashMap<>();
 
     /**
      * @param domain   the domain served.
-     * @param accounts the account state this router keeps current.
+     * @param state    the state machine this router keeps current.
      * @param journal  the state journal to apply; polled on this router's thread.
      */
-    public Router(final Jid domain, final Accounts accounts, final StateJournal journal)
+    public Router(final Jid domain, final StateMachine state, final StateJournal journal)
     {
         this.domain = domain;
-        this.accounts = accounts;
+        this.state = state;
+        this.accounts = state.accounts();
         this.journal = journal;
         this.services = new ServerServices(domain);
+        this.roster = new RosterService(state, journal, sessions);
+        this.presence = new PresenceService(accounts, roster, sessions);
     }
 
     /**
@@ -72,7 +79,7 @@ public final class Router implements EventHandler<StanzaEvent>
     {
         int total = 0;
         int applied;
-        while ((applied = journal.poll(accounts, JOURNAL_POLL_LIMIT)) > 0)
+        while ((applied = journal.poll(state, JOURNAL_POLL_LIMIT)) > 0)
         {
             total += applied;
         }
@@ -97,70 +104,48 @@ public final class Router implements EventHandler<StanzaEvent>
         event.clear();
         if (endOfBatch)
         {
-            journal.poll(accounts, JOURNAL_POLL_LIMIT);
+            journal.poll(state, JOURNAL_POLL_LIMIT);
         }
     }
 
     @Override
     public void onTimeout(final long sequence) throws TimeoutException
     {
-        journal.poll(accounts, JOURNAL_POLL_LIMIT);
+        journal.poll(state, JOURNAL_POLL_LIMIT);
     }
 
     private void onSessionOpened(final Session session)
     {
-        final Jid full = session.jid();
-        final SessionState previous = sessionsByFull.get(full);
+        final SessionState previous = sessions.add(session);
         if (previous != null)
         {
-            removeSession(previous);
             previous.session.replaced();
         }
-        final SessionState state = new SessionState(session);
-        sessionsByFull.put(full, state);
-        sessionsByBare.computeIfAbsent(full.bare(), bare -> new ArrayList<>(2)).add(state);
     }
 
     private void onSessionClosed(final Session session)
     {
-        final SessionState state = sessionsByFull.get(session.jid());
-        if (state != null && state.session == session)
+        final SessionState closed = sessions.full(session.jid());
+        if (closed != null && closed.session == session)
         {
-            removeSession(state);
-            if (state.available)
+            sessions.remove(closed);
+            if (closed.available)
             {
-                broadcastUnavailable(session);
+                // RFC 6121 §4.5: a session that ends without saying so has gone unavailable all the same.
+                final int length = services.unavailablePresence(session.jid(), scratch);
+                deliverToOtherResources(closed, scratch, length);
+                presence.unavailable(session.jid().bare(), scratch, length);
             }
         }
     }
 
-    private void removeSession(final SessionState state)
+    private void deliverToOtherResources(final SessionState self, final DirectBuffer buffer, final int length)
     {
-        final Jid full = state.session.jid();
-        sessionsByFull.remove(full);
-        final List<SessionState> list = sessionsByBare.get(full.bare());
-        if (list != null)
+        for (final SessionState sibling : sessions.bare(self.session.jid().bare()))
         {
-            list.remove(state);
-            if (list.isEmpty())
+            if (sibling != self && sibling.available)
             {
-                sessionsByBare.remove(full.bare());
-            }
-        }
-    }
-
-    private void broadcastUnavailable(final Session session)
-    {
-        final int length = services.unavailablePresence(session.jid(), scratch);
-        final List<SessionState> others = sessionsByBare.get(session.jid().bare());
-        if (others != null)
-        {
-            for (final SessionState other : others)
-            {
-                if (other.available)
-                {
-                    other.session.deliver(scratch, 0, length);
-                }
+                sibling.session.deliver(buffer, 0, length);
             }
         }
     }
@@ -224,7 +209,7 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         if (!target.isBare())
         {
-            final SessionState session = sessionsByFull.get(target);
+            final SessionState session = sessions.full(target);
             if (session != null)
             {
                 session.session.deliver(buffer, 0, length);
@@ -242,17 +227,14 @@ public final class Router implements EventHandler<StanzaEvent>
         final Session sender, final Jid bare, final int type, final DirectBuffer buffer, final int length)
     {
         final boolean exists = accounts.exists(bare.local());
-        final List<SessionState> sessions = exists ? sessionsByBare.get(bare) : null;
+        final List<SessionState> resources = exists ? sessions.bare(bare) : List.of();
         final boolean headline = stanza.attributeValueEquals(type, HEADLINE);
         int best = Integer.MIN_VALUE;
-        if (sessions != null)
+        for (final SessionState resource : resources)
         {
-            for (final SessionState state : sessions)
+            if (resource.available && resource.priority >= 0)
             {
-                if (state.available && state.priority >= 0)
-                {
-                    best = Math.max(best, state.priority);
-                }
+                best = Math.max(best, resource.priority);
             }
         }
         if (best == Integer.MIN_VALUE || stanza.attributeValueEquals(type, GROUPCHAT))
@@ -264,11 +246,11 @@ public final class Router implements EventHandler<StanzaEvent>
             }
             return;
         }
-        for (final SessionState state : sessions)
+        for (final SessionState resource : resources)
         {
-            if (state.available && state.priority >= 0 && (headline || state.priority == best))
+            if (resource.available && resource.priority >= 0 && (headline || resource.priority == best))
             {
-                state.session.deliver(buffer, 0, length);
+                resource.session.deliver(buffer, 0, length);
             }
         }
     }
@@ -284,15 +266,32 @@ public final class Router implements EventHandler<StanzaEvent>
         {
             return;
         }
-        // RFC 6121 §4.6: directed presence to a local user's available resources.
-        final List<SessionState> sessions = sessionsByBare.get(to.bare());
-        if (sessions != null)
+        final int type = stanza.typeIndex();
+        final Jid user = sender.jid().bare();
+        if (stanza.attributeValueEquals(type, SUBSCRIBE))
         {
-            for (final SessionState state : sessions)
+            presence.subscribe(user, to.bare());
+        }
+        else if (stanza.attributeValueEquals(type, SUBSCRIBED))
+        {
+            presence.subscribed(user, to.bare());
+        }
+        else if (stanza.attributeValueEquals(type, UNSUBSCRIBE))
+        {
+            presence.unsubscribe(user, to.bare());
+        }
+        else if (stanza.attributeValueEquals(type, UNSUBSCRIBED))
+        {
+            presence.unsubscribed(user, to.bare());
+        }
+        else if (type == StartTagFlyweight.MISSING || stanza.attributeValueEquals(type, UNAVAILABLE))
+        {
+            // RFC 6121 §4.6: directed presence to a local user's resources.
+            for (final SessionState resource : sessions.bare(to.bare()))
             {
-                if (to.isBare() || state.session.jid().equals(to))
+                if (to.isBare() || resource.session.jid().equals(to))
                 {
-                    state.session.deliver(buffer, 0, length);
+                    resource.session.deliver(buffer, 0, length);
                 }
             }
         }
@@ -304,32 +303,36 @@ public final class Router implements EventHandler<StanzaEvent>
      */
     private void broadcastPresence(final Session sender, final DirectBuffer buffer, final int length)
     {
-        final SessionState state = sessionsByFull.get(sender.jid());
-        if (state == null)
+        final SessionState session = sessions.full(sender.jid());
+        if (session == null)
         {
             return;
         }
-        final boolean wasAvailable = state.available;
-        state.available = stanza.typeIndex() == StartTagFlyweight.MISSING;
-        if (state.available)
+        final boolean wasAvailable = session.available;
+        final int type = stanza.typeIndex();
+        if (type == StartTagFlyweight.MISSING)
         {
-            state.priority = services.priorityOf(stanza);
-            state.rememberPresence(buffer, length);
-        }
-        else if (!stanza.attributeValueEquals(stanza.typeIndex(), UNAVAILABLE))
-        {
-            return;
-        }
-        for (final SessionState sibling : sessionsByBare.get(sender.jid().bare()))
-        {
-            if (sibling != state && sibling.available)
+            session.available = true;
+            session.priority = services.priorityOf(stanza);
+            session.rememberPresence(buffer, length);
+            deliverToOtherResources(session, buffer, length);
+            presence.available(session, !wasAvailable, buffer, length);
+            if (!wasAvailable)
             {
-                sibling.session.deliver(buffer, 0, length);
-                if (state.available && !wasAvailable)
+                for (final SessionState sibling : sessions.bare(sender.jid().bare()))
                 {
-                    sender.deliver(sibling.lastPresence(), 0, sibling.lastPresenceLength());
+                    if (sibling != session && sibling.available)
+                    {
+                        sender.deliver(sibling.lastPresence(), 0, sibling.lastPresenceLength());
+                    }
                 }
             }
+        }
+        else if (stanza.attributeValueEquals(type, UNAVAILABLE))
+        {
+            session.available = false;
+            deliverToOtherResources(session, buffer, length);
+            presence.unavailable(sender.jid().bare(), buffer, length);
         }
     }
 
@@ -339,7 +342,15 @@ public final class Router implements EventHandler<StanzaEvent>
         final boolean request = stanza.attributeValueEquals(type, GET) || stanza.attributeValueEquals(type, SET);
         if (to == null || to.equals(domain) || (to.isBare() && to.equals(sender.jid().bare())))
         {
-            if (request)
+            if (request && !domain.equals(to) && RosterService.ROSTER_NS.equals(services.payloadNamespace(stanza)))
+            {
+                final StanzaErrorCondition error = roster.onRosterIq(sessions.full(sender.jid()), stanza);
+                if (error != null)
+                {
+                    bounce(sender, error);
+                }
+            }
+            else if (request)
             {
                 final int replyLength = services.handle(sender.jid(), to, stanza, scratch);
                 if (replyLength > 0)
@@ -358,7 +369,7 @@ public final class Router implements EventHandler<StanzaEvent>
             bounceUnlessResult(sender, request, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND);
             return;
         }
-        final SessionState session = to.isBare() ? null : sessionsByFull.get(to);
+        final SessionState session = to.isBare() ? null : sessions.full(to);
         if (session != null)
         {
             session.session.deliver(buffer, 0, length);

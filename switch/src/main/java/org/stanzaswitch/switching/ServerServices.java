@@ -15,8 +15,7 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The IQs the server answers itself (RFC 6120 §8.2.3), each by the namespace of the request's child:
- * XEP-0199 ping, XEP-0030 service discovery, XEP-0092 software version, XEP-0202 entity time, the RFC 6121 §2
- * roster (empty: rosters are not stored yet), vCard-temp (XEP-0054, empty) and the RFC 3921 session
+ * XEP-0199 ping, XEP-0030 service discovery, XEP-0092 software version, XEP-0202 entity time, the vCard-temp (XEP-0054, empty) and the RFC 3921 session
  * establishment that old clients still send. Parses the payload with {@link XmlReader}: off the routing path,
  * since IQs to the server are rare next to messages. Owned by the router thread.
  */
@@ -95,14 +94,22 @@ final class ServerServices
                 return get && toServer ? version(from, to, request, reply) : 0;
             case TIME:
                 return get && toServer ? time(from, to, request, reply) : 0;
-            case ROSTER:
-                return get ? emptyQuery(from, to, request, reply, ROSTER) : 0;
             case VCARD:
                 return get ? result(from, to, request, reply).start(VCARD_ELEMENT).attribute(XMLNS, VCARD).end().end()
                     .length() : 0;
             default:
                 return 0;
         }
+    }
+
+    /**
+     * @return the namespace of the request's payload element, "" if it has none.
+     */
+    String payloadNamespace(final ElementFlyweight request)
+    {
+        reader.wrap(request);
+        reader.next();
+        return reader.next() == XmlReader.Event.START_ELEMENT ? reader.namespace() : "";
     }
 
     private XmlEncoder result(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)

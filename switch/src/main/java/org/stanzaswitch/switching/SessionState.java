@@ -5,12 +5,14 @@ import org.agrona.ExpandableArrayBuffer;
 
 /**
  * What the router keeps of one bound session: whether it has sent available presence, its priority
- * (RFC 6121 §4.7.2.3) and that presence, for resources that come online later. Owned by the router thread.
+ * (RFC 6121 §4.7.2.3) and that presence, for resources that come online later, and whether it has asked for
+ * the roster, which makes it an interested resource for roster pushes (§2.1.6). Owned by the router thread.
  */
 final class SessionState
 {
     final Session session;
     boolean available;
+    boolean rosterRequested;
     int priority;
     private final ExpandableArrayBuffer lastPresence = new ExpandableArrayBuffer(256);
     private int lastPresenceLength;

@@ -39,7 +39,7 @@ public final class StanzaSwitch implements AutoCloseable
         journal = StateJournal.open(stateDir);
         ring = RingBuffer.createMultiProducer(StanzaEvent::new, ringSize,
             new LiteTimeoutBlockingWaitStrategy(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS));
-        final Router router = new Router(domain, accounts, journal);
+        final Router router = new Router(domain, new StateMachine(accounts), journal);
         router.replayJournal();
         journal.handOver();
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), router);

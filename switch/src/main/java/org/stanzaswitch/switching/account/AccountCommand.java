@@ -64,6 +64,14 @@ public final class AccountCommand
         return 3 + name.length;
     }
 
+    /**
+     * @return the username a command names.
+     */
+    public static String decodeUsername(final DirectBuffer buffer, final int offset)
+    {
+        return username(buffer, offset);
+    }
+
     static String username(final DirectBuffer buffer, final int offset)
     {
         final int length = buffer.getShort(offset + 1, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;

@@ -1,0 +1,47 @@
+package org.stanzaswitch.switching.roster;
+
+import java.util.List;
+
+/**
+ * One contact on a user's roster (RFC 6121 §2.1.2): its bare JID, name and groups, the subscription state,
+ * whether the owner's subscription request is pending ({@code ask}), whether the contact's request to the
+ * owner awaits an answer, and whether the owner has pre-approved one (§3.4). Immutable: a change is a new
+ * item, journaled as a command.
+ */
+public record RosterItem(
+    String contact,
+    String name,
+    List<String> groups,
+    Subscription subscription,
+    boolean ask,
+    boolean pendingIn,
+    boolean approved)
+{
+    public RosterItem withSubscription(final Subscription value)
+    {
+        return new RosterItem(contact, name, groups, value, ask, pendingIn, approved);
+    }
+
+    public RosterItem withAsk(final boolean value)
+    {
+        return new RosterItem(contact, name, groups, subscription, value, pendingIn, approved);
+    }
+
+    public RosterItem withPendingIn(final boolean value)
+    {
+        return new RosterItem(contact, name, groups, subscription, ask, value, approved);
+    }
+
+    public RosterItem withApproved(final boolean value)
+    {
+        return new RosterItem(contact, name, groups, subscription, ask, pendingIn, value);
+    }
+
+    /**
+     * @return true if nothing but the entry itself remains: no subscription, request or approval.
+     */
+    public boolean isBare()
+    {
+        return subscription == Subscription.NONE && !ask && !pendingIn && !approved;
+    }
+}
