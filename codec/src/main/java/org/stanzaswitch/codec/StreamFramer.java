@@ -147,6 +147,7 @@ public final class StreamFramer
     private final StartTagLayout topLevelTag = new StartTagLayout();
     private int elementNamespace;
     private int elementDefaultNamespace;
+    private int scannedColon;
 
     private int bracketRun;
     private int referenceReturnState;
@@ -737,17 +738,12 @@ public final class StreamFramer
         final byte[] array = buffer.byteArray();
         final int adjustment = buffer.wrapAdjustment();
         final int limit = Math.min(to, unitStart + limits.maxStanzaSize());
-        int j = skip(buffer, nameStart + 1, limit, NAME);
-        int colon = -1;
-        if (j < limit && array[j + adjustment] == ':')
+        int j = fastQualifiedName(buffer, nameStart, limit);
+        if (j < 0)
         {
-            colon = j;
-            j = skip(buffer, j + 1, limit, NAME);
-            if (j == colon + 1)
-            {
-                return -1;
-            }
+            return -1;
         }
+        final int colon = scannedColon;
         final int nameEnd = j;
         int count = 0;
         while (j < limit)
@@ -828,21 +824,38 @@ public final class StreamFramer
         return predefined && j < limit && array[j + adjustment] == ';' ? j + 1 : -1;
     }
 
-    private int fastAttribute(final DirectBuffer buffer, final int nameStart, final int limit, final int index)
+    /**
+     * Read an ASCII qualified name whose first character is already checked.
+     *
+     * @return the position after the name, or -1 for a name ending with its colon; the colon's position (or
+     * -1) is left in {@link #scannedColon}.
+     */
+    private int fastQualifiedName(final DirectBuffer buffer, final int nameStart, final int limit)
     {
-        final byte[] array = buffer.byteArray();
-        final int adjustment = buffer.wrapAdjustment();
         int j = skip(buffer, nameStart + 1, limit, NAME);
-        int colon = -1;
-        if (j < limit && array[j + adjustment] == ':')
+        scannedColon = -1;
+        if (j < limit && buffer.byteArray()[j + buffer.wrapAdjustment()] == ':')
         {
-            colon = j;
+            scannedColon = j;
             j = skip(buffer, j + 1, limit, NAME);
-            if (j == colon + 1)
+            if (j == scannedColon + 1)
             {
                 return -1;
             }
         }
+        return j;
+    }
+
+    private int fastAttribute(final DirectBuffer buffer, final int nameStart, final int limit, final int index)
+    {
+        final byte[] array = buffer.byteArray();
+        final int adjustment = buffer.wrapAdjustment();
+        int j = fastQualifiedName(buffer, nameStart, limit);
+        if (j < 0)
+        {
+            return -1;
+        }
+        final int colon = scannedColon;
         if (j + 1 >= limit || array[j + adjustment] != '=')
         {
             return -1;

@@ -160,12 +160,7 @@ public final class XmlText
         final MutableDirectBuffer destination,
         final int dstOffset)
     {
-        int out = dstOffset;
-        for (int i = offset, end = offset + length; i < end; i++)
-        {
-            out += escapeByte(source.getByte(i), destination, out);
-        }
-        return out - dstOffset;
+        return escape(source, offset, length, destination, dstOffset, false);
     }
 
     /**
@@ -186,11 +181,22 @@ public final class XmlText
         final MutableDirectBuffer destination,
         final int dstOffset)
     {
+        return escape(source, offset, length, destination, dstOffset, true);
+    }
+
+    private static int escape(
+        final DirectBuffer source,
+        final int offset,
+        final int length,
+        final MutableDirectBuffer destination,
+        final int dstOffset,
+        final boolean keepWhitespace)
+    {
         int out = dstOffset;
         for (int i = offset, end = offset + length; i < end; i++)
         {
             final byte b = source.getByte(i);
-            if (b == '\t' || b == '\n')
+            if (keepWhitespace && (b == '\t' || b == '\n'))
             {
                 out += destination.putStringWithoutLengthAscii(out, b == '\t' ? "&#9;" : "&#10;");
             }

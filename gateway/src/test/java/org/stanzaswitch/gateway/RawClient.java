@@ -84,10 +84,26 @@ final class RawClient implements AutoCloseable
      */
     String readUntilClosed(final long timeoutMillis) throws IOException
     {
+        return read(null, timeoutMillis);
+    }
+
+    /**
+     * Read until the text appears, the server closes the connection or the time is up.
+     *
+     * @return everything received so far.
+     */
+    String readUntil(final String expected, final long timeoutMillis) throws IOException
+    {
+        return read(expected, timeoutMillis);
+    }
+
+    private String read(final String expected, final long timeoutMillis) throws IOException
+    {
         final long deadline = System.currentTimeMillis() + timeoutMillis;
         final InputStream in = socket.getInputStream();
         final byte[] chunk = new byte[4096];
-        while (System.currentTimeMillis() < deadline)
+        while (System.currentTimeMillis() < deadline &&
+            (expected == null || !received.toString(StandardCharsets.UTF_8).contains(expected)))
         {
             try
             {
@@ -105,33 +121,6 @@ final class RawClient implements AutoCloseable
             catch (final IOException ex)
             {
                 break;
-            }
-        }
-        return received.toString(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Read until the text appears or the time is up.
-     */
-    String readUntil(final String expected, final long timeoutMillis) throws IOException
-    {
-        final long deadline = System.currentTimeMillis() + timeoutMillis;
-        final InputStream in = socket.getInputStream();
-        final byte[] chunk = new byte[4096];
-        while (System.currentTimeMillis() < deadline && !received.toString(StandardCharsets.UTF_8).contains(expected))
-        {
-            try
-            {
-                final int read = in.read(chunk);
-                if (read < 0)
-                {
-                    break;
-                }
-                received.write(chunk, 0, read);
-            }
-            catch (final SocketTimeoutException ex)
-            {
-                continue;
             }
         }
         return received.toString(StandardCharsets.UTF_8);

@@ -204,17 +204,8 @@ public final class StanzaSwitchMain
         @Override
         public Integer call() throws Exception
         {
-            try (AccountAdmin admin = new AccountAdmin(options.context()))
-            {
-                final String username = admin.username(jid);
-                if (!admin.exists(username))
-                {
-                    System.err.println("no account " + jid);
-                    return 1;
-                }
-                admin.setPassword(username, readPassword(passwordFile));
-                return 0;
-            }
+            return withExistingAccount(options, jid, (admin, username) ->
+                admin.setPassword(username, readPassword(passwordFile)));
         }
     }
 
@@ -230,17 +221,7 @@ public final class StanzaSwitchMain
         @Override
         public Integer call() throws Exception
         {
-            try (AccountAdmin admin = new AccountAdmin(options.context()))
-            {
-                final String username = admin.username(jid);
-                if (!admin.exists(username))
-                {
-                    System.err.println("no account " + jid);
-                    return 1;
-                }
-                admin.delete(username);
-                return 0;
-            }
+            return withExistingAccount(options, jid, AccountAdmin::delete);
         }
     }
 
@@ -259,6 +240,31 @@ public final class StanzaSwitchMain
                 admin.usernames().forEach(name -> System.out.println(name + "@" + context.domain()));
                 return 0;
             }
+        }
+    }
+
+    /**
+     * An account change that needs the account to exist.
+     */
+    @FunctionalInterface
+    interface AccountChange
+    {
+        void apply(AccountAdmin admin, String username) throws IOException;
+    }
+
+    static int withExistingAccount(final ServerOptions options, final String jid, final AccountChange change)
+        throws IOException
+    {
+        try (AccountAdmin admin = new AccountAdmin(options.context()))
+        {
+            final String username = admin.username(jid);
+            if (!admin.exists(username))
+            {
+                System.err.println("no account " + jid);
+                return 1;
+            }
+            change.apply(admin, username);
+            return 0;
         }
     }
 
