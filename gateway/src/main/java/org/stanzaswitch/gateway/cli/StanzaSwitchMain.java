@@ -47,7 +47,23 @@ public final class StanzaSwitchMain
     {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         CHRONICLE_LOG.setLevel(Level.WARNING);
-        System.exit(new CommandLine(new StanzaSwitchMain()).execute(args));
+        System.exit(new CommandLine(new StanzaSwitchMain())
+            .setExecutionExceptionHandler(StanzaSwitchMain::reportBadInput)
+            .execute(args));
+    }
+
+    /**
+     * A bad setting, address or file is the operator's to fix: one line naming it, not a stack trace.
+     */
+    private static int reportBadInput(
+        final Exception ex, final CommandLine command, final CommandLine.ParseResult parseResult) throws Exception
+    {
+        if (ex instanceof IllegalArgumentException || ex instanceof IOException)
+        {
+            command.getErr().println("stanzaswitch " + command.getCommandName() + ": " + ex.getMessage());
+            return 2;
+        }
+        throw ex;
     }
 
     @Command(name = "start", description = "Run the server in the foreground until SIGTERM.")
