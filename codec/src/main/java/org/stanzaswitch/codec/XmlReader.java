@@ -28,6 +28,7 @@ public final class XmlReader
     }
 
     private static final String XMLNS = "xmlns";
+    private static final byte[] XMLNS_BYTES = Bytes.ascii(XMLNS);
     private static final byte[] CDATA_START = Bytes.ascii("<![CDATA[");
 
     private final StartTagFlyweight tag = new StartTagFlyweight(256);
@@ -39,6 +40,7 @@ public final class XmlReader
     private int position;
     private int end;
     private int depth;
+    private int elementOffset;
     private boolean pendingEndOfEmpty;
     private String localName;
     private String prefix;
@@ -142,6 +144,7 @@ public final class XmlReader
 
     private Event startElement()
     {
+        elementOffset = position;
         tag.wrap(buffer, position, end - position);
         if (depth == scopeMarks.length)
         {
@@ -313,6 +316,32 @@ public final class XmlReader
         final byte[] bytes = new byte[length];
         buffer.getBytes(offset, bytes);
         return bytes;
+    }
+
+    /**
+     * @return offset in the buffer of the opening tag of the element just started.
+     */
+    public int elementOffset()
+    {
+        return elementOffset;
+    }
+
+    /**
+     * @return offset in the buffer of the next byte to read; after {@link #skipElement()}, the end of the
+     * element skipped.
+     */
+    public int position()
+    {
+        return position;
+    }
+
+    /**
+     * @return true if the element just started declares its own default namespace and uses no prefix, so that
+     * its bytes mean the same wherever they are copied.
+     */
+    public boolean isSelfContained()
+    {
+        return prefix.isEmpty() && tag.attributeIndex(XMLNS_BYTES) != StartTagFlyweight.MISSING;
     }
 
     /**

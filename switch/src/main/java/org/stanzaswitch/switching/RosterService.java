@@ -8,7 +8,6 @@ import org.stanzaswitch.codec.JidParser;
 import org.stanzaswitch.codec.StanzaErrorCondition;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
-import org.stanzaswitch.journal.StateJournal;
 import org.stanzaswitch.switching.roster.RosterCommand;
 import org.stanzaswitch.switching.roster.RosterItem;
 import org.stanzaswitch.switching.roster.Rosters;
@@ -47,7 +46,7 @@ final class RosterService
     private static final int MAX_GROUP_LENGTH = 1023;
 
     private final StateMachine state;
-    private final StateJournal journal;
+    private final StateWriter writer;
     private final SessionRegistry sessions;
     private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(512);
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
@@ -57,10 +56,10 @@ final class RosterService
     private long pushCounter;
     private BiConsumer<Jid, RosterItem> beforeRemove = (owner, item) -> { };
 
-    RosterService(final StateMachine state, final StateJournal journal, final SessionRegistry sessions)
+    RosterService(final StateWriter writer, final SessionRegistry sessions)
     {
-        this.state = state;
-        this.journal = journal;
+        this.state = writer.state();
+        this.writer = writer;
         this.sessions = sessions;
     }
 
@@ -194,7 +193,7 @@ final class RosterService
     void store(final Jid owner, final RosterItem item)
     {
         final long version = state.rosters().version(owner.local()) + 1;
-        append(RosterCommand.encodeSet(command, owner.local(), item, version));
+        writer.write(command, RosterCommand.encodeSet(command, owner.local(), item, version));
         push(owner, item, version);
     }
 
@@ -204,18 +203,8 @@ final class RosterService
     void delete(final Jid owner, final String contact)
     {
         final long version = state.rosters().version(owner.local()) + 1;
-        append(RosterCommand.encodeRemove(command, owner.local(), contact, version));
+        writer.write(command, RosterCommand.encodeRemove(command, owner.local(), contact, version));
         push(owner, new RosterItem(contact, null, List.of(), null, false, false, false), version);
-    }
-
-    private void append(final int length)
-    {
-        journal.append(command, 0, length);
-        while (journal.poll(state, 64) > 0)
-        {
-            // Apply what was just written (and anything another process wrote before it), in journal order.
-            Thread.onSpinWait();
-        }
     }
 
     private void push(final Jid owner, final RosterItem item, final long version)

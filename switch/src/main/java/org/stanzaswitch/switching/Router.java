@@ -48,6 +48,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final SessionRegistry sessions = new SessionRegistry();
     private final RosterService roster;
     private final PresenceService presence;
+    private final UserDataService userData;
     private final ElementFlyweight stanza = new ElementFlyweight(64);
     private final JidCache jids = new JidCache(16 * 1024);
     private final StanzaErrorEncoder errorEncoder = new StanzaErrorEncoder();
@@ -66,7 +67,9 @@ public final class Router implements EventHandler<StanzaEvent>
         this.accounts = state.accounts();
         this.journal = journal;
         this.services = new ServerServices(domain);
-        this.roster = new RosterService(state, journal, sessions);
+        final StateWriter writer = new StateWriter(journal, state);
+        this.roster = new RosterService(writer, sessions);
+        this.userData = new UserDataService(writer);
         this.presence = new PresenceService(accounts, roster, sessions);
     }
 
@@ -340,27 +343,16 @@ public final class Router implements EventHandler<StanzaEvent>
     {
         final int type = stanza.typeIndex();
         final boolean request = stanza.attributeValueEquals(type, GET) || stanza.attributeValueEquals(type, SET);
-        if (to == null || to.equals(domain) || (to.isBare() && to.equals(sender.jid().bare())))
+        final boolean toAccount = to != null && to.isBare() && to.local() != null && isLocal(to);
+        if (request && (to == null || toAccount) && answerForAccount(sender, to))
         {
-            if (request && !domain.equals(to) && RosterService.ROSTER_NS.equals(services.payloadNamespace(stanza)))
+            return;
+        }
+        if (to == null || to.equals(domain))
+        {
+            if (request)
             {
-                final StanzaErrorCondition error = roster.onRosterIq(sessions.full(sender.jid()), stanza);
-                if (error != null)
-                {
-                    bounce(sender, error);
-                }
-            }
-            else if (request)
-            {
-                final int replyLength = services.handle(sender.jid(), to, stanza, scratch);
-                if (replyLength > 0)
-                {
-                    sender.deliver(scratch, 0, replyLength);
-                }
-                else
-                {
-                    bounce(sender, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-                }
+                answerService(sender, to);
             }
             return;
         }
@@ -377,6 +369,59 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         // RFC 6121 §8.5.3.2.1 and §8.5.2.1.3: an IQ to an unavailable resource or another user's bare JID.
         bounceUnlessResult(sender, request, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+    }
+
+    /**
+     * RFC 6120 §10.3.3, RFC 6121 §2.1.3, XEP-0054, XEP-0049: IQs the server answers on behalf of an account,
+     * the requester's own (no 'to', or its bare JID) or, for a vCard, another's.
+     *
+     * @return true if answered.
+     */
+    private boolean answerForAccount(final Session sender, final Jid to)
+    {
+        final Jid user = sender.jid().bare();
+        final Jid owner = to == null ? user : to;
+        final String namespace = services.payloadNamespace(stanza);
+        final StanzaErrorCondition error;
+        if (RosterService.ROSTER_NS.equals(namespace) && owner.equals(user))
+        {
+            error = roster.onRosterIq(sessions.full(sender.jid()), stanza);
+        }
+        else if (UserDataService.VCARD_NS.equals(namespace) && accounts.exists(owner.local()))
+        {
+            error = userData.onVCard(sender, owner, to != null, stanza);
+        }
+        else if (UserDataService.PRIVATE_NS.equals(namespace))
+        {
+            error = userData.onPrivate(sender, owner, stanza);
+        }
+        else if (owner.equals(user))
+        {
+            answerService(sender, to);
+            return true;
+        }
+        else
+        {
+            return false;
+        }
+        if (error != null)
+        {
+            bounce(sender, error);
+        }
+        return true;
+    }
+
+    private void answerService(final Session sender, final Jid to)
+    {
+        final int replyLength = services.handle(sender.jid(), to, stanza, scratch);
+        if (replyLength > 0)
+        {
+            sender.deliver(scratch, 0, replyLength);
+        }
+        else
+        {
+            bounce(sender, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        }
     }
 
     private boolean isLocal(final Jid jid)

@@ -46,7 +46,6 @@ final class ServerServices
     private static final byte[] VAR = Bytes.ascii("var");
     private static final byte[] CATEGORY = Bytes.ascii("category");
     private static final byte[] NAME = Bytes.ascii("name");
-    private static final byte[] VCARD_ELEMENT = Bytes.ascii("vCard");
     private static final byte[] TIME_ELEMENT = Bytes.ascii("time");
     private static final byte[] TZO = Bytes.ascii("tzo");
     private static final byte[] UTC = Bytes.ascii("utc");
@@ -94,9 +93,6 @@ final class ServerServices
                 return get && toServer ? version(from, to, request, reply) : 0;
             case TIME:
                 return get && toServer ? time(from, to, request, reply) : 0;
-            case VCARD:
-                return get ? result(from, to, request, reply).start(VCARD_ELEMENT).attribute(XMLNS, VCARD).end().end()
-                    .length() : 0;
             default:
                 return 0;
         }

@@ -15,6 +15,7 @@ public final class StateMachine implements RecordHandler
 {
     private final Accounts accounts;
     private final Rosters rosters = new Rosters();
+    private final UserData userData = new UserData();
 
     public StateMachine(final Accounts accounts)
     {
@@ -33,6 +34,10 @@ public final class StateMachine implements RecordHandler
             case AccountCommand.DELETE:
                 accounts.onRecord(index, buffer, offset, length);
                 rosters.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
+                userData.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
+                break;
+            case UserDataCommand.SET_USER_DATA:
+                UserDataCommand.apply(buffer, offset, userData);
                 break;
             case RosterCommand.SET_ITEM:
             case RosterCommand.REMOVE_ITEM:
@@ -51,5 +56,10 @@ public final class StateMachine implements RecordHandler
     public Rosters rosters()
     {
         return rosters;
+    }
+
+    UserData userData()
+    {
+        return userData;
     }
 }

@@ -1,0 +1,41 @@
+package org.stanzaswitch.switching;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Pieces of XML the server keeps for each user, by key: {@code vcard} (XEP-0054) and {@code private <ns>}
+ * (XEP-0049). Owned by the router thread.
+ */
+final class UserData
+{
+    private final Map<String, Map<String, byte[]>> byOwner = new HashMap<>();
+
+    void put(final String owner, final String key, final byte[] xml)
+    {
+        if (xml.length == 0)
+        {
+            final Map<String, byte[]> data = byOwner.get(owner);
+            if (data != null)
+            {
+                data.remove(key);
+            }
+            return;
+        }
+        byOwner.computeIfAbsent(owner, name -> new HashMap<>()).put(key, xml);
+    }
+
+    /**
+     * @return the stored XML, or null.
+     */
+    byte[] get(final String owner, final String key)
+    {
+        final Map<String, byte[]> data = byOwner.get(owner);
+        return data == null ? null : data.get(key);
+    }
+
+    void deleteOwner(final String owner)
+    {
+        byOwner.remove(owner);
+    }
+}
