@@ -1,5 +1,6 @@
 package org.stanzaswitch.codec;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -40,6 +41,25 @@ public final class StanzaErrorEncoder
         final MutableDirectBuffer buffer,
         final int offset)
     {
+        return encode(stanza, from, condition, text, null, buffer, offset);
+    }
+
+    /**
+     * As {@link #encode(ElementFlyweight, Jid, StanzaErrorCondition, CharSequence, MutableDirectBuffer, int)},
+     * with an application-specific condition (RFC 6120 §8.3.3.1 allows one), such as XEP-0191's
+     * {@code <blocked/>}.
+     *
+     * @param applicationCondition the element's XML, or null.
+     */
+    public int encode(
+        final ElementFlyweight stanza,
+        final Jid from,
+        final StanzaErrorCondition condition,
+        final CharSequence text,
+        final DirectBuffer applicationCondition,
+        final MutableDirectBuffer buffer,
+        final int offset)
+    {
         encoder.wrap(buffer, offset).start(elementNames[stanza.kind().ordinal()]);
         copyAttribute(stanza, stanza.idIndex(), ID);
         encoder.attribute(FROM, from.toString());
@@ -50,6 +70,10 @@ public final class StanzaErrorEncoder
         if (text != null)
         {
             encoder.start(TEXT).attribute(XMLNS, STANZAS_NS).text(text).end();
+        }
+        if (applicationCondition != null)
+        {
+            encoder.raw(applicationCondition, 0, applicationCondition.capacity());
         }
         return encoder.end().end().length();
     }

@@ -28,14 +28,17 @@ final class PresenceService
     private final Accounts accounts;
     private final RosterService roster;
     private final SessionRegistry sessions;
+    private final BlockLists blockLists;
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(512);
     private final XmlEncoder xml = new XmlEncoder();
 
-    PresenceService(final Accounts accounts, final RosterService roster, final SessionRegistry sessions)
+    PresenceService(
+        final Accounts accounts, final RosterService roster, final SessionRegistry sessions, final BlockLists blockLists)
     {
         this.accounts = accounts;
         this.roster = roster;
         this.sessions = sessions;
+        this.blockLists = blockLists;
         roster.beforeRemove(this::cancel);
     }
 
@@ -186,6 +189,10 @@ final class PresenceService
         for (final RosterItem item : roster.rosters().items(user.local()))
         {
             final Jid contact = Jid.of(item.contact());
+            if (blockLists.isBlocked(user.local(), contact) || blockLists.isBlocked(contact.local(), user))
+            {
+                continue;
+            }
             if (item.subscription().hasFrom())
             {
                 deliverToAvailable(contact, presence, length);
@@ -215,9 +222,10 @@ final class PresenceService
     {
         for (final RosterItem item : roster.rosters().items(user.local()))
         {
-            if (item.subscription().hasFrom())
+            final Jid contact = Jid.of(item.contact());
+            if (item.subscription().hasFrom() && !blockLists.isBlocked(user.local(), contact))
             {
-                deliverToAvailable(Jid.of(item.contact()), presence, length);
+                deliverToAvailable(contact, presence, length);
             }
         }
     }

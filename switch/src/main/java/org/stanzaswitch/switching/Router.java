@@ -34,6 +34,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SET = Bytes.ascii("set");
     private static final int JOURNAL_POLL_LIMIT = 256;
+    private static final UnsafeBuffer BLOCKED = new UnsafeBuffer(Bytes.ascii("<blocked xmlns='urn:xmpp:blocking:errors'/>"));
 
     private static final byte[] SUBSCRIBE = Bytes.ascii("subscribe");
     private static final byte[] SUBSCRIBED = Bytes.ascii("subscribed");
@@ -49,6 +50,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final RosterService roster;
     private final PresenceService presence;
     private final UserDataService userData;
+    private final BlockingService blocking;
     private final ElementFlyweight stanza = new ElementFlyweight(64);
     private final JidCache jids = new JidCache(16 * 1024);
     private final StanzaErrorEncoder errorEncoder = new StanzaErrorEncoder();
@@ -70,7 +72,8 @@ public final class Router implements EventHandler<StanzaEvent>
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
-        this.presence = new PresenceService(accounts, roster, sessions);
+        this.blocking = new BlockingService(writer, sessions);
+        this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
     }
 
     /**
@@ -165,6 +168,10 @@ public final class Router implements EventHandler<StanzaEvent>
             bounce(sender, StanzaErrorCondition.JID_MALFORMED);
             return;
         }
+        if (to != null && isLocal(to) && isBlocked(sender, to, kind))
+        {
+            return;
+        }
         switch (kind)
         {
             case MESSAGE:
@@ -177,6 +184,32 @@ public final class Router implements EventHandler<StanzaEvent>
                 routeIq(sender, to, buffer, length);
                 break;
         }
+    }
+
+    /**
+     * XEP-0191 §3.4: nothing goes to an address the sender blocks (not-acceptable with {@code <blocked/>}) and
+     * nothing comes from an address the addressee blocks (service-unavailable, as if the user were not there);
+     * presence and replies are dropped without an answer.
+     */
+    private boolean isBlocked(final Session sender, final Jid to, final StanzaKind kind)
+    {
+        final BlockLists lists = blocking.blockLists();
+        final boolean outbound = lists.isBlocked(sender.jid().local(), to);
+        final boolean inbound = !outbound && lists.isBlocked(to.local(), sender.jid());
+        if (!outbound && !inbound)
+        {
+            return false;
+        }
+        final int type = stanza.typeIndex();
+        final boolean answerable = kind == StanzaKind.MESSAGE ? !stanza.attributeValueEquals(type, ERROR) :
+            kind == StanzaKind.IQ && (stanza.attributeValueEquals(type, GET) || stanza.attributeValueEquals(type, SET));
+        if (answerable)
+        {
+            final int length = errorEncoder.encode(stanza, to, outbound ? StanzaErrorCondition.NOT_ACCEPTABLE :
+                StanzaErrorCondition.SERVICE_UNAVAILABLE, null, outbound ? BLOCKED : null, scratch, 0);
+            sender.deliver(scratch, 0, length);
+        }
+        return true;
     }
 
     private Jid resolve(final int attributeIndex)
@@ -394,6 +427,10 @@ public final class Router implements EventHandler<StanzaEvent>
         else if (UserDataService.PRIVATE_NS.equals(namespace))
         {
             error = userData.onPrivate(sender, owner, stanza);
+        }
+        else if (BlockingService.BLOCKING_NS.equals(namespace) && owner.equals(user))
+        {
+            error = blocking.onIq(sessions.full(sender.jid()), stanza);
         }
         else if (owner.equals(user))
         {

@@ -30,7 +30,8 @@ final class ServerServices
     static final String VCARD = "vcard-temp";
     static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
 
-    private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, ROSTER, VCARD};
+    private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, ROSTER, VCARD,
+        "jabber:iq:private", "urn:xmpp:blocking"};
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");

@@ -13,6 +13,7 @@ final class SessionState
     final Session session;
     boolean available;
     boolean rosterRequested;
+    boolean blockListRequested;
     int priority;
     private final ExpandableArrayBuffer lastPresence = new ExpandableArrayBuffer(256);
     private int lastPresenceLength;

@@ -16,6 +16,7 @@ public final class StateMachine implements RecordHandler
     private final Accounts accounts;
     private final Rosters rosters = new Rosters();
     private final UserData userData = new UserData();
+    private final BlockLists blockLists = new BlockLists();
 
     public StateMachine(final Accounts accounts)
     {
@@ -35,6 +36,10 @@ public final class StateMachine implements RecordHandler
                 accounts.onRecord(index, buffer, offset, length);
                 rosters.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
                 userData.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
+                blockLists.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
+                break;
+            case BlockLists.BLOCK_LIST:
+                blockLists.apply(buffer, offset);
                 break;
             case UserDataCommand.SET_USER_DATA:
                 UserDataCommand.apply(buffer, offset, userData);
@@ -61,5 +66,10 @@ public final class StateMachine implements RecordHandler
     UserData userData()
     {
         return userData;
+    }
+
+    BlockLists blockLists()
+    {
+        return blockLists;
     }
 }
