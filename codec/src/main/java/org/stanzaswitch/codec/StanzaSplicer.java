@@ -18,6 +18,17 @@ public final class StanzaSplicer
     }
 
     /**
+     * @param stanza the stanza to splice.
+     * @param from   the address to stamp.
+     * @return the most bytes {@link #splice} writes for them without a child: every byte of the address may
+     * need a six-byte reference, and an empty element gains nothing else.
+     */
+    public static int maxLength(final ElementFlyweight stanza, final byte[] from)
+    {
+        return stanza.length() + FROM_ATTRIBUTE.length + 6 * from.length + 1;
+    }
+
+    /**
      * @param stanza      the stanza as received.
      * @param from        the canonical sender to stamp, UTF-8 (escaped here).
      * @param child       XML to add as the last child, or null.

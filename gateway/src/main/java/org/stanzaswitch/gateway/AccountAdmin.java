@@ -34,10 +34,7 @@ public final class AccountAdmin implements AutoCloseable
     {
         this.context = context;
         this.journal = StateJournal.open(context.stateDir());
-        while (journal.poll(accounts, 1024) > 0)
-        {
-            Thread.onSpinWait();
-        }
+        journal.drain(accounts);
     }
 
     /**

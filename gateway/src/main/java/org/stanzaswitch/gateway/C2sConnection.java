@@ -1,19 +1,18 @@
 package org.stanzaswitch.gateway;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaKind;
-import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.StreamErrorCondition;
 import org.stanzaswitch.codec.StreamFramer;
@@ -299,10 +298,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             streamError(StreamErrorCondition.INVALID_FROM, "from is not the session's address");
             return true;
         }
-        final ExpandableArrayBuffer scratch = context.scratch();
-        scratch.checkLimit(element.length() + 6 * jid.utf8().length + 16);
-        final int length = StanzaSplicer.splice(element, jid.utf8(), null, 0, 0, scratch, 0);
-        return context.stanzaSwitch().offerStanza(this, scratch, 0, length);
+        return context.stanzaSwitch().offerStanza(this, element, jid.utf8());
     }
 
     private boolean isOwnAddress(final ElementFlyweight element, final int from)
@@ -366,14 +362,30 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
 
     private void send(final DirectBuffer xml)
     {
-        send(xml, 0, xml.capacity());
+        channel.writeAndFlush(copyOf(channel.alloc(), xml, 0, xml.capacity()));
     }
 
-    private void send(final DirectBuffer xml, final int offset, final int length)
+    /**
+     * The one copy of outgoing XML: from the writer's or the router's buffer into the connection's pooled
+     * buffer, which Netty frees once written.
+     */
+    private static ByteBuf copyOf(
+        final ByteBufAllocator allocator, final DirectBuffer buffer, final int offset, final int length)
     {
-        final ByteBuf out = channel.alloc().buffer(length);
-        out.writeBytes(xml.byteArray(), xml.wrapAdjustment() + offset, length);
-        channel.writeAndFlush(out);
+        final ByteBuf out = allocator.buffer(length);
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            out.writeBytes(array, buffer.wrapAdjustment() + offset, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                out.writeByte(buffer.getByte(offset + i));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -396,10 +408,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             ch.eventLoop().execute(() -> streamError(StreamErrorCondition.POLICY_VIOLATION, "client does not read"));
             return;
         }
-        final ByteBuf out = ch.alloc().buffer(length);
-        buffer.getBytes(offset, out.nioBuffer(0, length), length);
-        out.writerIndex(length);
-        ch.writeAndFlush(out, ch.voidPromise());
+        ch.writeAndFlush(copyOf(ch.alloc(), buffer, offset, length), ch.voidPromise());
     }
 
     @Override

@@ -24,6 +24,8 @@ import java.nio.file.Path;
  */
 public final class StateJournal implements AutoCloseable
 {
+    private static final int DRAIN_BATCH = 1024;
+
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     private final ExcerptTailer tailer;
@@ -91,6 +93,24 @@ public final class StateJournal implements AutoCloseable
             }
         }
         return count;
+    }
+
+    /**
+     * Read everything appended so far, by this process or any other: a replay at startup, or catching up
+     * after an append of one's own.
+     *
+     * @param handler told of each record.
+     * @return the number of records read.
+     */
+    public int drain(final RecordHandler handler)
+    {
+        int total = 0;
+        int read;
+        while ((read = poll(handler, DRAIN_BATCH)) > 0)
+        {
+            total += read;
+        }
+        return total;
     }
 
     /**

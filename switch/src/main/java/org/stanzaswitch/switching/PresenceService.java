@@ -164,7 +164,7 @@ final class PresenceService
      */
     private void cancel(final Jid owner, final RosterItem item)
     {
-        final Jid contact = Jid.of(item.contact());
+        final Jid contact = item.contact();
         if (contact.local() == null || !accounts.exists(contact.local()))
         {
             return;
@@ -188,7 +188,7 @@ final class PresenceService
         final Jid user = session.session.jid();
         for (final RosterItem item : roster.rosters().items(user.local()))
         {
-            final Jid contact = Jid.of(item.contact());
+            final Jid contact = item.contact();
             if (blockLists.isBlocked(user.local(), contact) || blockLists.isBlocked(contact.local(), user))
             {
                 continue;
@@ -222,7 +222,7 @@ final class PresenceService
     {
         for (final RosterItem item : roster.rosters().items(user.local()))
         {
-            final Jid contact = Jid.of(item.contact());
+            final Jid contact = item.contact();
             if (item.subscription().hasFrom() && !blockLists.isBlocked(user.local(), contact))
             {
                 deliverToAvailable(contact, presence, length);
@@ -249,7 +249,7 @@ final class PresenceService
     {
         final RosterItem item = roster.rosters().item(owner.local(), contact.toString());
         return item != null ? item :
-            new RosterItem(contact.toString(), null, List.of(), Subscription.NONE, false, false, false);
+            new RosterItem(contact, null, List.of(), Subscription.NONE, false, false, false);
     }
 
     private int presence(final Jid from, final Jid to, final String type)

@@ -168,13 +168,13 @@ final class RosterService
             }
             // RFC 6121 §2.5.2: cancel both subscriptions, then remove and push.
             beforeRemove.accept(user.bare(), existing);
-            delete(user.bare(), contact.toString());
+            delete(user.bare(), contact);
             reply(requester, iq);
             return null;
         }
         final RosterItem updated = existing == null ?
-            new RosterItem(contact.toString(), name, List.copyOf(groups), Subscription.NONE, false, false, false) :
-            new RosterItem(contact.toString(), name, List.copyOf(groups), existing.subscription(), existing.ask(),
+            new RosterItem(contact, name, List.copyOf(groups), Subscription.NONE, false, false, false) :
+            new RosterItem(contact, name, List.copyOf(groups), existing.subscription(), existing.ask(),
                 existing.pendingIn(), existing.approved());
         store(user.bare(), updated);
         reply(requester, iq);
@@ -200,10 +200,10 @@ final class RosterService
     /**
      * Journal the removal of an item, apply it, and push it (RFC 6121 §2.5.2).
      */
-    void delete(final Jid owner, final String contact)
+    void delete(final Jid owner, final Jid contact)
     {
         final long version = state.rosters().version(owner.local()) + 1;
-        writer.write(command, RosterCommand.encodeRemove(command, owner.local(), contact, version));
+        writer.write(command, RosterCommand.encodeRemove(command, owner.local(), contact.toString(), version));
         push(owner, new RosterItem(contact, null, List.of(), null, false, false, false), version);
     }
 
@@ -227,7 +227,7 @@ final class RosterService
 
     private void writeItem(final RosterItem item)
     {
-        xml.start(ITEM).attribute(JID, item.contact());
+        xml.start(ITEM).attribute(JID, item.contact().toString());
         if (item.subscription() == null)
         {
             xml.attribute(SUBSCRIPTION, "remove");

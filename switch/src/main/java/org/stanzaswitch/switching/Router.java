@@ -83,13 +83,7 @@ public final class Router implements EventHandler<StanzaEvent>
      */
     public int replayJournal()
     {
-        int total = 0;
-        int applied;
-        while ((applied = journal.poll(state, JOURNAL_POLL_LIMIT)) > 0)
-        {
-            total += applied;
-        }
-        return total;
+        return journal.drain(state);
     }
 
     @Override

@@ -52,7 +52,8 @@ final class ServerServices
     private static final byte[] UTC = Bytes.ascii("utc");
     private static final byte[] VERSION_ELEMENT = Bytes.ascii("version");
     private static final byte[] OS = Bytes.ascii("os");
-    private static final byte[] PRIORITY = Bytes.ascii("priority");
+    private static final byte[] GET = Bytes.ascii("get");
+    private static final String PRIORITY = "priority";
 
     private final Jid domain;
     private final XmlReader reader = new XmlReader();
@@ -79,7 +80,7 @@ final class ServerServices
             return 0;
         }
         final String namespace = reader.namespace();
-        final boolean get = request.attributeValueEquals(request.typeIndex(), Bytes.ascii("get"));
+        final boolean get = request.attributeValueEquals(request.typeIndex(), GET);
         final boolean toServer = to == null || to.equals(domain);
         switch (namespace)
         {
@@ -187,7 +188,7 @@ final class ServerServices
         while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
         {
             if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 &&
-                reader.localName().equals(new String(PRIORITY, java.nio.charset.StandardCharsets.US_ASCII)))
+                PRIORITY.equals(reader.localName()))
             {
                 try
                 {

@@ -2,10 +2,12 @@ package org.stanzaswitch.switching;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
-import org.agrona.DirectBuffer;
+import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.journal.StateJournal;
 import org.stanzaswitch.switching.account.Accounts;
 
@@ -20,6 +22,14 @@ import java.util.concurrent.TimeUnit;
 public final class StanzaSwitch implements AutoCloseable
 {
     private static final long IDLE_POLL_MILLIS = 10;
+    private static final EventTranslatorThreeArg<StanzaEvent, Session, ElementFlyweight, byte[]> STAMP_AND_COPY =
+        (event, sequence, session, stanza, from) ->
+        {
+            event.type = StanzaEvent.STANZA;
+            event.session = session;
+            event.stanza.checkLimit(StanzaSplicer.maxLength(stanza, from));
+            event.length = StanzaSplicer.splice(stanza, from, null, 0, 0, event.stanza, 0);
+        };
 
     private final StateJournal journal;
     private final Accounts accounts = new Accounts();
@@ -58,19 +68,17 @@ public final class StanzaSwitch implements AutoCloseable
     }
 
     /**
-     * Hand a stanza to the router; copies it into a ring slot.
+     * Hand a client's stanza to the router, stamped with the sender's address: the stanza is spliced straight
+     * into a ring slot, which is the one copy it gets on its way (ARCHITECTURE invariant 2).
      *
+     * @param session the sender.
+     * @param stanza  the stanza as framed.
+     * @param from    the sender's canonical full JID, UTF-8.
      * @return false if the ring is full: back pressure, the caller keeps the stanza and stops reading.
      */
-    public boolean offerStanza(final Session session, final DirectBuffer buffer, final int offset, final int length)
+    public boolean offerStanza(final Session session, final ElementFlyweight stanza, final byte[] from)
     {
-        return ring.tryPublishEvent((event, sequence) ->
-        {
-            event.type = StanzaEvent.STANZA;
-            event.session = session;
-            event.stanza.putBytes(0, buffer, offset, length);
-            event.length = length;
-        });
+        return ring.tryPublishEvent(STAMP_AND_COPY, session, stanza, from);
     }
 
     /**

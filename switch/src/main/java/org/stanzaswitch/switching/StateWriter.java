@@ -10,8 +10,6 @@ import org.stanzaswitch.journal.StateJournal;
  */
 final class StateWriter
 {
-    private static final int POLL_LIMIT = 64;
-
     private final StateJournal journal;
     private final StateMachine state;
 
@@ -24,10 +22,7 @@ final class StateWriter
     void write(final DirectBuffer command, final int length)
     {
         journal.append(command, 0, length);
-        while (journal.poll(state, POLL_LIMIT) > 0)
-        {
-            Thread.onSpinWait();
-        }
+        journal.drain(state);
     }
 
     StateMachine state()

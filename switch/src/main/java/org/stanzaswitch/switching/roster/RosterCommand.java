@@ -2,6 +2,7 @@ package org.stanzaswitch.switching.roster;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.stanzaswitch.codec.Jid;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ public final class RosterCommand
     public static int encodeSet(
         final ExpandableArrayBuffer buffer, final String owner, final RosterItem item, final long version)
     {
-        int at = header(buffer, SET_ITEM, owner, item.contact(), version);
+        int at = header(buffer, SET_ITEM, owner, item.contact().toString(), version);
         int flags = item.subscription().ordinal();
         flags |= item.ask() ? 4 : 0;
         flags |= item.pendingIn() ? 8 : 0;
@@ -94,7 +95,7 @@ public final class RosterCommand
         {
             groups.add(getString(buffer, at));
         }
-        final RosterItem item = new RosterItem(contact, name.isEmpty() ? null : name, List.copyOf(groups),
+        final RosterItem item = new RosterItem(Jid.of(contact), name.isEmpty() ? null : name, List.copyOf(groups),
             Subscription.values()[flags & 3], (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0);
         return new Decoded(type, owner, contact, version, item);
     }

@@ -1,15 +1,17 @@
 package org.stanzaswitch.switching.roster;
 
+import org.stanzaswitch.codec.Jid;
+
 import java.util.List;
 
 /**
  * One contact on a user's roster (RFC 6121 §2.1.2): its bare JID, name and groups, the subscription state,
  * whether the owner's subscription request is pending ({@code ask}), whether the contact's request to the
  * owner awaits an answer, and whether the owner has pre-approved one (§3.4). Immutable: a change is a new
- * item, journaled as a command.
+ * item, journaled as a command. The contact is kept parsed, so presence broadcast never parses it again.
  */
 public record RosterItem(
-    String contact,
+    Jid contact,
     String name,
     List<String> groups,
     Subscription subscription,
