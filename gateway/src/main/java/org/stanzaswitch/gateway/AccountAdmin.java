@@ -3,7 +3,7 @@ package org.stanzaswitch.gateway;
 import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.gateway.sasl.PlainServer;
-import org.stanzaswitch.journal.StateJournal;
+import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.AccountCommand;
 import org.stanzaswitch.switching.account.Accounts;
 import org.stanzaswitch.switching.account.ScramCredentials;
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 public final class AccountAdmin implements AutoCloseable
 {
     private final ServerContext context;
-    private final StateJournal journal;
+    private final Journal journal;
     private final Accounts accounts = new Accounts();
     private final ExpandableArrayBuffer record = new ExpandableArrayBuffer(256);
     private final SecureRandom random = new SecureRandom();
@@ -33,7 +33,7 @@ public final class AccountAdmin implements AutoCloseable
     public AccountAdmin(final ServerContext context)
     {
         this.context = context;
-        this.journal = StateJournal.open(context.stateDir());
+        this.journal = Journal.open(context.stateDir());
         journal.drain(accounts);
     }
 

@@ -14,7 +14,7 @@ import org.stanzaswitch.codec.StanzaErrorEncoder;
 import org.stanzaswitch.codec.StanzaKind;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmppNamespaces;
-import org.stanzaswitch.journal.StateJournal;
+import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.Accounts;
 
 import java.util.List;
@@ -44,7 +44,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final Jid domain;
     private final Accounts accounts;
     private final StateMachine state;
-    private final StateJournal journal;
+    private final Journal journal;
     private final ServerServices services;
     private final SessionRegistry sessions = new SessionRegistry();
     private final RosterService roster;
@@ -62,7 +62,7 @@ public final class Router implements EventHandler<StanzaEvent>
      * @param state    the state machine this router keeps current.
      * @param journal  the state journal to apply; polled on this router's thread.
      */
-    public Router(final Jid domain, final StateMachine state, final StateJournal journal)
+    public Router(final Jid domain, final StateMachine state, final Journal journal)
     {
         this.domain = domain;
         this.state = state;

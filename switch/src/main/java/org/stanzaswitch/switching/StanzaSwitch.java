@@ -8,7 +8,7 @@ import com.lmax.disruptor.RingBuffer;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaSplicer;
-import org.stanzaswitch.journal.StateJournal;
+import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.Accounts;
 
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class StanzaSwitch implements AutoCloseable
             event.length = StanzaSplicer.splice(stanza, from, null, 0, 0, event.stanza, 0);
         };
 
-    private final StateJournal journal;
+    private final Journal journal;
     private final Accounts accounts = new Accounts();
     private final RingBuffer<StanzaEvent> ring;
     private final BatchEventProcessor<StanzaEvent> processor;
@@ -46,7 +46,7 @@ public final class StanzaSwitch implements AutoCloseable
      */
     public StanzaSwitch(final Jid domain, final Path stateDir, final int ringSize)
     {
-        journal = StateJournal.open(stateDir);
+        journal = Journal.open(stateDir);
         ring = RingBuffer.createMultiProducer(StanzaEvent::new, ringSize,
             new LiteTimeoutBlockingWaitStrategy(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS));
         final Router router = new Router(domain, new StateMachine(accounts), journal);

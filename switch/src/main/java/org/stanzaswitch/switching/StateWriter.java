@@ -1,7 +1,7 @@
 package org.stanzaswitch.switching;
 
 import org.agrona.DirectBuffer;
-import org.stanzaswitch.journal.StateJournal;
+import org.stanzaswitch.journal.Journal;
 
 /**
  * The router's way to change durable state: append the command to the state journal, then apply the journal
@@ -10,10 +10,10 @@ import org.stanzaswitch.journal.StateJournal;
  */
 final class StateWriter
 {
-    private final StateJournal journal;
+    private final Journal journal;
     private final StateMachine state;
 
-    StateWriter(final StateJournal journal, final StateMachine state)
+    StateWriter(final Journal journal, final StateMachine state)
     {
         this.journal = journal;
         this.state = state;
