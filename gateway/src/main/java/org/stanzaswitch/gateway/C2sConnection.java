@@ -43,6 +43,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private final C2sContext context;
     private final StreamFramer framer;
     private final SaslNegotiation sasl;
+    private final StreamManagement streamManagement = new StreamManagement();
     private final UnsafeBuffer input = new UnsafeBuffer(new byte[0]);
     private ChannelHandlerContext channel;
     private ScheduledFuture<?> deadline;
@@ -211,7 +212,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         if (bound)
         {
-            return onStanza(element);
+            return StreamManagement.isStreamManagement(element) ? onStreamManagement(element) : onStanza(element);
         }
         if (username != null)
         {
@@ -298,7 +299,44 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             streamError(StreamErrorCondition.INVALID_FROM, "from is not the session's address");
             return true;
         }
-        return context.stanzaSwitch().offerStanza(this, element, jid.utf8());
+        final boolean taken = context.stanzaSwitch().offerStanza(this, element, jid.utf8());
+        if (taken)
+        {
+            streamManagement.onReceived();
+        }
+        return taken;
+    }
+
+    /**
+     * XEP-0198 §3-§4: enable, and acks in both directions; an {@code <r/>} goes through the switch so that its
+     * answer follows the handling of every stanza before it.
+     */
+    private boolean onStreamManagement(final ElementFlyweight element)
+    {
+        switch (StreamManagement.request(element))
+        {
+            case ENABLE -> send(streamManagement.enable());
+            case ACK_REQUEST ->
+            {
+                if (streamManagement.enabled())
+                {
+                    context.stanzaSwitch().requestAck(this, streamManagement.received());
+                }
+                else
+                {
+                    streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "<r/> before <enable/>");
+                }
+            }
+            case ACK ->
+            {
+                if (!StreamManagement.isValidAck(element))
+                {
+                    streamError(StreamErrorCondition.UNDEFINED_CONDITION, "<a/> without a valid h");
+                }
+            }
+            default -> streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "unknown stream management element");
+        }
+        return true;
     }
 
     private boolean isOwnAddress(final ElementFlyweight element, final int from)
@@ -409,6 +447,18 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             return;
         }
         ch.writeAndFlush(copyOf(ch.alloc(), buffer, offset, length), ch.voidPromise());
+    }
+
+    @Override
+    public void handled(final long count)
+    {
+        final io.netty.channel.Channel ch = channel.channel();
+        if (ch.isActive())
+        {
+            final ByteBuf out = ch.alloc().buffer(48);
+            StreamManagement.writeAck(count, out);
+            ch.writeAndFlush(out, ch.voidPromise());
+        }
     }
 
     @Override

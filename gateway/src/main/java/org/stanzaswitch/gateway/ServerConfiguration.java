@@ -66,6 +66,22 @@ public final class ServerConfiguration
     public static final String RING_SIZE_PROP_NAME = "stanzaswitch.switch.ring.size";
     public static final int RING_SIZE_DEFAULT = 8192;
 
+    /** Messages kept for one offline user before senders get service-unavailable (XEP-0160). */
+    public static final String OFFLINE_QUOTA_PROP_NAME = "stanzaswitch.offline.quota";
+    public static final int OFFLINE_QUOTA_DEFAULT = 1000;
+
+    /** XEP-0441 default for users who set no preferences: always, never or roster. */
+    public static final String ARCHIVE_DEFAULT_PROP_NAME = "stanzaswitch.archive.default";
+    public static final String ARCHIVE_DEFAULT_DEFAULT = "always";
+
+    /** The most results one archive query page holds (XEP-0313 §4.2.1 lets the server limit pages). */
+    public static final String ARCHIVE_MAX_PAGE_PROP_NAME = "stanzaswitch.archive.max.page";
+    public static final int ARCHIVE_MAX_PAGE_DEFAULT = 250;
+
+    /** Days archived messages are kept, by whole journal days; 0 keeps them for ever. */
+    public static final String ARCHIVE_RETENTION_DAYS_PROP_NAME = "stanzaswitch.archive.retention.days";
+    public static final int ARCHIVE_RETENTION_DAYS_DEFAULT = 0;
+
     private ServerConfiguration()
     {
     }

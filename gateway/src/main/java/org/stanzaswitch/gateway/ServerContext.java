@@ -2,10 +2,12 @@ package org.stanzaswitch.gateway;
 
 import org.stanzaswitch.codec.DecoderLimits;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.switching.SwitchSettings;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.stanzaswitch.gateway.ServerConfiguration.*;
 
@@ -33,6 +35,10 @@ public final class ServerContext
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
     private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
     private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
+    private int offlineQuota = integer(OFFLINE_QUOTA_PROP_NAME, OFFLINE_QUOTA_DEFAULT);
+    private String archiveDefault = string(ARCHIVE_DEFAULT_PROP_NAME, ARCHIVE_DEFAULT_DEFAULT);
+    private int archiveMaxPage = integer(ARCHIVE_MAX_PAGE_PROP_NAME, ARCHIVE_MAX_PAGE_DEFAULT);
+    private int archiveRetentionDays = integer(ARCHIVE_RETENTION_DAYS_PROP_NAME, ARCHIVE_RETENTION_DAYS_DEFAULT);
     private DecoderLimits decoderLimits = new DecoderLimits();
     private Jid domainJid;
     private boolean concluded;
@@ -78,6 +84,16 @@ public final class ServerContext
         if (Integer.bitCount(ringSize) != 1)
         {
             throw new IllegalArgumentException(RING_SIZE_PROP_NAME + "=" + ringSize + " is not a power of two");
+        }
+        if (offlineQuota < 0 || archiveMaxPage < 1 || archiveRetentionDays < 0)
+        {
+            throw new IllegalArgumentException(OFFLINE_QUOTA_PROP_NAME + ", " + ARCHIVE_MAX_PAGE_PROP_NAME + " and " +
+                ARCHIVE_RETENTION_DAYS_PROP_NAME + " must not be negative (max page at least 1)");
+        }
+        if (!List.of("always", "never", "roster").contains(archiveDefault))
+        {
+            throw new IllegalArgumentException(ARCHIVE_DEFAULT_PROP_NAME + "=" + archiveDefault +
+                " is not always, never or roster");
         }
         if (tlsCertificate.isEmpty() != tlsKey.isEmpty())
         {
@@ -269,6 +285,40 @@ public final class ServerContext
     public ServerContext maxAuthFailuresPerMinute(final int maxAuthFailuresPerMinute)
     {
         this.maxAuthFailuresPerMinute = maxAuthFailuresPerMinute;
+        return this;
+    }
+
+    /**
+     * @return the switch's settings: domain, journals and the stores' policies.
+     */
+    public SwitchSettings switchSettings()
+    {
+        return new SwitchSettings().domain(domainJid).dataDir(dataDir).ringSize(ringSize).offlineQuota(offlineQuota)
+            .archiveDefault(archiveDefault).archiveMaxPage(archiveMaxPage)
+            .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays));
+    }
+
+    public ServerContext offlineQuota(final int offlineQuota)
+    {
+        this.offlineQuota = offlineQuota;
+        return this;
+    }
+
+    public ServerContext archiveDefault(final String archiveDefault)
+    {
+        this.archiveDefault = archiveDefault;
+        return this;
+    }
+
+    public ServerContext archiveMaxPage(final int archiveMaxPage)
+    {
+        this.archiveMaxPage = archiveMaxPage;
+        return this;
+    }
+
+    public ServerContext archiveRetentionDays(final int archiveRetentionDays)
+    {
+        this.archiveRetentionDays = archiveRetentionDays;
         return this;
     }
 

@@ -75,7 +75,7 @@ public final class StanzaSwitchServer implements AutoCloseable
         tlsMaterial = TlsMaterial.resolve(
             context.tlsCertificate(), context.tlsKey(), context.dataDir(), context.domain());
         final TlsSupport tls = new TlsSupport(tlsMaterial.serverContext());
-        stanzaSwitch = new StanzaSwitch(context.domainJid(), context.stateDir(), context.ringSize());
+        stanzaSwitch = new StanzaSwitch(context.switchSettings());
         resources.add(stanzaSwitch);
         final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(

@@ -27,6 +27,7 @@ final class StreamWriter
     private static final byte[] MECHANISM = Bytes.ascii("mechanism");
     private static final byte[] BIND = Bytes.ascii("bind");
     private static final byte[] SESSION = Bytes.ascii("session");
+    private static final byte[] SM = Bytes.ascii("sm");
     private static final byte[] OPTIONAL = Bytes.ascii("optional");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final String TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
@@ -81,7 +82,8 @@ final class StreamWriter
     }
 
     /**
-     * RFC 6120 §7.2 binding, RFC 6121 §2.6.1 roster versioning and §3.4.1 subscription pre-approval.
+     * RFC 6120 §7.2 binding, RFC 6121 §2.6.1 roster versioning and §3.4.1 subscription pre-approval, XEP-0198
+     * stream management.
      */
     DirectBuffer bindFeatures()
     {
@@ -89,7 +91,8 @@ final class StreamWriter
             .start(BIND).attribute(XMLNS, BIND_NS).end()
             .start(SESSION).attribute(XMLNS, SESSION_NS).start(OPTIONAL).end().end()
             .start(VER).attribute(XMLNS, ROSTER_VERSIONING_NS).end()
-            .start(SUB).attribute(XMLNS, PRE_APPROVAL_NS).end();
+            .start(SUB).attribute(XMLNS, PRE_APPROVAL_NS).end()
+            .start(SM).attribute(XMLNS, StreamManagement.NS).end();
         return view(xml.end().length());
     }
 

@@ -37,8 +37,8 @@ class BlockingSystemTest
             {
                 final BlockingQueue<Stanza> toOthello = new ArrayBlockingQueue<>(10);
                 final BlockingQueue<Stanza> toIago = new ArrayBlockingQueue<>(10);
-                othello.addAsyncStanzaListener(toOthello::add, stanza -> stanza instanceof Message);
-                iago.addAsyncStanzaListener(toIago::add, stanza -> stanza instanceof Message);
+                othello.addSyncStanzaListener(toOthello::add, stanza -> stanza instanceof Message);
+                iago.addSyncStanzaListener(toIago::add, stanza -> stanza instanceof Message);
                 othello.sendStanza(othello.getStanzaFactory().buildPresenceStanza().build());
                 iago.sendStanza(iago.getStanzaFactory().buildPresenceStanza().build());
 

@@ -106,7 +106,7 @@ class C2sSystemTest
         try
         {
             final BlockingQueue<Stanza> received = new ArrayBlockingQueue<>(10);
-            bob.addAsyncStanzaListener(received::add, stanza -> stanza instanceof Message);
+            bob.addSyncStanzaListener(received::add, stanza -> stanza instanceof Message);
             bob.sendStanza(bob.getStanzaFactory().buildPresenceStanza().build());
             // Stanzas of one connection are routed in order, so once this answer is back Bob is available.
             bob.createStanzaCollectorAndSend(new Ping(JidCreate.from(TestServer.DOMAIN))).nextResultOrThrow();
@@ -128,15 +128,15 @@ class C2sSystemTest
     }
 
     @Test
-    @DisplayName("RFC 6121 §8.5.2.2.1: a chat message to a user with no available resource bounces")
-    void shouldBounceMessageToOfflineUser() throws Exception
+    @DisplayName("RFC 6121 §8.5.2.1.1: a chat message to an account that does not exist bounces")
+    void shouldBounceMessageToUnknownUser() throws Exception
     {
         final XMPPTCPConnection alice = TestClients.connect(TestClients.startTls(server, "alice", "alice-secret"));
         try
         {
             final BlockingQueue<Stanza> received = new ArrayBlockingQueue<>(10);
-            alice.addAsyncStanzaListener(received::add, stanza -> stanza instanceof Message);
-            final Message message = chat(alice, "bob@localhost", "anyone?");
+            alice.addSyncStanzaListener(received::add, stanza -> stanza instanceof Message);
+            final Message message = chat(alice, "nobody@localhost", "anyone?");
             alice.sendStanza(message);
             final Message error = (Message)received.poll(10, TimeUnit.SECONDS);
             assertThat(error.getType()).isEqualTo(Message.Type.error);

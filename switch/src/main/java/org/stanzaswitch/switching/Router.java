@@ -16,8 +16,11 @@ import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmppNamespaces;
 import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.Accounts;
+import org.stanzaswitch.switching.archive.ArchiveService;
+import org.stanzaswitch.switching.archive.MessageArchive;
+import org.stanzaswitch.switching.archive.StanzaIds;
+import org.stanzaswitch.switching.offline.OfflineStore;
 
-import java.util.List;
 
 /**
  * The single writer of session and presence state: takes stanzas off the inbound ring and routes them by the
@@ -27,9 +30,7 @@ import java.util.List;
 public final class Router implements EventHandler<StanzaEvent>
 {
     private static final UnsafeBuffer CLIENT_NS = new UnsafeBuffer(Bytes.ascii(XmppNamespaces.CLIENT));
-    private static final byte[] HEADLINE = Bytes.ascii("headline");
     private static final byte[] ERROR = Bytes.ascii("error");
-    private static final byte[] GROUPCHAT = Bytes.ascii("groupchat");
     private static final byte[] UNAVAILABLE = Bytes.ascii("unavailable");
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SET = Bytes.ascii("set");
@@ -41,6 +42,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private static final byte[] UNSUBSCRIBE = Bytes.ascii("unsubscribe");
     private static final byte[] UNSUBSCRIBED = Bytes.ascii("unsubscribed");
 
+    private static final long RETENTION_CHECK_MILLIS = 60_000;
+
     private final Jid domain;
     private final Accounts accounts;
     private final StateMachine state;
@@ -51,6 +54,13 @@ public final class Router implements EventHandler<StanzaEvent>
     private final PresenceService presence;
     private final UserDataService userData;
     private final BlockingService blocking;
+    private final MessageDelivery messages;
+    private final MessageArchive archive;
+    private final ArchiveService archiveService;
+    private final ArchivePreferencesService archivePreferences;
+    private final OfflineStore offline;
+    private final long archiveRetentionMillis;
+    private long nextRetentionCheck;
     private final ElementFlyweight stanza = new ElementFlyweight(64);
     private final JidCache jids = new JidCache(16 * 1024);
     private final StanzaErrorEncoder errorEncoder = new StanzaErrorEncoder();
@@ -58,22 +68,39 @@ public final class Router implements EventHandler<StanzaEvent>
     private final ExpandableArrayBuffer decoded = new ExpandableArrayBuffer(3072);
 
     /**
-     * @param domain   the domain served.
+     * @param settings the domain served and the stores' policies.
      * @param state    the state machine this router keeps current.
      * @param journal  the state journal to apply; polled on this router's thread.
+     * @param archive  the message archive, replayed.
+     * @param offline  the offline store, replayed.
+     * @param ids      the node's archive ids.
      */
-    public Router(final Jid domain, final StateMachine state, final Journal journal)
+    public Router(
+        final SwitchSettings settings,
+        final StateMachine state,
+        final Journal journal,
+        final MessageArchive archive,
+        final OfflineStore offline,
+        final StanzaIds ids)
     {
-        this.domain = domain;
+        this.domain = settings.domain;
         this.state = state;
         this.accounts = state.accounts();
         this.journal = journal;
+        this.archive = archive;
+        this.offline = offline;
+        this.archiveRetentionMillis = settings.archiveRetentionMillis;
         this.services = new ServerServices(domain);
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
         this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
+        final ArchivePreferences preferences = state.archivePreferences();
+        preferences.serverDefault(settings.archiveDefault);
+        this.archivePreferences = new ArchivePreferencesService(writer, preferences);
+        this.archiveService = new ArchiveService(archive, ids, settings.archiveMaxPage);
+        this.messages = new MessageDelivery(domain, accounts, sessions, archive, preferences, ids, offline);
     }
 
     /**
@@ -83,7 +110,16 @@ public final class Router implements EventHandler<StanzaEvent>
      */
     public int replayJournal()
     {
-        return journal.drain(state);
+        final int applied = journal.drain(state);
+        state.onAccountDeleted(this::onAccountDeleted);
+        return applied;
+    }
+
+    private void onAccountDeleted(final String username)
+    {
+        final Jid bare = Jid.of(username + "@" + domain);
+        archive.deleteOwner(bare.toString());
+        offline.deleteOwner(bare);
     }
 
     @Override
@@ -97,6 +133,10 @@ public final class Router implements EventHandler<StanzaEvent>
             case StanzaEvent.SESSION_OPENED:
                 onSessionOpened(event.session);
                 break;
+            case StanzaEvent.ACK_REQUEST:
+                // Everything the session sent before asking is handled by now: durable or delivered.
+                event.session.handled(event.handledCount);
+                break;
             default:
                 onSessionClosed(event.session);
                 break;
@@ -104,14 +144,28 @@ public final class Router implements EventHandler<StanzaEvent>
         event.clear();
         if (endOfBatch)
         {
-            journal.poll(state, JOURNAL_POLL_LIMIT);
+            onIdle();
         }
     }
 
     @Override
     public void onTimeout(final long sequence) throws TimeoutException
     {
+        onIdle();
+    }
+
+    private void onIdle()
+    {
         journal.poll(state, JOURNAL_POLL_LIMIT);
+        if (archiveRetentionMillis > 0)
+        {
+            final long now = System.currentTimeMillis();
+            if (now >= nextRetentionCheck)
+            {
+                nextRetentionCheck = now + RETENTION_CHECK_MILLIS;
+                archive.expire(now - archiveRetentionMillis);
+            }
+        }
     }
 
     private void onSessionOpened(final Session session)
@@ -237,51 +291,10 @@ public final class Router implements EventHandler<StanzaEvent>
             bounceUnlessError(sender, type, StanzaErrorCondition.SERVICE_UNAVAILABLE);
             return;
         }
-        if (!target.isBare())
+        final StanzaErrorCondition error = messages.deliver(sender, target, stanza);
+        if (error != null)
         {
-            final SessionState session = sessions.full(target);
-            if (session != null)
-            {
-                session.session.deliver(buffer, 0, length);
-                return;
-            }
-        }
-        deliverToBare(sender, target.bare(), type, buffer, length);
-    }
-
-    /**
-     * RFC 6121 §8.5.2: chat and normal go to the available resources of highest non-negative priority,
-     * headline to all of them, groupchat and anything undeliverable bounce.
-     */
-    private void deliverToBare(
-        final Session sender, final Jid bare, final int type, final DirectBuffer buffer, final int length)
-    {
-        final boolean exists = accounts.exists(bare.local());
-        final List<SessionState> resources = exists ? sessions.bare(bare) : List.of();
-        final boolean headline = stanza.attributeValueEquals(type, HEADLINE);
-        int best = Integer.MIN_VALUE;
-        for (final SessionState resource : resources)
-        {
-            if (resource.available && resource.priority >= 0)
-            {
-                best = Math.max(best, resource.priority);
-            }
-        }
-        if (best == Integer.MIN_VALUE || stanza.attributeValueEquals(type, GROUPCHAT))
-        {
-            // RFC 6121 §8.5.2.2.1: no offline storage yet, so chat and normal messages are returned.
-            if (!headline)
-            {
-                bounceUnlessError(sender, type, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-            }
-            return;
-        }
-        for (final SessionState resource : resources)
-        {
-            if (resource.available && resource.priority >= 0 && (headline || resource.priority == best))
-            {
-                resource.session.deliver(buffer, 0, length);
-            }
+            bounce(sender, error);
         }
     }
 
@@ -347,6 +360,7 @@ public final class Router implements EventHandler<StanzaEvent>
             session.rememberPresence(buffer, length);
             deliverToOtherResources(session, buffer, length);
             presence.available(session, !wasAvailable, buffer, length);
+            messages.onAvailable(session);
             if (!wasAvailable)
             {
                 for (final SessionState sibling : sessions.bare(sender.jid().bare()))
@@ -425,6 +439,12 @@ public final class Router implements EventHandler<StanzaEvent>
         else if (BlockingService.BLOCKING_NS.equals(namespace) && owner.equals(user))
         {
             error = blocking.onIq(sessions.full(sender.jid()), stanza);
+        }
+        else if (ArchiveService.MAM_NS.equals(namespace) && owner.equals(user))
+        {
+            final boolean set = stanza.attributeValueEquals(stanza.typeIndex(), SET);
+            error = "prefs".equals(services.payloadName(stanza)) ?
+                archivePreferences.onIq(sender, stanza, set) : archiveService.onIq(sender, stanza, set);
         }
         else if (owner.equals(user))
         {

@@ -31,7 +31,8 @@ final class ServerServices
     static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
 
     private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, ROSTER, VCARD,
-        "jabber:iq:private", "urn:xmpp:blocking"};
+        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
+        "urn:xmpp:sid:0", "urn:xmpp:sm:3"};
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");
@@ -108,6 +109,16 @@ final class ServerServices
         reader.wrap(request);
         reader.next();
         return reader.next() == XmlReader.Event.START_ELEMENT ? reader.namespace() : "";
+    }
+
+    /**
+     * @return the local name of the request's payload, or "" if it has none.
+     */
+    String payloadName(final ElementFlyweight request)
+    {
+        reader.wrap(request);
+        reader.next();
+        return reader.next() == XmlReader.Event.START_ELEMENT ? reader.localName() : "";
     }
 
     private XmlEncoder result(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)

@@ -24,6 +24,15 @@ public interface Session
     void deliver(DirectBuffer buffer, int offset, int length);
 
     /**
+     * The router has handled this many of the stanzas the session counted for it: each is on a journal,
+     * delivered to its recipient's connection, or answered (ARCHITECTURE invariant 5). Called by the router
+     * thread; must not block.
+     *
+     * @param count the session's count at its request, as given to {@link StanzaSwitch#requestAck}.
+     */
+    void handled(long count);
+
+    /**
      * Close the session because another one took its resource (RFC 6120 §7.7.2.2).
      */
     void replaced();

@@ -3,19 +3,21 @@ package org.stanzaswitch.switching;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
- * A slot of the inbound ring: a stanza from a session (already stamped with its {@code from}), or a session
- * opening or closing. Slots are preallocated and reused; the stanza buffer grows to the largest stanza seen.
+ * A slot of the inbound ring: a stanza from a session (already stamped with its {@code from}), a session
+ * opening or closing, or a session asking what has been handled of what it sent (XEP-0198). Slots are preallocated and reused; the stanza buffer grows to the largest stanza seen.
  */
 public final class StanzaEvent
 {
     public static final int STANZA = 1;
     public static final int SESSION_OPENED = 2;
     public static final int SESSION_CLOSED = 3;
+    public static final int ACK_REQUEST = 4;
 
     int type;
     Session session;
     final ExpandableArrayBuffer stanza = new ExpandableArrayBuffer(512);
     int length;
+    long handledCount;
 
     void clear()
     {

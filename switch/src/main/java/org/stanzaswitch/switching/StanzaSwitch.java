@@ -10,8 +10,10 @@ import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.Accounts;
+import org.stanzaswitch.switching.archive.MessageArchive;
+import org.stanzaswitch.switching.archive.StanzaIds;
+import org.stanzaswitch.switching.offline.OfflineStore;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,26 +34,33 @@ public final class StanzaSwitch implements AutoCloseable
         };
 
     private final Journal journal;
+    private final MessageArchive archive;
+    private final OfflineStore offline;
     private final Accounts accounts = new Accounts();
     private final RingBuffer<StanzaEvent> ring;
     private final BatchEventProcessor<StanzaEvent> processor;
     private final Thread routerThread;
 
     /**
-     * Replay the state journal, then start the router thread.
+     * Replay the journals, then start the router thread.
      *
-     * @param domain     the domain served.
-     * @param stateDir   directory of the state journal.
-     * @param ringSize   slots in the inbound ring, a power of two.
+     * @param settings the domain, the data directory and the stores' policies.
      */
-    public StanzaSwitch(final Jid domain, final Path stateDir, final int ringSize)
+    public StanzaSwitch(final SwitchSettings settings)
     {
-        journal = Journal.open(stateDir);
-        ring = RingBuffer.createMultiProducer(StanzaEvent::new, ringSize,
+        journal = Journal.open(settings.stateDir());
+        archive = new MessageArchive(settings.dataDir.resolve("archive"));
+        offline = new OfflineStore(settings.dataDir.resolve("offline"), settings.offlineQuota);
+        final StanzaIds ids = new StanzaIds(settings.dataDir.resolve("archive-id.key"));
+        ring = RingBuffer.createMultiProducer(StanzaEvent::new, settings.ringSize,
             new LiteTimeoutBlockingWaitStrategy(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS));
-        final Router router = new Router(domain, new StateMachine(accounts), journal);
+        archive.replay();
+        offline.replay();
+        final Router router = new Router(settings, new StateMachine(accounts), journal, archive, offline, ids);
         router.replayJournal();
         journal.handOver();
+        archive.handOver();
+        offline.handOver();
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), router);
         processor.setExceptionHandler(new RouterExceptionHandler());
         ring.addGatingSequences(processor.getSequence());
@@ -94,6 +103,24 @@ public final class StanzaSwitch implements AutoCloseable
         publishSessionEvent(StanzaEvent.SESSION_CLOSED, session);
     }
 
+    /**
+     * XEP-0198 §4: a session asks what has been handled of what it sent; the router answers through
+     * {@link Session#handled} once everything offered before this call is handled. Waits for a slot.
+     *
+     * @param session the asking session.
+     * @param count   how many stanzas the session has offered so far, by its own count.
+     */
+    public void requestAck(final Session session, final long count)
+    {
+        ring.publishEvent((event, sequence, asking, handled) ->
+        {
+            event.type = StanzaEvent.ACK_REQUEST;
+            event.session = asking;
+            event.handledCount = handled;
+            event.length = 0;
+        }, session, count);
+    }
+
     private void publishSessionEvent(final int type, final Session session)
     {
         ring.publishEvent((event, sequence) ->
@@ -117,5 +144,7 @@ public final class StanzaSwitch implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         journal.close();
+        archive.close();
+        offline.close();
     }
 }

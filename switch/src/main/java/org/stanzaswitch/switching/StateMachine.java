@@ -7,6 +7,8 @@ import org.stanzaswitch.switching.account.Accounts;
 import org.stanzaswitch.switching.roster.RosterCommand;
 import org.stanzaswitch.switching.roster.Rosters;
 
+import java.util.function.Consumer;
+
 /**
  * The deterministic state machine of ARCHITECTURE invariant 4: applies each command of the state journal, in
  * journal order, to the state it concerns. The same commands give the same state on every replay.
@@ -17,10 +19,21 @@ public final class StateMachine implements RecordHandler
     private final Rosters rosters = new Rosters();
     private final UserData userData = new UserData();
     private final BlockLists blockLists = new BlockLists();
+    private final ArchivePreferences archivePreferences = new ArchivePreferences(rosters);
+    private Consumer<String> accountDeleted = username -> { };
 
     public StateMachine(final Accounts accounts)
     {
         this.accounts = accounts;
+    }
+
+    /**
+     * @param listener told of each account deletion applied from now on (not those of a replay): the stores
+     *                 outside the state journal then drop the account's messages.
+     */
+    void onAccountDeleted(final Consumer<String> listener)
+    {
+        accountDeleted = listener;
     }
 
     @Override
@@ -34,9 +47,10 @@ public final class StateMachine implements RecordHandler
                 break;
             case AccountCommand.DELETE:
                 accounts.onRecord(index, buffer, offset, length);
-                rosters.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
-                userData.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
-                blockLists.deleteOwner(AccountCommand.decodeUsername(buffer, offset));
+                deleteOwner(AccountCommand.decodeUsername(buffer, offset));
+                break;
+            case ArchivePreferences.ARCHIVE_PREFERENCES:
+                archivePreferences.apply(buffer, offset);
                 break;
             case BlockLists.BLOCK_LIST:
                 blockLists.apply(buffer, offset);
@@ -51,6 +65,15 @@ public final class StateMachine implements RecordHandler
             default:
                 throw new IllegalStateException("unknown state command type " + type + " at index " + index);
         }
+    }
+
+    private void deleteOwner(final String username)
+    {
+        rosters.deleteOwner(username);
+        userData.deleteOwner(username);
+        blockLists.deleteOwner(username);
+        archivePreferences.deleteOwner(username);
+        accountDeleted.accept(username);
     }
 
     public Accounts accounts()
@@ -71,5 +94,10 @@ public final class StateMachine implements RecordHandler
     BlockLists blockLists()
     {
         return blockLists;
+    }
+
+    ArchivePreferences archivePreferences()
+    {
+        return archivePreferences;
     }
 }

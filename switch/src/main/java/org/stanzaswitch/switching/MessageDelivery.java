@@ -1,0 +1,269 @@
+package org.stanzaswitch.switching;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.ChildElements;
+import org.stanzaswitch.codec.ElementFlyweight;
+import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.StanzaErrorCondition;
+import org.stanzaswitch.codec.StanzaSplicer;
+import org.stanzaswitch.codec.StartTagFlyweight;
+import org.stanzaswitch.codec.XmlEncoder;
+import org.stanzaswitch.codec.XmppTime;
+import org.stanzaswitch.journal.MessageRecord;
+import org.stanzaswitch.switching.account.Accounts;
+import org.stanzaswitch.switching.archive.ArchivePolicy;
+import org.stanzaswitch.switching.archive.MessageArchive;
+import org.stanzaswitch.switching.archive.StanzaIds;
+import org.stanzaswitch.switching.offline.OfflineStore;
+
+import java.util.List;
+
+/**
+ * A message's way to a local user (RFC 6121 §8.5): archived for sender and recipient where XEP-0313 and their
+ * preferences say so, marked with its archive id (XEP-0359) for the recipient, then delivered to the
+ * addressed or the most available resources, or kept offline (XEP-0160, with a XEP-0203 delay stamp). Each
+ * journal write happens before the message goes out or is acknowledged (ARCHITECTURE invariant 5).
+ * Owned by the router thread.
+ */
+final class MessageDelivery
+{
+    private static final byte[] HEADLINE = Bytes.ascii("headline");
+    private static final byte[] ERROR = Bytes.ascii("error");
+    private static final byte[] GROUPCHAT = Bytes.ascii("groupchat");
+    private static final byte[] BODY = Bytes.ascii("body");
+    private static final byte[] CLIENT_NS = Bytes.ascii("jabber:client");
+    private static final byte[] HINTS_NS = Bytes.ascii("urn:xmpp:hints");
+    private static final byte[] NO_STORE = Bytes.ascii("no-store");
+    private static final byte[] NO_PERMANENT_STORE = Bytes.ascii("no-permanent-store");
+    private static final byte[] STORE = Bytes.ascii("store");
+    private static final byte[] CHAT_STATES_NS = Bytes.ascii("http://jabber.org/protocol/chatstates");
+    private static final byte[] XMLNS = Bytes.ascii("xmlns");
+    private static final byte[] STANZA_ID = Bytes.ascii("stanza-id");
+    private static final byte[] SID_NS = Bytes.ascii("urn:xmpp:sid:0");
+    private static final byte[] BY = Bytes.ascii("by");
+    private static final byte[] ID = Bytes.ascii("id");
+    private static final byte[] DELAY = Bytes.ascii("delay");
+    private static final byte[] DELAY_NS = Bytes.ascii("urn:xmpp:delay");
+    private static final byte[] FROM = Bytes.ascii("from");
+    private static final byte[] STAMP = Bytes.ascii("stamp");
+
+    private final Jid domain;
+    private final Accounts accounts;
+    private final SessionRegistry sessions;
+    private final MessageArchive archive;
+    private final ArchivePolicy policy;
+    private final StanzaIds ids;
+    private final OfflineStore offline;
+    private final ChildElements children = new ChildElements();
+    private final XmlEncoder xml = new XmlEncoder();
+    private final ExpandableArrayBuffer child = new ExpandableArrayBuffer(256);
+    private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(4096);
+    private final ExpandableArrayBuffer value = new ExpandableArrayBuffer(64);
+    private boolean hasBody;
+    private boolean storeHint;
+    private boolean noStoreHint;
+    private boolean onlyChatStates;
+
+    MessageDelivery(
+        final Jid domain,
+        final Accounts accounts,
+        final SessionRegistry sessions,
+        final MessageArchive archive,
+        final ArchivePolicy policy,
+        final StanzaIds ids,
+        final OfflineStore offline)
+    {
+        this.domain = domain;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.archive = archive;
+        this.policy = policy;
+        this.ids = ids;
+        this.offline = offline;
+    }
+
+    /**
+     * @param sender the sending session.
+     * @param target the addressee, a local account's bare or full JID.
+     * @param stanza the message, stamped with its sender.
+     * @return null if delivered, kept or dropped as the rules say; else the error to return to the sender.
+     */
+    StanzaErrorCondition deliver(final Session sender, final Jid target, final ElementFlyweight stanza)
+    {
+        final int type = stanza.typeIndex();
+        final boolean error = stanza.attributeValueEquals(type, ERROR);
+        if (!accounts.exists(target.local()))
+        {
+            // RFC 6121 §8.5.1: no such user.
+            return error ? null : StanzaErrorCondition.SERVICE_UNAVAILABLE;
+        }
+        final boolean headline = stanza.attributeValueEquals(type, HEADLINE);
+        final boolean groupchat = stanza.attributeValueEquals(type, GROUPCHAT);
+        final boolean conversation = !error && !headline && !groupchat;
+        if (conversation)
+        {
+            scanPayload(stanza);
+        }
+        final long received = System.currentTimeMillis();
+        final Jid from = sender.jid().bare();
+        final Jid to = target.bare();
+        long uid = -1;
+        int flags = 0;
+        // XEP-0313 §7.1.1: conversation messages with a body, unless a XEP-0334 hint says otherwise.
+        if (conversation && (hasBody || storeHint) && !noStoreHint)
+        {
+            flags |= policy.archives(from, to) ? MessageRecord.FLAG_SENDER_ARCHIVE : 0;
+            flags |= policy.archives(to, from) ? MessageRecord.FLAG_RECIPIENT_ARCHIVE : 0;
+            if (flags != 0)
+            {
+                flags |= stanza.attributeIndex(XMLNS) != StartTagFlyweight.MISSING ?
+                    MessageRecord.FLAG_NAMESPACE_DECLARED : 0;
+                uid = archive.archive(from, to, flags, stanza.buffer(), stanza.offset(), stanza.length(), received);
+            }
+        }
+        int childLength = 0;
+        if ((flags & MessageRecord.FLAG_RECIPIENT_ARCHIVE) != 0)
+        {
+            // XEP-0313 §3: the recipient learns where the message is archived; the sender's copy stays as sent.
+            childLength = stanzaId(to, uid, xml.wrap(child, 0)).length();
+        }
+
+        final SessionState addressed = target.isBare() ? null : sessions.full(target);
+        if (addressed != null)
+        {
+            send(addressed.session, sender, stanza, childLength);
+            return null;
+        }
+        final List<SessionState> resources = sessions.bare(to);
+        final int best = highestPriority(resources);
+        if (best != Integer.MIN_VALUE && !groupchat)
+        {
+            // RFC 6121 §8.5.2.1: chat and normal to the most available resources, headline to all of them.
+            for (final SessionState resource : resources)
+            {
+                if (resource.available && resource.priority >= 0 && (headline || resource.priority == best))
+                {
+                    send(resource.session, sender, stanza, childLength);
+                }
+            }
+            return null;
+        }
+        if (!conversation)
+        {
+            // RFC 6121 §8.5.2.2: headlines and errors vanish, groupchat bounces.
+            return groupchat ? StanzaErrorCondition.SERVICE_UNAVAILABLE : null;
+        }
+        if (onlyChatStates)
+        {
+            // XEP-0160 §4: a chat state alone is not worth keeping, nor an error.
+            return null;
+        }
+        if (noStoreHint)
+        {
+            return StanzaErrorCondition.SERVICE_UNAVAILABLE;
+        }
+        xml.wrap(child, childLength).start(DELAY).attribute(XMLNS, DELAY_NS).attribute(FROM, domain.utf8());
+        final int stampLength = XmppTime.write(received, value, 0);
+        childLength += xml.attribute(STAMP, value, 0, stampLength).text("Offline Storage").end().length();
+        final int length = splice(sender, stanza, childLength);
+        return offline.store(from, to, copy, 0, length, received) ? null : StanzaErrorCondition.SERVICE_UNAVAILABLE;
+    }
+
+    /**
+     * A session became available with non-negative priority: it gets what was kept for its user.
+     */
+    void onAvailable(final SessionState session)
+    {
+        if (session.priority >= 0)
+        {
+            offline.deliver(session.session);
+        }
+    }
+
+    private XmlEncoder stanzaId(final Jid owner, final long uid, final XmlEncoder encoder)
+    {
+        final int idLength = ids.write(uid, value, 0);
+        return encoder.start(STANZA_ID).attribute(XMLNS, SID_NS).attribute(BY, owner.utf8())
+            .attribute(ID, value, 0, idLength).end();
+    }
+
+    private void send(final Session to, final Session sender, final ElementFlyweight stanza, final int childLength)
+    {
+        if (childLength == 0)
+        {
+            to.deliver(stanza.buffer(), stanza.offset(), stanza.length());
+            return;
+        }
+        to.deliver(copy, 0, splice(sender, stanza, childLength));
+    }
+
+    private int splice(final Session sender, final ElementFlyweight stanza, final int childLength)
+    {
+        final byte[] from = sender.jid().utf8();
+        copy.checkLimit(StanzaSplicer.maxLength(stanza, from) + childLength + stanza.nameLength() + 3);
+        return StanzaSplicer.splice(stanza, from, child, 0, childLength, copy, 0);
+    }
+
+    private static int highestPriority(final List<SessionState> resources)
+    {
+        int best = Integer.MIN_VALUE;
+        for (final SessionState resource : resources)
+        {
+            if (resource.available && resource.priority >= 0)
+            {
+                best = Math.max(best, resource.priority);
+            }
+        }
+        return best;
+    }
+
+    private void scanPayload(final ElementFlyweight stanza)
+    {
+        hasBody = false;
+        storeHint = false;
+        noStoreHint = false;
+        boolean chatState = false;
+        boolean other = false;
+        children.wrap(stanza);
+        while (children.next())
+        {
+            if (children.is(BODY, CLIENT_NS))
+            {
+                hasBody = true;
+            }
+            else if (children.is(NO_STORE, HINTS_NS) || children.is(NO_PERMANENT_STORE, HINTS_NS))
+            {
+                // XEP-0334 hints say how to treat the rest of the payload; they are not payload themselves.
+                noStoreHint = true;
+                continue;
+            }
+            else if (children.is(STORE, HINTS_NS))
+            {
+                storeHint = true;
+                continue;
+            }
+            else if (isChatState())
+            {
+                chatState = true;
+                continue;
+            }
+            other = true;
+        }
+        onlyChatStates = chatState && !other;
+    }
+
+    private boolean isChatState()
+    {
+        final StartTagFlyweight tag = children.tag();
+        for (int a = 0; a < tag.attributeCount(); a++)
+        {
+            if (Bytes.equals(tag.buffer(), tag.attributeValueOffset(a), tag.attributeValueLength(a), CHAT_STATES_NS))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

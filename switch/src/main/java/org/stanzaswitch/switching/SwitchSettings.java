@@ -1,0 +1,85 @@
+package org.stanzaswitch.switching;
+
+import org.stanzaswitch.codec.Jid;
+
+import java.nio.file.Path;
+
+/**
+ * What the switch of one node is told at start: the domain it serves, where its journals live, and the
+ * limits and policies of its stores. The gateway fills it from the server's configuration.
+ */
+public final class SwitchSettings
+{
+    Jid domain = Jid.of("localhost");
+    Path dataDir = Path.of("data");
+    int ringSize = 8192;
+    int offlineQuota = 1000;
+    String archiveDefault = "always";
+    int archiveMaxPage = 250;
+    long archiveRetentionMillis;
+
+    public SwitchSettings domain(final Jid domain)
+    {
+        this.domain = domain;
+        return this;
+    }
+
+    /**
+     * @param dataDir holding the journals: {@code state/}, {@code offline/} and {@code archive/}.
+     */
+    public SwitchSettings dataDir(final Path dataDir)
+    {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    /**
+     * @param ringSize slots in the inbound ring, a power of two.
+     */
+    public SwitchSettings ringSize(final int ringSize)
+    {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    /**
+     * @param offlineQuota the most messages kept for one offline user (XEP-0160).
+     */
+    public SwitchSettings offlineQuota(final int offlineQuota)
+    {
+        this.offlineQuota = offlineQuota;
+        return this;
+    }
+
+    /**
+     * @param archiveDefault always, never or roster: the XEP-0441 default for users who set none.
+     */
+    public SwitchSettings archiveDefault(final String archiveDefault)
+    {
+        this.archiveDefault = archiveDefault;
+        return this;
+    }
+
+    /**
+     * @param archiveMaxPage the most results one archive query page holds.
+     */
+    public SwitchSettings archiveMaxPage(final int archiveMaxPage)
+    {
+        this.archiveMaxPage = archiveMaxPage;
+        return this;
+    }
+
+    /**
+     * @param archiveRetentionMillis age past which archived messages are deleted, by whole days; 0 keeps them.
+     */
+    public SwitchSettings archiveRetentionMillis(final long archiveRetentionMillis)
+    {
+        this.archiveRetentionMillis = archiveRetentionMillis;
+        return this;
+    }
+
+    Path stateDir()
+    {
+        return dataDir.resolve("state");
+    }
+}

@@ -1,0 +1,198 @@
+package org.stanzaswitch.switching.offline;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.LongArrayList;
+import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.journal.Journal;
+import org.stanzaswitch.journal.MessageRecord;
+import org.stanzaswitch.journal.RecordHandler;
+import org.stanzaswitch.switching.Session;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Messages kept for users with no available resource (XEP-0160): each is a record on the offline journal
+ * before the sender learns it was accepted (ARCHITECTURE invariant 5), and is delivered, in order, on the
+ * user's next available presence of non-negative priority; a delivered mark on the journal then takes them
+ * out of the pending set. Startup rebuilds the pending set from the journal. Owned by the router thread.
+ */
+public final class OfflineStore implements AutoCloseable
+{
+    /** Record type: an owner's messages up to an index were delivered (docs/journal-format.md). */
+    public static final byte DELIVERED = 3;
+
+    private static final Logger LOG = Logger.getLogger(OfflineStore.class.getName());
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private final Journal journal;
+    private final int quota;
+    private final Map<String, LongArrayList> pending = new HashMap<>();
+    private final MessageRecord record = new MessageRecord();
+    private final ExpandableArrayBuffer header = new ExpandableArrayBuffer(256);
+    private final RecordHandler deliverer = this::deliverRecord;
+    private Session recipient;
+
+    /**
+     * @param directory of the offline journal.
+     * @param quota     the most messages kept for one user.
+     */
+    public OfflineStore(final Path directory, final int quota)
+    {
+        this.journal = Journal.open(directory);
+        this.quota = quota;
+    }
+
+    /**
+     * Rebuild the pending set from the journal; once, before the router starts.
+     */
+    public void replay()
+    {
+        journal.drain(this::onReplay);
+        LOG.info(() -> "offline: " + pending.values().stream().mapToInt(LongArrayList::size).sum() +
+            " messages pending for " + pending.size() + " users");
+    }
+
+    /**
+     * Hand the store to the router thread.
+     */
+    public void handOver()
+    {
+        journal.handOver();
+    }
+
+    private void onReplay(final long index, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte type = buffer.getByte(offset);
+        if (type == MessageRecord.MESSAGE)
+        {
+            pendingFor(record.wrap(buffer, offset).to()).addLong(index);
+        }
+        else if (type == DELIVERED)
+        {
+            final int ownerLength = buffer.getShort(offset + 1, ORDER) & 0xFFFF;
+            final String owner = buffer.getStringWithoutLengthUtf8(offset + 3, ownerLength);
+            final long upTo = buffer.getLong(offset + 3 + ownerLength, ORDER);
+            final LongArrayList list = pending.get(owner);
+            if (list != null)
+            {
+                list.removeIfLong(index1 -> index1 <= upTo);
+                if (list.isEmpty())
+                {
+                    pending.remove(owner);
+                }
+            }
+        }
+        else
+        {
+            LOG.warning("offline: skipping a record of unknown type " + type + " at index " + index);
+        }
+    }
+
+    private LongArrayList pendingFor(final String owner)
+    {
+        LongArrayList list = pending.get(owner);
+        if (list == null)
+        {
+            list = new LongArrayList(8, -1);
+            pending.put(owner, list);
+        }
+        return list;
+    }
+
+    /**
+     * Keep a message for a user.
+     *
+     * @param from     the sender's bare JID.
+     * @param to       the recipient's bare JID.
+     * @param stanza   holding the message as it will be delivered (with its delay stamp).
+     * @param offset   of the message.
+     * @param length   of the message.
+     * @param received when it was received, ms since the epoch.
+     * @return false if the user's store is full (XEP-0160 §3: the sender gets service-unavailable).
+     */
+    public boolean store(
+        final Jid from, final Jid to, final DirectBuffer stanza, final int offset, final int length, final long received)
+    {
+        final LongArrayList list = pendingFor(to.toString());
+        if (list.size() >= quota)
+        {
+            return false;
+        }
+        final byte[] fromBytes = from.utf8();
+        final byte[] toBytes = to.utf8();
+        header.checkLimit(MessageRecord.maxLength(fromBytes.length, toBytes.length, 0));
+        final int headerLength = MessageRecord.encodeHeader(header, 0, received, 0, fromBytes, toBytes, length);
+        list.addLong(journal.append(header, 0, headerLength, stanza, offset, length));
+        return true;
+    }
+
+    /**
+     * @return the number of messages kept for a user.
+     */
+    public int pendingCount(final Jid bare)
+    {
+        final LongArrayList list = pending.get(bare.toString());
+        return list == null ? 0 : list.size();
+    }
+
+    /**
+     * Deliver a user's messages to the session that became available, oldest first, and mark them delivered.
+     * The mark follows the writes, so a crash in between delivers them again rather than never.
+     *
+     * @param session the user's session that sent available presence.
+     */
+    public void deliver(final Session session)
+    {
+        final LongArrayList list = pending.remove(session.jid().bare().toString());
+        if (list == null || list.isEmpty())
+        {
+            return;
+        }
+        recipient = session;
+        for (int i = 0; i < list.size(); i++)
+        {
+            journal.read(list.getLong(i), deliverer);
+        }
+        recipient = null;
+        markDelivered(session.jid().bare(), list.getLong(list.size() - 1));
+    }
+
+    private void deliverRecord(final long index, final DirectBuffer buffer, final int offset, final int length)
+    {
+        record.wrap(buffer, offset);
+        recipient.deliver(buffer, record.stanzaOffset(), record.stanzaLength());
+    }
+
+    /**
+     * Drop a user's messages: their account is gone.
+     */
+    public void deleteOwner(final Jid bare)
+    {
+        final LongArrayList list = pending.remove(bare.toString());
+        if (list != null && !list.isEmpty())
+        {
+            markDelivered(bare, list.getLong(list.size() - 1));
+        }
+    }
+
+    private void markDelivered(final Jid owner, final long upTo)
+    {
+        final byte[] name = owner.utf8();
+        header.putByte(0, DELIVERED);
+        header.putShort(1, (short)name.length, ORDER);
+        header.putBytes(3, name);
+        header.putLong(3 + name.length, upTo, ORDER);
+        journal.append(header, 0, 3 + name.length + 8);
+    }
+
+    @Override
+    public void close()
+    {
+        journal.close();
+    }
+}
