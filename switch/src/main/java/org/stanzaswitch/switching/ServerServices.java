@@ -31,8 +31,10 @@ final class ServerServices
     static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
 
     private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, ROSTER, VCARD,
-        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
-        "urn:xmpp:sid:0", "urn:xmpp:sm:3"};
+        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline"};
+    /** XEP-0313 §6: the archive is the account's, so its features are on the account's bare JID. */
+    private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
+        "urn:xmpp:sid:0"};
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");
@@ -89,7 +91,7 @@ final class ServerServices
             case SESSION:
                 return result(from, to, request, reply).end().length();
             case DISCO_INFO:
-                return get && toServer ? discoInfo(from, to, request, reply) : 0;
+                return get ? discoInfo(from, to, request, reply, toServer) : 0;
             case DISCO_ITEMS:
                 return get && toServer ? emptyQuery(from, to, request, reply, DISCO_ITEMS) : 0;
             case VERSION:
@@ -140,11 +142,20 @@ final class ServerServices
         return result(from, to, request, reply).start(QUERY).attribute(XMLNS, ns).end().end().length();
     }
 
-    private int discoInfo(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    private int discoInfo(
+        final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply,
+        final boolean toServer)
     {
-        final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_INFO)
-            .start(IDENTITY).attribute(CATEGORY, "server").attribute(TYPE, "im").attribute(NAME, "Stanza Switch").end();
-        for (final String feature : FEATURES)
+        final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_INFO).start(IDENTITY);
+        if (toServer)
+        {
+            xml.attribute(CATEGORY, "server").attribute(TYPE, "im").attribute(NAME, "Stanza Switch").end();
+        }
+        else
+        {
+            xml.attribute(CATEGORY, "account").attribute(TYPE, "registered").end();
+        }
+        for (final String feature : toServer ? FEATURES : ACCOUNT_FEATURES)
         {
             xml.start(FEATURE).attribute(VAR, feature).end();
         }
