@@ -450,6 +450,13 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     }
 
     @Override
+    public boolean canAccept()
+    {
+        final io.netty.channel.Channel ch = channel.channel();
+        return ch.isActive() && ch.bytesBeforeWritable() < context.server().maxOutboundBytes() / 4;
+    }
+
+    @Override
     public void handled(final long count)
     {
         final io.netty.channel.Channel ch = channel.channel();

@@ -36,8 +36,16 @@ final class RawClient implements AutoCloseable
      */
     static RawClient directTls(final TestServer server) throws Exception
     {
-        final javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)TestClients.sslContext(server)
-            .getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), server.directTlsPort());
+        return directTls(server.directTlsPort(), server.certificate());
+    }
+
+    /**
+     * A client over TLS from the first byte to a port, trusting a server certificate file.
+     */
+    static RawClient directTls(final int port, final java.nio.file.Path certificate) throws Exception
+    {
+        final javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)TestClients.sslContext(certificate)
+            .getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
         socket.startHandshake();
         return new RawClient(socket);
     }

@@ -11,6 +11,7 @@ import javax.net.ssl.X509TrustManager;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -47,13 +48,22 @@ public final class TestClients
     public static XMPPTCPConnectionConfiguration.Builder directTls(
         final TestServer server, final String username, final String password) throws Exception
     {
+        return directTls(server.directTlsPort(), server.certificate(), username, password);
+    }
+
+    /**
+     * @return a configuration for TLS from the first byte on a port, trusting a server certificate file.
+     */
+    public static XMPPTCPConnectionConfiguration.Builder directTls(
+        final int port, final Path certificate, final String username, final String password) throws Exception
+    {
         return XMPPTCPConnectionConfiguration.builder()
             .setXmppDomain(TestServer.DOMAIN)
             .setHostAddress(InetAddress.getLoopbackAddress())
-            .setPort(server.directTlsPort())
+            .setPort(port)
             .setUsernameAndPassword(username, password)
             .setSecurityMode(SecurityMode.disabled)
-            .setSocketFactory(sslContext(server).getSocketFactory())
+            .setSocketFactory(sslContext(certificate).getSocketFactory())
             .setConnectTimeout(10_000);
     }
 
@@ -67,21 +77,26 @@ public final class TestClients
 
     public static X509TrustManager trustManager(final TestServer server) throws Exception
     {
-        return (X509TrustManager)trustManagers(server)[0];
+        return (X509TrustManager)trustManagers(server.certificate())[0];
     }
 
     public static SSLContext sslContext(final TestServer server) throws Exception
     {
+        return sslContext(server.certificate());
+    }
+
+    public static SSLContext sslContext(final Path certificate) throws Exception
+    {
         final SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trustManagers(server), null);
+        context.init(null, trustManagers(certificate), null);
         return context;
     }
 
-    private static TrustManager[] trustManagers(final TestServer server) throws Exception
+    private static TrustManager[] trustManagers(final Path certificate) throws Exception
     {
         final KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        try (InputStream in = Files.newInputStream(server.certificate()))
+        try (InputStream in = Files.newInputStream(certificate))
         {
             trust.setCertificateEntry("server",
                 (X509Certificate)CertificateFactory.getInstance("X.509").generateCertificate(in));

@@ -130,6 +130,11 @@ final class MessageDelivery
             childLength = stanzaId(to, uid, xml.wrap(child, 0)).length();
         }
 
+        if (conversation && !onlyChatStates && offline.isDelivering(to))
+        {
+            // The user's backlog is still going out: a new message waits behind it, so order holds.
+            return keepOffline(sender, stanza, from, to, received, childLength);
+        }
         final SessionState addressed = target.isBare() ? null : sessions.full(target);
         if (addressed != null)
         {
@@ -164,6 +169,18 @@ final class MessageDelivery
         {
             return StanzaErrorCondition.SERVICE_UNAVAILABLE;
         }
+        return keepOffline(sender, stanza, from, to, received, childLength);
+    }
+
+    private StanzaErrorCondition keepOffline(
+        final Session sender,
+        final ElementFlyweight stanza,
+        final Jid from,
+        final Jid to,
+        final long received,
+        final int stanzaIdLength)
+    {
+        int childLength = stanzaIdLength;
         xml.wrap(child, childLength).start(DELAY).attribute(XMLNS, DELAY_NS).attribute(FROM, domain.utf8());
         final int stampLength = XmppTime.write(received, value, 0);
         childLength += xml.attribute(STAMP, value, 0, stampLength).text("Offline Storage").end().length();

@@ -157,6 +157,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private void onIdle()
     {
         journal.poll(state, JOURNAL_POLL_LIMIT);
+        offline.continueDelivery();
         if (archiveRetentionMillis > 0)
         {
             final long now = System.currentTimeMillis();
@@ -179,6 +180,7 @@ public final class Router implements EventHandler<StanzaEvent>
 
     private void onSessionClosed(final Session session)
     {
+        offline.sessionClosed(session);
         final SessionState closed = sessions.full(session.jid());
         if (closed != null && closed.session == session)
         {

@@ -24,6 +24,12 @@ public interface Session
     void deliver(DirectBuffer buffer, int offset, int length);
 
     /**
+     * @return true if the session's outbound buffers have room: bulk senders (the offline store) wait
+     * otherwise. Any thread.
+     */
+    boolean canAccept();
+
+    /**
      * The router has handled this many of the stanzas the session counted for it: each is on a journal,
      * delivered to its recipient's connection, or answered (ARCHITECTURE invariant 5). Called by the router
      * thread; must not block.

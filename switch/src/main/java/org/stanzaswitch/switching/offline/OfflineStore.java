@@ -10,8 +10,10 @@ import org.stanzaswitch.journal.RecordHandler;
 import org.stanzaswitch.switching.Session;
 
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -32,6 +34,7 @@ public final class OfflineStore implements AutoCloseable
     private final Journal journal;
     private final int quota;
     private final Map<String, LongArrayList> pending = new HashMap<>();
+    private final Map<String, Session> draining = new HashMap<>();
     private final MessageRecord record = new MessageRecord();
     private final ExpandableArrayBuffer header = new ExpandableArrayBuffer(256);
     private final RecordHandler deliverer = this::deliverRecord;
@@ -141,25 +144,87 @@ public final class OfflineStore implements AutoCloseable
     }
 
     /**
-     * Deliver a user's messages to the session that became available, oldest first, and mark them delivered.
-     * The mark follows the writes, so a crash in between delivers them again rather than never.
+     * Start delivering a user's messages to the session that became available, oldest first, as fast as the
+     * session takes them (a long backlog must not trip the slow-reader cut-off); {@link #continueDelivery}
+     * goes on where the session's buffers stopped it. Delivered messages are marked on the journal after their
+     * writes, so a crash in between delivers them again rather than never.
      *
      * @param session the user's session that sent available presence.
      */
     public void deliver(final Session session)
     {
-        final LongArrayList list = pending.remove(session.jid().bare().toString());
-        if (list == null || list.isEmpty())
+        final String owner = session.jid().bare().toString();
+        if (pending.containsKey(owner) && !draining.containsKey(owner))
+        {
+            draining.put(owner, session);
+            drain(owner, session);
+        }
+    }
+
+    /**
+     * @return true while a user's backlog is being delivered: new messages for them queue behind it, in order.
+     */
+    public boolean isDelivering(final Jid bare)
+    {
+        return !draining.isEmpty() && draining.containsKey(bare.toString());
+    }
+
+    /**
+     * Go on with the deliveries that waited for their sessions to drain; called when the router is idle.
+     */
+    public void continueDelivery()
+    {
+        if (draining.isEmpty())
         {
             return;
         }
-        recipient = session;
-        for (int i = 0; i < list.size(); i++)
+        for (final Map.Entry<String, Session> entry : List.copyOf(draining.entrySet()))
         {
-            journal.read(list.getLong(i), deliverer);
+            drain(entry.getKey(), entry.getValue());
+        }
+    }
+
+    /**
+     * A session went away: what it was not given stays pending for the user's next presence.
+     */
+    public void sessionClosed(final Session session)
+    {
+        draining.remove(session.jid().bare().toString(), session);
+    }
+
+    private void drain(final String owner, final Session session)
+    {
+        final LongArrayList list = pending.get(owner);
+        int delivered = 0;
+        recipient = session;
+        while (delivered < list.size() && session.canAccept())
+        {
+            journal.read(list.getLong(delivered++), deliverer);
         }
         recipient = null;
-        markDelivered(session.jid().bare(), list.getLong(list.size() - 1));
+        if (delivered > 0)
+        {
+            markDelivered(owner, list.getLong(delivered - 1));
+            removeFirst(list, delivered);
+        }
+        if (list.isEmpty())
+        {
+            pending.remove(owner);
+            draining.remove(owner);
+        }
+    }
+
+    private static void removeFirst(final LongArrayList list, final int count)
+    {
+        final int remaining = list.size() - count;
+        for (int i = 0; i < remaining; i++)
+        {
+            list.setLong(i, list.getLong(count + i));
+        }
+        while (list.size() > remaining)
+        {
+            list.removeAt(list.size() - 1);
+        }
     }
 
     private void deliverRecord(final long index, final DirectBuffer buffer, final int offset, final int length)
@@ -173,16 +238,18 @@ public final class OfflineStore implements AutoCloseable
      */
     public void deleteOwner(final Jid bare)
     {
-        final LongArrayList list = pending.remove(bare.toString());
+        final String owner = bare.toString();
+        draining.remove(owner);
+        final LongArrayList list = pending.remove(owner);
         if (list != null && !list.isEmpty())
         {
-            markDelivered(bare, list.getLong(list.size() - 1));
+            markDelivered(owner, list.getLong(list.size() - 1));
         }
     }
 
-    private void markDelivered(final Jid owner, final long upTo)
+    private void markDelivered(final String owner, final long upTo)
     {
-        final byte[] name = owner.utf8();
+        final byte[] name = owner.getBytes(StandardCharsets.UTF_8);
         header.putByte(0, DELIVERED);
         header.putShort(1, (short)name.length, ORDER);
         header.putBytes(3, name);

@@ -1,0 +1,127 @@
+package org.stanzaswitch.gateway;
+
+import org.stanzaswitch.gateway.cli.StanzaSwitchMain;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server in its own JVM, started with the CLI as an operator would (loopback, fixed free ports, a
+ * YAML file), so that a test can {@code kill -9} it and start it again on the same data.
+ */
+final class ServerProcess implements AutoCloseable
+{
+    private final Path dataDir;
+    private final Path config;
+    private final int c2sPort;
+    private final int directTlsPort;
+    private Process process;
+
+    ServerProcess(final Path dataDir) throws IOException
+    {
+        this.dataDir = dataDir;
+        this.c2sPort = freePort();
+        this.directTlsPort = freePort();
+        this.config = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
+        Files.writeString(config, "domain: localhost\n" +
+            "data_dir: " + dataDir.getFileName() + "\n" +
+            "listen:\n  address: 127.0.0.1\n  c2s_port: " + c2sPort + "\n  direct_tls_port: " + directTlsPort + "\n" +
+            "offline:\n  quota: 1000000\n");
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    Path config()
+    {
+        return config;
+    }
+
+    int directTlsPort()
+    {
+        return directTlsPort;
+    }
+
+    /**
+     * Start the server and wait until it accepts connections.
+     */
+    ServerProcess start() throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith("--add-") || argument.startsWith("-Dchronicle") || argument.startsWith("--enable"))
+            {
+                command.add(argument);
+            }
+        }
+        command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            StanzaSwitchMain.class.getName(), "start", "--config", config.toString()));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()).start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline)
+        {
+            if (!process.isAlive())
+            {
+                throw new IllegalStateException("server exited with " + process.exitValue());
+            }
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), directTlsPort))
+            {
+                if (probe.isConnected())
+                {
+                    return this;
+                }
+            }
+            catch (final IOException notYet)
+            {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("server did not start listening in time");
+    }
+
+    /**
+     * {@code kill -9}: no shutdown hook, no flush, no goodbye.
+     */
+    void kill() throws InterruptedException
+    {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close()
+    {
+        if (process != null && process.isAlive())
+        {
+            process.destroy();
+            try
+            {
+                if (!process.waitFor(30, TimeUnit.SECONDS))
+                {
+                    kill();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
