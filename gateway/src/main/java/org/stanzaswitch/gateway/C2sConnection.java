@@ -19,6 +19,7 @@ import org.stanzaswitch.codec.StreamFramer;
 import org.stanzaswitch.codec.StreamHeaderFlyweight;
 import org.stanzaswitch.codec.StreamListener;
 import org.stanzaswitch.codec.XmppNamespaces;
+import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.switching.Session;
 
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private Jid jid;
     private boolean bound;
     private boolean closing;
+    private String closeReason = "connection closed";
 
     C2sConnection(final C2sContext context, final boolean directTls)
     {
@@ -67,6 +69,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         channel = ctx;
         sasl.remoteAddress(ctx.channel().remoteAddress());
+        event(EventRecord.Kind.CONNECTED, null, null);
         deadline = ctx.executor().schedule(
             () -> timeout("no stream header"), context.server().headerTimeoutNs(), TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
@@ -147,6 +150,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             bound = false;
             context.stanzaSwitch().sessionClosed(this);
         }
+        event(EventRecord.Kind.DISCONNECTED, jid != null ? jid.toString() : username, closeReason);
         ctx.fireChannelInactive();
     }
 
@@ -256,9 +260,14 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         final SaslNegotiation.Outcome outcome = sasl.onElement(element, tlsActive);
         send(sasl.reply());
+        if (sasl.lastFailure() != null)
+        {
+            event(EventRecord.Kind.AUTHENTICATION_FAILED, null, sasl.mechanismName() + ": " + sasl.lastFailure());
+        }
         if (outcome == SaslNegotiation.Outcome.SUCCESS)
         {
             username = sasl.username();
+            event(EventRecord.Kind.AUTHENTICATED, username, sasl.mechanismName());
             framer.reset();
         }
         else if (outcome == SaslNegotiation.Outcome.CLOSE)
@@ -280,6 +289,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             jid = result.jid();
             bound = true;
+            event(EventRecord.Kind.BOUND, jid.toString(), null);
             cancelDeadline();
             context.stanzaSwitch().sessionOpened(this);
         }
@@ -352,6 +362,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         // RFC 6120 §4.4: answer the close with ours, then close the connection.
         closing = true;
+        closeReason = "stream closed by the client";
         send(context.writer().close());
         channel.close();
     }
@@ -369,6 +380,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             return;
         }
         closing = true;
+        closeReason = "stream error " + condition.elementName() + ": " + reason;
         LOG.info(() -> "stream error " + condition.elementName() + " to " + channel.channel().remoteAddress() +
             ": " + reason);
         if (!headerSent)
@@ -378,6 +390,11 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         send(context.writer().streamError(condition));
         channel.flush();
         channel.close();
+    }
+
+    private void event(final EventRecord.Kind kind, final String who, final String detail)
+    {
+        context.stanzaSwitch().connectionEvent(kind, who, String.valueOf(channel.channel().remoteAddress()), detail);
     }
 
     private void timeout(final String what)

@@ -43,6 +43,8 @@ final class SaslNegotiation
     private final XmlReader reader = new XmlReader();
     private InetAddress address;
     private SaslMechanismServer mechanism;
+    private String mechanismName;
+    private String lastFailure;
     private DirectBuffer reply;
     private String username;
     private int failures;
@@ -61,6 +63,22 @@ final class SaslNegotiation
      * @param tls whether the connection is encrypted; PLAIN is offered only then.
      * @return the configured mechanisms the connection may use.
      */
+    /**
+     * @return the SASL condition the last element failed with, or null if it did not fail.
+     */
+    String lastFailure()
+    {
+        return lastFailure;
+    }
+
+    /**
+     * @return the mechanism last asked for.
+     */
+    String mechanismName()
+    {
+        return mechanismName;
+    }
+
     List<String> offeredMechanisms(final boolean tls)
     {
         final List<String> offered = new ArrayList<>(context.server().saslMechanisms());
@@ -73,6 +91,7 @@ final class SaslNegotiation
 
     Outcome onElement(final ElementFlyweight element, final boolean tls)
     {
+        lastFailure = null;
         if (element.localNameEquals(ABORT))
         {
             mechanism = null;
@@ -98,6 +117,7 @@ final class SaslNegotiation
             final String name = index < 0 ? "" : element.buffer().getStringWithoutLengthUtf8(
                 element.attributeValueOffset(index), element.attributeValueLength(index));
             mechanism = offeredMechanisms(tls).contains(name) ? newMechanism(name) : null;
+            mechanismName = name;
             if (mechanism == null)
             {
                 return fail(SaslFailure.INVALID_MECHANISM);
@@ -141,6 +161,7 @@ final class SaslNegotiation
 
     private Outcome fail(final SaslFailure failure)
     {
+        lastFailure = failure.elementName();
         reply = context.writer().saslFailure(failure.elementName());
         return ++failures >= MAX_ATTEMPTS ? Outcome.CLOSE : Outcome.CONTINUE;
     }

@@ -3,13 +3,11 @@ package org.stanzaswitch.gateway;
 import org.stanzaswitch.gateway.cli.StanzaSwitchMain;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,18 +58,8 @@ final class ServerProcess implements AutoCloseable
      */
     ServerProcess start() throws Exception
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (argument.startsWith("--add-") || argument.startsWith("-Dchronicle") || argument.startsWith("--enable"))
-            {
-                command.add(argument);
-            }
-        }
-        command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
-            StanzaSwitchMain.class.getName(), "start", "--config", config.toString()));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
+        process = ChildJvm.java(List.of("-Xmx256m"), StanzaSwitchMain.class, "start", "--config", config.toString())
+            .redirectErrorStream(true)
             .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()).start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline)

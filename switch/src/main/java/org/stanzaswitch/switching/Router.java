@@ -14,6 +14,7 @@ import org.stanzaswitch.codec.StanzaErrorEncoder;
 import org.stanzaswitch.codec.StanzaKind;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmppNamespaces;
+import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.Accounts;
 import org.stanzaswitch.switching.archive.ArchiveService;
@@ -59,6 +60,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private final ArchiveService archiveService;
     private final ArchivePreferencesService archivePreferences;
     private final OfflineStore offline;
+    private final Journal events;
+    private final ExpandableArrayBuffer eventRecord = new ExpandableArrayBuffer(256);
     private final long archiveRetentionMillis;
     private long nextRetentionCheck;
     private final ElementFlyweight stanza = new ElementFlyweight(64);
@@ -74,6 +77,7 @@ public final class Router implements EventHandler<StanzaEvent>
      * @param archive  the message archive, replayed.
      * @param offline  the offline store, replayed.
      * @param ids      the node's archive ids.
+     * @param events   the event journal, written only here.
      */
     public Router(
         final SwitchSettings settings,
@@ -81,8 +85,10 @@ public final class Router implements EventHandler<StanzaEvent>
         final Journal journal,
         final MessageArchive archive,
         final OfflineStore offline,
-        final StanzaIds ids)
+        final StanzaIds ids,
+        final Journal events)
     {
+        this.events = events;
         this.domain = settings.domain;
         this.state = state;
         this.accounts = state.accounts();
@@ -132,6 +138,9 @@ public final class Router implements EventHandler<StanzaEvent>
                 break;
             case StanzaEvent.SESSION_OPENED:
                 onSessionOpened(event.session);
+                break;
+            case StanzaEvent.CONNECTION_EVENT:
+                events.append(event.stanza, 0, event.length);
                 break;
             case StanzaEvent.ACK_REQUEST:
                 // Everything the session sent before asking is handled by now: durable or delivered.
@@ -187,6 +196,7 @@ public final class Router implements EventHandler<StanzaEvent>
             sessions.remove(closed);
             if (closed.available)
             {
+                presenceEvent(EventRecord.Kind.UNAVAILABLE, session, "disconnected");
                 // RFC 6121 §4.5: a session that ends without saying so has gone unavailable all the same.
                 final int length = services.unavailablePresence(session.jid(), scratch);
                 deliverToOtherResources(closed, scratch, length);
@@ -357,6 +367,10 @@ public final class Router implements EventHandler<StanzaEvent>
         final int type = stanza.typeIndex();
         if (type == StartTagFlyweight.MISSING)
         {
+            if (!wasAvailable)
+            {
+                presenceEvent(EventRecord.Kind.AVAILABLE, sender, null);
+            }
             session.available = true;
             session.priority = services.priorityOf(stanza);
             session.rememberPresence(buffer, length);
@@ -376,10 +390,24 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         else if (stanza.attributeValueEquals(type, UNAVAILABLE))
         {
+            if (wasAvailable)
+            {
+                presenceEvent(EventRecord.Kind.UNAVAILABLE, sender, null);
+            }
             session.available = false;
             deliverToOtherResources(session, buffer, length);
             presence.unavailable(sender.jid().bare(), buffer, length);
         }
+    }
+
+    /**
+     * Availability changes go on the event journal for analytics consumers; updates of an available session's
+     * presence (status, show) do not, they are not events of coming or going.
+     */
+    private void presenceEvent(final EventRecord.Kind kind, final Session session, final String detail)
+    {
+        events.append(eventRecord, 0, EventRecord.encode(
+            eventRecord, 0, System.currentTimeMillis(), kind, session.jid().toString(), null, detail));
     }
 
     private void routeIq(final Session sender, final Jid to, final DirectBuffer buffer, final int length)

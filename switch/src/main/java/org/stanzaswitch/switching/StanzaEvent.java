@@ -4,7 +4,8 @@ import org.agrona.ExpandableArrayBuffer;
 
 /**
  * A slot of the inbound ring: a stanza from a session (already stamped with its {@code from}), a session
- * opening or closing, or a session asking what has been handled of what it sent (XEP-0198). Slots are preallocated and reused; the stanza buffer grows to the largest stanza seen.
+ * opening or closing, a session asking what has been handled of what it sent (XEP-0198), or a connection
+ * event for the event journal, already encoded. Slots are preallocated and reused; the stanza buffer grows to the largest stanza seen.
  */
 public final class StanzaEvent
 {
@@ -12,6 +13,7 @@ public final class StanzaEvent
     public static final int SESSION_OPENED = 2;
     public static final int SESSION_CLOSED = 3;
     public static final int ACK_REQUEST = 4;
+    public static final int CONNECTION_EVENT = 5;
 
     int type;
     Session session;

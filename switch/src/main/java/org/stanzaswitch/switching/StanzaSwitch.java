@@ -8,6 +8,7 @@ import com.lmax.disruptor.RingBuffer;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaSplicer;
+import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.Accounts;
 import org.stanzaswitch.switching.archive.MessageArchive;
@@ -36,6 +37,7 @@ public final class StanzaSwitch implements AutoCloseable
     private final Journal journal;
     private final MessageArchive archive;
     private final OfflineStore offline;
+    private final Journal events;
     private final Accounts accounts = new Accounts();
     private final RingBuffer<StanzaEvent> ring;
     private final BatchEventProcessor<StanzaEvent> processor;
@@ -51,16 +53,18 @@ public final class StanzaSwitch implements AutoCloseable
         journal = Journal.open(settings.stateDir());
         archive = new MessageArchive(settings.dataDir.resolve("archive"));
         offline = new OfflineStore(settings.dataDir.resolve("offline"), settings.offlineQuota);
+        events = Journal.open(settings.dataDir.resolve("events"));
         final StanzaIds ids = new StanzaIds(settings.dataDir.resolve("archive-id.key"));
         ring = RingBuffer.createMultiProducer(StanzaEvent::new, settings.ringSize,
             new LiteTimeoutBlockingWaitStrategy(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS));
         archive.replay();
         offline.replay();
-        final Router router = new Router(settings, new StateMachine(accounts), journal, archive, offline, ids);
+        final Router router = new Router(settings, new StateMachine(accounts), journal, archive, offline, ids, events);
         router.replayJournal();
         journal.handOver();
         archive.handOver();
         offline.handOver();
+        events.handOver();
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), router);
         processor.setExceptionHandler(new RouterExceptionHandler());
         ring.addGatingSequences(processor.getSequence());
@@ -121,6 +125,26 @@ public final class StanzaSwitch implements AutoCloseable
         }, session, count);
     }
 
+    /**
+     * Put a connection event on the event journal (through the router, its single writer). Waits for a slot.
+     *
+     * @param kind    what happened.
+     * @param who     the JID or username concerned, or null.
+     * @param address the remote address, or null.
+     * @param detail  a mechanism, a reason, or null.
+     */
+    public void connectionEvent(
+        final EventRecord.Kind kind, final String who, final String address, final String detail)
+    {
+        final long now = System.currentTimeMillis();
+        ring.publishEvent((event, sequence) ->
+        {
+            event.type = StanzaEvent.CONNECTION_EVENT;
+            event.session = null;
+            event.length = EventRecord.encode(event.stanza, 0, now, kind, who, address, detail);
+        });
+    }
+
     private void publishSessionEvent(final int type, final Session session)
     {
         ring.publishEvent((event, sequence) ->
@@ -146,5 +170,6 @@ public final class StanzaSwitch implements AutoCloseable
         journal.close();
         archive.close();
         offline.close();
+        events.close();
     }
 }

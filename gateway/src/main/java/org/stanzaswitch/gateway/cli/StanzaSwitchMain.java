@@ -27,12 +27,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code bin/stanzaswitch}: start and stop the server, and administer accounts.
+ * {@code bin/stanzaswitch}: start and stop the server, administer accounts, and read its journals.
  */
 @Command(name = "stanzaswitch", mixinStandardHelpOptions = true, subcommands = {
     StanzaSwitchMain.Start.class, StanzaSwitchMain.Stop.class, StanzaSwitchMain.Status.class,
     StanzaSwitchMain.AddUser.class, StanzaSwitchMain.Passwd.class, StanzaSwitchMain.DelUser.class,
-    StanzaSwitchMain.Users.class})
+    StanzaSwitchMain.Users.class, JournalCommand.class})
 public final class StanzaSwitchMain
 {
     private static final String PID_FILE = "stanzaswitch.pid";

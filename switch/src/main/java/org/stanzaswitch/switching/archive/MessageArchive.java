@@ -6,9 +6,10 @@ import org.agrona.collections.Object2IntHashMap;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.journal.MessageRecord;
+import org.stanzaswitch.journal.OwnerMark;
 import org.stanzaswitch.journal.RecordHandler;
 
-import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,11 +23,7 @@ import java.util.logging.Logger;
  */
 public final class MessageArchive implements AutoCloseable
 {
-    /** Record type: an owner's archive was deleted up to an index (docs/journal-format.md). */
-    public static final byte DELETE_OWNER = 2;
-
     private static final Logger LOG = Logger.getLogger(MessageArchive.class.getName());
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final Journal journal;
     private final Map<String, OwnerArchive> owners = new HashMap<>();
@@ -77,14 +74,12 @@ public final class MessageArchive implements AutoCloseable
                 owner(to).add(index, contactId(from));
             }
         }
-        else if (type == DELETE_OWNER)
+        else if (type == OwnerMark.OWNER_DELETED)
         {
-            final int ownerLength = buffer.getShort(offset + 1, ORDER) & 0xFFFF;
-            final String owner = buffer.getStringWithoutLengthUtf8(offset + 3, ownerLength);
-            final OwnerArchive archive = owners.get(owner);
+            final OwnerArchive archive = owners.get(OwnerMark.owner(buffer, offset));
             if (archive != null)
             {
-                archive.removeUpTo(buffer.getLong(offset + 3 + ownerLength, ORDER));
+                archive.removeUpTo(OwnerMark.upToIndex(buffer, offset));
             }
         }
         else
@@ -165,12 +160,9 @@ public final class MessageArchive implements AutoCloseable
         {
             return;
         }
-        final byte[] owner = Jid.of(bare).utf8();
-        header.putByte(0, DELETE_OWNER);
-        header.putShort(1, (short)owner.length, ORDER);
-        header.putBytes(3, owner);
-        header.putLong(3 + owner.length, archive.indexAt(archive.size() - 1), ORDER);
-        journal.append(header, 0, 3 + owner.length + 8);
+        final int length = OwnerMark.encode(header, OwnerMark.OWNER_DELETED, bare.getBytes(StandardCharsets.UTF_8),
+            archive.indexAt(archive.size() - 1));
+        journal.append(header, 0, length);
     }
 
     /**

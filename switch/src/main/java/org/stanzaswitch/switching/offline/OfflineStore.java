@@ -6,10 +6,10 @@ import org.agrona.collections.LongArrayList;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.journal.MessageRecord;
+import org.stanzaswitch.journal.OwnerMark;
 import org.stanzaswitch.journal.RecordHandler;
 import org.stanzaswitch.switching.Session;
 
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,11 +25,7 @@ import java.util.logging.Logger;
  */
 public final class OfflineStore implements AutoCloseable
 {
-    /** Record type: an owner's messages up to an index were delivered (docs/journal-format.md). */
-    public static final byte DELIVERED = 3;
-
     private static final Logger LOG = Logger.getLogger(OfflineStore.class.getName());
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final Journal journal;
     private final int quota;
@@ -75,11 +71,10 @@ public final class OfflineStore implements AutoCloseable
         {
             pendingFor(record.wrap(buffer, offset).to()).addLong(index);
         }
-        else if (type == DELIVERED)
+        else if (type == OwnerMark.DELIVERED)
         {
-            final int ownerLength = buffer.getShort(offset + 1, ORDER) & 0xFFFF;
-            final String owner = buffer.getStringWithoutLengthUtf8(offset + 3, ownerLength);
-            final long upTo = buffer.getLong(offset + 3 + ownerLength, ORDER);
+            final String owner = OwnerMark.owner(buffer, offset);
+            final long upTo = OwnerMark.upToIndex(buffer, offset);
             final LongArrayList list = pending.get(owner);
             if (list != null)
             {
@@ -249,12 +244,7 @@ public final class OfflineStore implements AutoCloseable
 
     private void markDelivered(final String owner, final long upTo)
     {
-        final byte[] name = owner.getBytes(StandardCharsets.UTF_8);
-        header.putByte(0, DELIVERED);
-        header.putShort(1, (short)name.length, ORDER);
-        header.putBytes(3, name);
-        header.putLong(3 + name.length, upTo, ORDER);
-        journal.append(header, 0, 3 + name.length + 8);
+        journal.append(header, 0, OwnerMark.encode(header, OwnerMark.DELIVERED, owner.getBytes(StandardCharsets.UTF_8), upTo));
     }
 
     @Override
