@@ -44,7 +44,8 @@ class ArchiveSystemTest
     {
         dataDir = TestServer.newDataDir();
         server = TestServer.start(dataDir, false, context -> context.archiveMaxPage(50));
-        for (final String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"))
+        for (final String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+            "ken"))
         {
             server.addUser(user, user + "-secret");
         }
@@ -268,6 +269,41 @@ class ArchiveSystemTest
         finally
         {
             heidi.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0136 §3, §5: auto-archiving on, the collection list and the retrieval of a collection")
+    void shouldServeLegacyArchiving() throws Exception
+    {
+        final XMPPTCPConnection ken = login("ken");
+        try (RawClient judy = RawClient.directTls(server))
+        {
+            send(ken, "judy@localhost", "hello judy");
+            sync(ken);
+            assertThat(judy.login("", "judy", "judy-secret")).startsWith("judy@localhost/");
+            judy.send("<iq type='set' id='a1'><auto xmlns='urn:xmpp:archive' save='true'/></iq>");
+            assertThat(judy.readUntil("id='a1'", 5_000)).contains("<iq id='a1'").contains("type='result'");
+            judy.send("<message to='ken@localhost' type='chat'><body>hi &amp; bye</body></message>");
+            judy.send("<iq type='get' id='l1'><list xmlns='urn:xmpp:archive' with='ken@localhost'>" +
+                "<set xmlns='http://jabber.org/protocol/rsm'><max>30</max></set></list></iq>");
+            final String list = judy.readUntil("</list>", 5_000);
+            final java.util.regex.Matcher chat = java.util.regex.Pattern
+                .compile("<chat with='ken@localhost' start='([^']+)'/>").matcher(list);
+            assertThat(chat.find()).as(list).isTrue();
+            assertThat(list).contains("<count>1</count>");
+            judy.send("<iq type='get' id='r1'><retrieve xmlns='urn:xmpp:archive' with='ken@localhost' start='" +
+                chat.group(1) + "'><set xmlns='http://jabber.org/protocol/rsm'><max>100</max></set></retrieve></iq>");
+            final String retrieved = judy.readUntil("</chat></iq>", 5_000);
+            assertThat(retrieved).contains("<from secs='0'><body>hello judy</body></from>")
+                .containsPattern("<to secs='\\d+'><body>hi &amp; bye</body></to>").contains("<count>2</count>");
+            judy.send("<iq type='get' id='r2'><retrieve xmlns='urn:xmpp:archive' with='ken@localhost' " +
+                "start='2001-01-01T00:00:00Z'/></iq>");
+            assertThat(judy.readUntil("item-not-found", 5_000)).containsPattern("<iq[^>]*id='r2'[^>]*type='error'");
+        }
+        finally
+        {
+            ken.disconnect();
         }
     }
 }

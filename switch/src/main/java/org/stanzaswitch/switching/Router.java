@@ -18,6 +18,7 @@ import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.journal.Journal;
 import org.stanzaswitch.switching.account.Accounts;
 import org.stanzaswitch.switching.archive.ArchiveService;
+import org.stanzaswitch.switching.archive.LegacyArchiveService;
 import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 import org.stanzaswitch.switching.offline.OfflineStore;
@@ -58,6 +59,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final MessageDelivery messages;
     private final MessageArchive archive;
     private final ArchiveService archiveService;
+    private final LegacyArchiveService legacyArchive;
     private final ArchivePreferencesService archivePreferences;
     private final OfflineStore offline;
     private final Journal events;
@@ -106,6 +108,7 @@ public final class Router implements EventHandler<StanzaEvent>
         preferences.serverDefault(settings.archiveDefault);
         this.archivePreferences = new ArchivePreferencesService(writer, preferences);
         this.archiveService = new ArchiveService(archive, ids, settings.archiveMaxPage);
+        this.legacyArchive = new LegacyArchiveService(archive, settings.archiveMaxPage);
         this.messages = new MessageDelivery(domain, accounts, sessions, archive, preferences, ids, offline);
     }
 
@@ -475,6 +478,10 @@ public final class Router implements EventHandler<StanzaEvent>
             final boolean set = stanza.attributeValueEquals(stanza.typeIndex(), SET);
             error = "prefs".equals(services.payloadName(stanza)) ?
                 archivePreferences.onIq(sender, stanza, set) : archiveService.onIq(sender, stanza, set);
+        }
+        else if (LegacyArchiveService.ARCHIVE_NS.equals(namespace) && owner.equals(user))
+        {
+            error = legacyArchive.onIq(sender, stanza, stanza.attributeValueEquals(stanza.typeIndex(), SET));
         }
         else if (owner.equals(user))
         {

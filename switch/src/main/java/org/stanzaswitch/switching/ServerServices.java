@@ -34,7 +34,7 @@ final class ServerServices
         "jabber:iq:private", "urn:xmpp:blocking", "msgoffline"};
     /** XEP-0313 §6: the archive is the account's, so its features are on the account's bare JID. */
     private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
-        "urn:xmpp:sid:0"};
+        "urn:xmpp:sid:0", "urn:xmpp:archive:auto", "urn:xmpp:archive:manage"};
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");
