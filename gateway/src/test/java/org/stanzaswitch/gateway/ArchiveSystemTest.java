@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * XEP-0313 Message Archive Management v2 with XEP-0059 paging, XEP-0359 stanza ids and XEP-0441 preferences,
- * driven by Smack's MamManager over a real server. Each test uses its own accounts, so archives do not mix.
+ * driven by Smack's MamManager over a real server. Each test uses its own accounts, so archives (and offline
+ * messages) do not mix.
  */
 @Timeout(120)
 class ArchiveSystemTest
@@ -45,7 +46,7 @@ class ArchiveSystemTest
         dataDir = TestServer.newDataDir();
         server = TestServer.start(dataDir, false, context -> context.archiveMaxPage(50));
         for (final String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
-            "ken"))
+            "ken", "leo", "mia", "nina", "pat", "quinn", "rob"))
         {
             server.addUser(user, user + "-secret");
         }
@@ -256,13 +257,13 @@ class ArchiveSystemTest
                 .isEqualTo(MamPrefsIQ.DefaultBehavior.always);
             final MamManager.MamPrefs prefs = archive.retrieveArchivingPreferences().asMamPrefs();
             prefs.setDefaultBehavior(MamPrefsIQ.DefaultBehavior.never);
-            prefs.getAlwaysJids().add(JidCreate.from("alice@localhost"));
+            prefs.getAlwaysJids().add(JidCreate.from("pat@localhost"));
             final MamManager.MamPrefsResult applied = archive.updateArchivingPreferences(prefs);
             assertThat(applied.mamPrefs.getDefault()).isEqualTo(MamPrefsIQ.DefaultBehavior.never);
-            assertThat(applied.mamPrefs.getAlwaysJids().toString()).isEqualTo("[alice@localhost]");
+            assertThat(applied.mamPrefs.getAlwaysJids().toString()).isEqualTo("[pat@localhost]");
 
-            send(heidi, "bob@localhost", "not archived");
-            send(heidi, "alice@localhost", "archived");
+            send(heidi, "quinn@localhost", "not archived");
+            send(heidi, "pat@localhost", "archived");
             sync(heidi);
             assertThat(bodies(archive.queryArchive(query().build()).getMessages())).containsExactly("archived");
         }
@@ -304,6 +305,76 @@ class ArchiveSystemTest
         finally
         {
             ken.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0313 §4.1.3, §4.3.2, §5: 'ids', flip-page and metadata, as raw XML")
+    void shouldFlipPagesAndFetchByIds() throws Exception
+    {
+        final XMPPTCPConnection leo = login("leo");
+        try (RawClient mia = RawClient.directTls(server))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                send(leo, "mia@localhost", "flip " + i);
+            }
+            sync(leo);
+            final List<MamElements.MamResultExtension> all =
+                MamManager.getInstanceFor(leo).queryArchive(query().build()).getMamResultExtensions();
+            assertThat(mia.login("", "mia", "mia-secret")).startsWith("mia@localhost/");
+            mia.send("<iq type='set' id='f1'><query xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>" +
+                "<max>3</max></set><flip-page/></query></iq>");
+            final String flipped = mia.readUntil("</fin>", 5_000);
+            assertThat(flipped.indexOf("flip 2")).as("a flipped page comes newest first")
+                .isLessThan(flipped.indexOf("flip 1")).isPositive();
+            assertThat(flipped.indexOf("flip 1")).isLessThan(flipped.indexOf("flip 0"));
+            assertThat(flipped).doesNotContain("flip 3").contains("<first index='0'>" + all.get(0).getId());
+
+            mia.send("<iq type='set' id='i1'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
+                "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='ids'>" +
+                "<value>" + all.get(3).getId() + "</value><value>" + all.get(1).getId() + "</value></field></x></query></iq>");
+            final String byIds = mia.readUntil("<count>2</count>", 5_000);
+            assertThat(byIds.substring(byIds.indexOf("</fin>") + 6)).contains("flip 1").contains("flip 3")
+                .doesNotContain("flip 2").doesNotContain("flip 4");
+
+            mia.send("<iq type='get' id='m1'><metadata xmlns='urn:xmpp:mam:2'/></iq>");
+            assertThat(mia.readUntil("</metadata>", 5_000)).contains("<start id='" + all.get(0).getId() + "'")
+                .contains("<end id='" + all.get(4).getId() + "'");
+        }
+        finally
+        {
+            leo.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("Issue 5: deleting an account deletes its archive; a new account of that name starts empty")
+    void shouldDeleteTheArchiveWithTheAccount() throws Exception
+    {
+        final XMPPTCPConnection nina = login("nina");
+        send(nina, "rob@localhost", "before deletion");
+        sync(nina);
+        assertThat(MamManager.getInstanceFor(nina).queryArchive(query().build()).getMessageCount()).isEqualTo(1);
+        nina.disconnect();
+        try (AccountAdmin admin = new AccountAdmin(server.server().context()))
+        {
+            admin.delete("nina");
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.server().accounts().exists("nina") && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        server.addUser("nina", "nina-secret");
+        final XMPPTCPConnection again = login("nina");
+        try
+        {
+            assertThat(MamManager.getInstanceFor(again).queryArchive(query().build()).getMessages()).isEmpty();
+        }
+        finally
+        {
+            again.disconnect();
         }
     }
 }

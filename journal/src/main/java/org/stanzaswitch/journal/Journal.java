@@ -1,6 +1,7 @@
 package org.stanzaswitch.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -55,6 +56,16 @@ public final class Journal implements AutoCloseable
     public static Journal open(final Path directory)
     {
         return new Journal(builder(directory).build(), false);
+    }
+
+    /**
+     * @param directory where the journal's files live; created if missing.
+     * @param clock     the time that decides which day's file a record goes to: retention tests write past days.
+     * @return the open journal, positioned to read from its first record.
+     */
+    public static Journal open(final Path directory, final TimeProvider clock)
+    {
+        return new Journal(builder(directory).timeProvider(clock).build(), false);
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -70,6 +71,29 @@ class JournalTest
             assertThat(drain(reopened)).containsExactly("one", "<head><body/>", "three");
             reopened.seek(second);
             assertThat(drain(reopened)).containsExactly("<head><body/>", "three");
+        }
+    }
+
+    @Test
+    @DisplayName("retention deletes the files of whole days that ended before the cut, never today's")
+    void shouldDeleteWholeOldDays()
+    {
+        final long day = TimeUnit.DAYS.toMillis(1);
+        final long today = System.currentTimeMillis() / day * day;
+        final SetTimeProvider clock = new SetTimeProvider(today - 3 * day + 1000);
+        try (Journal journal = Journal.open(directory, clock))
+        {
+            journal.append(bytes("three days ago"), 0, 14);
+            clock.currentTimeMillis(today - 2 * day + 1000);
+            journal.append(bytes("two days ago"), 0, 12);
+            clock.currentTimeMillis(today + 1000);
+            journal.append(bytes("today"), 0, 5);
+            assertThat(journal.deleteCyclesBefore(today - day)).isEqualTo(2);
+            assertThat(journal.deleteCyclesBefore(today + day)).as("today's file is live").isZero();
+        }
+        try (Journal journal = Journal.open(directory, clock))
+        {
+            assertThat(drain(journal)).containsExactly("today");
         }
     }
 
