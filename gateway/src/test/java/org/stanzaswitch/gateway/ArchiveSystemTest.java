@@ -46,7 +46,7 @@ class ArchiveSystemTest
         dataDir = TestServer.newDataDir();
         server = TestServer.start(dataDir, false, context -> context.archiveMaxPage(50));
         for (final String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
-            "ken", "leo", "mia", "nina", "pat", "quinn", "rob"))
+            "ken", "leo", "mia", "nina", "pat", "quinn", "rob", "sam", "tina"))
         {
             server.addUser(user, user + "-secret");
         }
@@ -375,6 +375,35 @@ class ArchiveSystemTest
         finally
         {
             again.disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0359 §5: a stanza-id claiming the recipient's archive is removed; the server's is the only one")
+    void shouldStripForgedStanzaIds() throws Exception
+    {
+        final XMPPTCPConnection sam = login("sam");
+        final XMPPTCPConnection tina = login("tina");
+        try
+        {
+            final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            tina.addSyncStanzaListener(stanza -> received.add((Message)stanza), stanza -> stanza instanceof Message);
+            sam.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("tina@localhost")).ofType(Message.Type.chat)
+                .setBody("forged").addExtension(new StanzaIdElement("forged-id", "tina@localhost"))
+                .addExtension(new StanzaIdElement("other-id", "sam@localhost")).build());
+            final Message message = received.poll(10, TimeUnit.SECONDS);
+            final List<String> byTina = message.getExtensions(StanzaIdElement.QNAME).stream()
+                .map(StanzaIdElement.class::cast).filter(id -> "tina@localhost".equals(id.getBy()))
+                .map(StanzaIdElement::getId).collect(Collectors.toList());
+            assertThat(byTina).hasSize(1).doesNotContain("forged-id");
+            assertThat(message.getExtensions(StanzaIdElement.QNAME)).as("others' ids are kept").hasSize(2);
+            assertThat(MamManager.getInstanceFor(tina).queryArchive(query().build()).getMamResultExtensions().get(0)
+                .getId()).isEqualTo(byTina.get(0));
+        }
+        finally
+        {
+            sam.disconnect();
+            tina.disconnect();
         }
     }
 }

@@ -61,10 +61,13 @@ final class MessageDelivery
     private final ExpandableArrayBuffer child = new ExpandableArrayBuffer(256);
     private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer value = new ExpandableArrayBuffer(64);
+    private final ExpandableArrayBuffer stripped = new ExpandableArrayBuffer(1024);
     private boolean hasBody;
     private boolean storeHint;
     private boolean noStoreHint;
     private boolean onlyChatStates;
+    private int forgedStanzaIdOffset;
+    private int forgedStanzaIdLength;
 
     MessageDelivery(
         final Jid domain,
@@ -104,7 +107,12 @@ final class MessageDelivery
         final boolean conversation = !error && !headline && !groupchat;
         if (conversation)
         {
-            scanPayload(stanza);
+            scanPayload(stanza, target.bare());
+            while (forgedStanzaIdLength > 0)
+            {
+                stripForgedStanzaId(stanza);
+                scanPayload(stanza, target.bare());
+            }
         }
         final long received = System.currentTimeMillis();
         final Jid from = sender.jid().bare();
@@ -236,8 +244,25 @@ final class MessageDelivery
         return best;
     }
 
-    private void scanPayload(final ElementFlyweight stanza)
+    /**
+     * XEP-0359 §5: a {@code <stanza-id/>} claiming to be from the recipient's archive did not come from it;
+     * it goes before the server adds its own. Rare, so the stanza is rewritten into a scratch buffer.
+     */
+    private void stripForgedStanzaId(final ElementFlyweight stanza)
     {
+        final DirectBuffer source = stanza.buffer();
+        final int start = stanza.offset();
+        final int before = forgedStanzaIdOffset - start;
+        final int after = start + stanza.length() - (forgedStanzaIdOffset + forgedStanzaIdLength);
+        stripped.putBytes(0, source, start, before);
+        stripped.putBytes(before, source, forgedStanzaIdOffset + forgedStanzaIdLength, after);
+        stanza.wrap(stripped, 0, before + after, stanza.namespaceBuffer(), stanza.namespaceOffset(),
+            stanza.namespaceLength());
+    }
+
+    private void scanPayload(final ElementFlyweight stanza, final Jid recipient)
+    {
+        forgedStanzaIdLength = 0;
         hasBody = false;
         storeHint = false;
         noStoreHint = false;
@@ -261,6 +286,12 @@ final class MessageDelivery
                 storeHint = true;
                 continue;
             }
+            else if (children.is(STANZA_ID, SID_NS) && isBy(recipient))
+            {
+                forgedStanzaIdOffset = children.childOffset();
+                forgedStanzaIdLength = children.childLength();
+                continue;
+            }
             else if (isChatState())
             {
                 chatState = true;
@@ -269,6 +300,14 @@ final class MessageDelivery
             other = true;
         }
         onlyChatStates = chatState && !other;
+    }
+
+    private boolean isBy(final Jid recipient)
+    {
+        final StartTagFlyweight tag = children.tag();
+        final int by = tag.attributeIndex(BY);
+        return by != StartTagFlyweight.MISSING &&
+            Bytes.equals(tag.buffer(), tag.attributeValueOffset(by), tag.attributeValueLength(by), recipient.utf8());
     }
 
     private boolean isChatState()
