@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class XmlEncoder
 {
+    private static final byte[] XMLNS_ATTRIBUTE = Bytes.ascii(" xmlns='");
     private static final int MAX_DEPTH = 32;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
@@ -179,6 +180,35 @@ public final class XmlEncoder
         buffer.putBytes(position, source, offset, length);
         position += length;
         return this;
+    }
+
+    /**
+     * Copy an element that inherited its namespace from where it was (a stanza from a {@code jabber:client}
+     * stream) into a place that has another default namespace ({@code <forwarded/>}, XEP-0297): the same
+     * bytes with {@code xmlns} declared on the element itself.
+     *
+     * @param source    holding the element, which does not declare a default namespace itself.
+     * @param offset    of the element's {@code '<'}.
+     * @param length    of the element.
+     * @param namespace the namespace it inherited, ASCII.
+     * @return this for a fluent API.
+     */
+    public XmlEncoder rawDeclaringNamespace(
+        final DirectBuffer source, final int offset, final int length, final byte[] namespace)
+    {
+        int nameEnd = offset + 1;
+        byte b = source.getByte(nameEnd);
+        while (b != '>' && b != '/' && !StartTagFlyweight.isWhitespace(b))
+        {
+            b = source.getByte(++nameEnd);
+        }
+        raw(source, offset, nameEnd - offset);
+        buffer.putBytes(position, XMLNS_ATTRIBUTE);
+        position += XMLNS_ATTRIBUTE.length;
+        buffer.putBytes(position, namespace);
+        position += namespace.length;
+        buffer.putByte(position++, (byte)'\'');
+        return raw(source, nameEnd, offset + length - nameEnd);
     }
 
     /**

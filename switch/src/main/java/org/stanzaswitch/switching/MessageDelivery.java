@@ -48,6 +48,11 @@ final class MessageDelivery
     private static final byte[] DELAY_NS = Bytes.ascii("urn:xmpp:delay");
     private static final byte[] FROM = Bytes.ascii("from");
     private static final byte[] STAMP = Bytes.ascii("stamp");
+    private static final byte[] CHAT = Bytes.ascii("chat");
+    private static final byte[] PRIVATE = Bytes.ascii("private");
+    private static final byte[] CARBONS_NS = Bytes.ascii(Carbons.CARBONS_NS);
+    private static final byte[] RECEIPTS_NS = Bytes.ascii("urn:xmpp:receipts");
+    private static final byte[] MARKERS_NS = Bytes.ascii("urn:xmpp:chat-markers:0");
 
     private final Jid domain;
     private final Accounts accounts;
@@ -56,6 +61,7 @@ final class MessageDelivery
     private final ArchivePolicy policy;
     private final StanzaIds ids;
     private final OfflineStore offline;
+    private final Carbons carbons;
     private final ChildElements children = new ChildElements();
     private final XmlEncoder xml = new XmlEncoder();
     private final ExpandableArrayBuffer child = new ExpandableArrayBuffer(256);
@@ -66,6 +72,10 @@ final class MessageDelivery
     private boolean storeHint;
     private boolean noStoreHint;
     private boolean onlyChatStates;
+    private boolean privateHint;
+    private boolean instantMessagingPayload;
+    private long deliveries;
+    private int lastSpliceLength;
     private int forgedStanzaIdOffset;
     private int forgedStanzaIdLength;
 
@@ -76,8 +86,10 @@ final class MessageDelivery
         final MessageArchive archive,
         final ArchivePolicy policy,
         final StanzaIds ids,
-        final OfflineStore offline)
+        final OfflineStore offline,
+        final Carbons carbons)
     {
+        this.carbons = carbons;
         this.domain = domain;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -117,6 +129,7 @@ final class MessageDelivery
         final long received = System.currentTimeMillis();
         final Jid from = sender.jid().bare();
         final Jid to = target.bare();
+        final boolean namespaceDeclared = stanza.attributeIndex(XMLNS) != StartTagFlyweight.MISSING;
         long uid = -1;
         int flags = 0;
         // XEP-0313 §7.1.1: conversation messages with a body, unless a XEP-0334 hint says otherwise.
@@ -126,10 +139,16 @@ final class MessageDelivery
             flags |= policy.archives(to, from) ? MessageRecord.FLAG_RECIPIENT_ARCHIVE : 0;
             if (flags != 0)
             {
-                flags |= stanza.attributeIndex(XMLNS) != StartTagFlyweight.MISSING ?
-                    MessageRecord.FLAG_NAMESPACE_DECLARED : 0;
+                flags |= namespaceDeclared ? MessageRecord.FLAG_NAMESPACE_DECLARED : 0;
                 uid = archive.archive(from, to, flags, stanza.buffer(), stanza.offset(), stanza.length(), received);
             }
+        }
+        // XEP-0280 §6.1: chat, normal with a body, or instant-messaging payloads; never <private/>.
+        final boolean carbonCopied = conversation && !privateHint &&
+            (stanza.attributeValueEquals(type, CHAT) || hasBody || instantMessagingPayload);
+        if (carbonCopied)
+        {
+            carbons.sent(sender, stanza, namespaceDeclared);
         }
         int childLength = 0;
         if ((flags & MessageRecord.FLAG_RECIPIENT_ARCHIVE) != 0)
@@ -143,23 +162,34 @@ final class MessageDelivery
             // The user's backlog is still going out: a new message waits behind it, so order holds.
             return keepOffline(sender, stanza, from, to, received, childLength);
         }
+        final long delivery = ++deliveries;
         final SessionState addressed = target.isBare() ? null : sessions.full(target);
+        final List<SessionState> resources = sessions.bare(to);
+        final int best = addressed != null ? Integer.MIN_VALUE : highestPriority(resources);
         if (addressed != null)
         {
-            send(addressed.session, sender, stanza, childLength);
-            return null;
+            send(addressed, delivery, sender, stanza, childLength);
         }
-        final List<SessionState> resources = sessions.bare(to);
-        final int best = highestPriority(resources);
-        if (best != Integer.MIN_VALUE && !groupchat)
+        else if (best != Integer.MIN_VALUE && !groupchat)
         {
             // RFC 6121 §8.5.2.1: chat and normal to the most available resources, headline to all of them.
             for (final SessionState resource : resources)
             {
                 if (resource.available && resource.priority >= 0 && (headline || resource.priority == best))
                 {
-                    send(resource.session, sender, stanza, childLength);
+                    send(resource, delivery, sender, stanza, childLength);
                 }
+            }
+        }
+        if (addressed != null || best != Integer.MIN_VALUE && !groupchat)
+        {
+            if (carbonCopied)
+            {
+                // The recipient's other resources see what their account received, as the recipient got it.
+                final DirectBuffer delivered = childLength == 0 ? stanza.buffer() : copy;
+                final int offset = childLength == 0 ? stanza.offset() : 0;
+                final int length = childLength == 0 ? stanza.length() : lastSpliceLength;
+                carbons.received(to, delivery, stanza, delivered, offset, length, namespaceDeclared);
             }
             return null;
         }
@@ -214,21 +244,25 @@ final class MessageDelivery
             .attribute(ID, value, 0, idLength).end();
     }
 
-    private void send(final Session to, final Session sender, final ElementFlyweight stanza, final int childLength)
+    private void send(
+        final SessionState to, final long delivery, final Session sender, final ElementFlyweight stanza,
+        final int childLength)
     {
+        to.lastDelivery = delivery;
         if (childLength == 0)
         {
-            to.deliver(stanza.buffer(), stanza.offset(), stanza.length());
+            to.session.deliver(stanza.buffer(), stanza.offset(), stanza.length());
             return;
         }
-        to.deliver(copy, 0, splice(sender, stanza, childLength));
+        to.session.deliver(copy, 0, splice(sender, stanza, childLength));
     }
 
     private int splice(final Session sender, final ElementFlyweight stanza, final int childLength)
     {
         final byte[] from = sender.jid().utf8();
         copy.checkLimit(StanzaSplicer.maxLength(stanza, from) + childLength + stanza.nameLength() + 3);
-        return StanzaSplicer.splice(stanza, from, child, 0, childLength, copy, 0);
+        lastSpliceLength = StanzaSplicer.splice(stanza, from, child, 0, childLength, copy, 0);
+        return lastSpliceLength;
     }
 
     private static int highestPriority(final List<SessionState> resources)
@@ -263,6 +297,8 @@ final class MessageDelivery
     private void scanPayload(final ElementFlyweight stanza, final Jid recipient)
     {
         forgedStanzaIdLength = 0;
+        privateHint = false;
+        instantMessagingPayload = false;
         hasBody = false;
         storeHint = false;
         noStoreHint = false;
@@ -292,10 +328,20 @@ final class MessageDelivery
                 forgedStanzaIdLength = children.childLength();
                 continue;
             }
+            else if (children.is(PRIVATE, CARBONS_NS))
+            {
+                privateHint = true;
+                continue;
+            }
             else if (isChatState())
             {
                 chatState = true;
+                instantMessagingPayload = true;
                 continue;
+            }
+            else if (declaresNamespace(RECEIPTS_NS) || declaresNamespace(MARKERS_NS))
+            {
+                instantMessagingPayload = true;
             }
             other = true;
         }
@@ -312,10 +358,15 @@ final class MessageDelivery
 
     private boolean isChatState()
     {
+        return declaresNamespace(CHAT_STATES_NS);
+    }
+
+    private boolean declaresNamespace(final byte[] namespace)
+    {
         final StartTagFlyweight tag = children.tag();
         for (int a = 0; a < tag.attributeCount(); a++)
         {
-            if (Bytes.equals(tag.buffer(), tag.attributeValueOffset(a), tag.attributeValueLength(a), CHAT_STATES_NS))
+            if (Bytes.equals(tag.buffer(), tag.attributeValueOffset(a), tag.attributeValueLength(a), namespace))
             {
                 return true;
             }

@@ -60,6 +60,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final MessageArchive archive;
     private final ArchiveService archiveService;
     private final LegacyArchiveService legacyArchive;
+    private final Carbons carbons;
     private final ArchivePreferencesService archivePreferences;
     private final OfflineStore offline;
     private final Journal events;
@@ -109,7 +110,8 @@ public final class Router implements EventHandler<StanzaEvent>
         this.archivePreferences = new ArchivePreferencesService(writer, preferences);
         this.archiveService = new ArchiveService(archive, ids, settings.archiveMaxPage);
         this.legacyArchive = new LegacyArchiveService(archive, settings.archiveMaxPage);
-        this.messages = new MessageDelivery(domain, accounts, sessions, archive, preferences, ids, offline);
+        this.carbons = new Carbons(sessions);
+        this.messages = new MessageDelivery(domain, accounts, sessions, archive, preferences, ids, offline, carbons);
     }
 
     /**
@@ -478,6 +480,10 @@ public final class Router implements EventHandler<StanzaEvent>
             final boolean set = stanza.attributeValueEquals(stanza.typeIndex(), SET);
             error = "prefs".equals(services.payloadName(stanza)) ?
                 archivePreferences.onIq(sender, stanza, set) : archiveService.onIq(sender, stanza, set);
+        }
+        else if (Carbons.CARBONS_NS.equals(namespace) && owner.equals(user))
+        {
+            error = carbons.onIq(sessions.full(sender.jid()), stanza, stanza.attributeValueEquals(stanza.typeIndex(), SET));
         }
         else if (LegacyArchiveService.ARCHIVE_NS.equals(namespace) && owner.equals(user))
         {

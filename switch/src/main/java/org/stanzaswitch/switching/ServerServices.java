@@ -31,7 +31,7 @@ final class ServerServices
     static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
 
     private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, ROSTER, VCARD,
-        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline"};
+        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2"};
     /** XEP-0313 §6: the archive is the account's, so its features are on the account's bare JID. */
     private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
         "urn:xmpp:sid:0", "urn:xmpp:archive:auto", "urn:xmpp:archive:manage"};

@@ -14,6 +14,10 @@ final class SessionState
     boolean available;
     boolean rosterRequested;
     boolean blockListRequested;
+    /** XEP-0280: the session wants copies of its account's messages. */
+    boolean carbons;
+    /** The number of the last message delivery that reached this session, so carbons skip it. */
+    long lastDelivery;
     int priority;
     private final ExpandableArrayBuffer lastPresence = new ExpandableArrayBuffer(256);
     private int lastPresenceLength;

@@ -68,7 +68,7 @@ public final class ArchiveService
     private static final byte[] RSM_NS = Bytes.ascii("http://jabber.org/protocol/rsm");
     private static final byte[] DATA_NS_BYTES = Bytes.ascii(DATA_NS);
     private static final byte[] VALIDATE_NS = Bytes.ascii("http://jabber.org/protocol/xdata-validate");
-    private static final UnsafeBuffer CLIENT_MESSAGE_TAG = new UnsafeBuffer(Bytes.ascii("<message xmlns='jabber:client'"));
+    private static final byte[] CLIENT_NS = Bytes.ascii("jabber:client");
     private static final String[][] FORM_FIELDS = {
         {"with", "jid-single"}, {"start", "text-single"}, {"end", "text-single"}, {"before-id", "text-single"},
         {"after-id", "text-single"}, {"include-groupchat", "boolean"}};
@@ -267,9 +267,7 @@ public final class ArchiveService
             else
             {
                 // The stanza inherited jabber:client from the stream; inside <forwarded/> it must say so.
-                final int afterName = stanza + MESSAGE.length + 1;
-                xml.raw(CLIENT_MESSAGE_TAG, 0, CLIENT_MESSAGE_TAG.capacity())
-                    .raw(buffer, afterName, record.stanzaLength() - (afterName - stanza));
+                xml.rawDeclaringNamespace(buffer, stanza, record.stanzaLength(), CLIENT_NS);
             }
             to.deliver(out, 0, xml.end().end().end().length());
         }
