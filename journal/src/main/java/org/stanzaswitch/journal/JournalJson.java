@@ -2,7 +2,6 @@ package org.stanzaswitch.journal;
 
 import org.agrona.DirectBuffer;
 
-import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -44,7 +43,7 @@ public final class JournalJson
         switch (journal)
         {
             case STATE -> field(json, "command", type > 0 && type < STATE_COMMANDS.length ? STATE_COMMANDS[type] :
-                "type-" + type).append(",\"owner\":").append(quote(string(buffer, offset + 1)));
+                "type-" + type).append(",\"owner\":").append(quote(CountedStrings.get(buffer, offset + 1)));
             case EVENTS -> event(json, buffer, offset);
             default ->
             {
@@ -93,11 +92,6 @@ public final class JournalJson
     private static StringBuilder field(final StringBuilder json, final String name, final String value)
     {
         return json.append(",\"").append(name).append("\":").append(quote(value));
-    }
-
-    private static String string(final DirectBuffer buffer, final int at)
-    {
-        return buffer.getStringWithoutLengthUtf8(at + 2, buffer.getShort(at, ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
     }
 
     /**

@@ -3,11 +3,11 @@ package org.stanzaswitch.switching;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.journal.CountedStrings;
 import org.stanzaswitch.switching.archive.ArchivePolicy;
 import org.stanzaswitch.switching.roster.Rosters;
 
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -107,7 +107,7 @@ final class ArchivePreferences implements ArchivePolicy
     static int encode(final ExpandableArrayBuffer buffer, final String owner, final Preferences preferences)
     {
         buffer.putByte(0, ARCHIVE_PREFERENCES);
-        int at = putString(buffer, 1, owner);
+        int at = CountedStrings.put(buffer, 1, owner);
         buffer.putByte(at++, (byte)preferences.defaultMode);
         at = putList(buffer, at, preferences.always);
         return putList(buffer, at, preferences.never);
@@ -119,24 +119,16 @@ final class ArchivePreferences implements ArchivePolicy
         int at = offset + 2;
         for (final String jid : jids)
         {
-            at = putString(buffer, at, jid);
+            at = CountedStrings.put(buffer, at, jid);
         }
         return at;
     }
 
-    private static int putString(final ExpandableArrayBuffer buffer, final int at, final String value)
-    {
-        final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        buffer.putShort(at, (short)bytes.length, ByteOrder.LITTLE_ENDIAN);
-        buffer.putBytes(at + 2, bytes);
-        return at + 2 + bytes.length;
-    }
 
     void apply(final DirectBuffer buffer, final int offset)
     {
-        final int ownerLength = buffer.getShort(offset + 1, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        final String owner = buffer.getStringWithoutLengthUtf8(offset + 3, ownerLength);
-        int at = offset + 3 + ownerLength;
+        final String owner = CountedStrings.get(buffer, offset + 1);
+        int at = CountedStrings.skip(buffer, offset + 1);
         final int mode = buffer.getByte(at++);
         final Set<String> always = new LinkedHashSet<>();
         at = readList(buffer, at, always);
@@ -151,9 +143,8 @@ final class ArchivePreferences implements ArchivePolicy
         int at = offset + 2;
         for (int i = 0; i < count; i++)
         {
-            final int length = buffer.getShort(at, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-            into.add(buffer.getStringWithoutLengthUtf8(at + 2, length));
-            at += 2 + length;
+            into.add(CountedStrings.get(buffer, at));
+            at = CountedStrings.skip(buffer, at);
         }
         return at;
     }

@@ -3,9 +3,9 @@ package org.stanzaswitch.switching;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.journal.CountedStrings;
 
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,18 +30,11 @@ final class BlockLists
     static int encode(final ExpandableArrayBuffer buffer, final String owner, final boolean block, final String jid)
     {
         buffer.putByte(0, BLOCK_LIST);
-        int at = putString(buffer, 1, owner);
+        int at = CountedStrings.put(buffer, 1, owner);
         buffer.putByte(at++, (byte)(block ? 1 : 0));
-        return putString(buffer, at, jid);
+        return CountedStrings.put(buffer, at, jid);
     }
 
-    private static int putString(final ExpandableArrayBuffer buffer, final int at, final String value)
-    {
-        final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        buffer.putShort(at, (short)bytes.length, ByteOrder.LITTLE_ENDIAN);
-        buffer.putBytes(at + 2, bytes);
-        return at + 2 + bytes.length;
-    }
 
     void apply(final DirectBuffer buffer, final int offset)
     {

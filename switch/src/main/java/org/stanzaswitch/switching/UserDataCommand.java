@@ -2,9 +2,9 @@ package org.stanzaswitch.switching;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.stanzaswitch.journal.CountedStrings;
 
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The state-journal command that stores one piece of a user's XML (a vCard, a private XML fragment):
@@ -25,20 +25,13 @@ final class UserDataCommand
         final DirectBuffer xml, final int xmlOffset, final int xmlLength)
     {
         buffer.putByte(0, SET_USER_DATA);
-        int at = putString(buffer, 1, owner);
-        at = putString(buffer, at, key);
+        int at = CountedStrings.put(buffer, 1, owner);
+        at = CountedStrings.put(buffer, at, key);
         buffer.putInt(at, xmlLength, ByteOrder.LITTLE_ENDIAN);
         buffer.putBytes(at + 4, xml, xmlOffset, xmlLength);
         return at + 4 + xmlLength;
     }
 
-    private static int putString(final ExpandableArrayBuffer buffer, final int at, final String value)
-    {
-        final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        buffer.putShort(at, (short)bytes.length, ByteOrder.LITTLE_ENDIAN);
-        buffer.putBytes(at + 2, bytes);
-        return at + 2 + bytes.length;
-    }
 
     static void apply(final DirectBuffer buffer, final int offset, final UserData data)
     {

@@ -3,9 +3,9 @@ package org.stanzaswitch.switching.roster;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.journal.CountedStrings;
 
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,11 +35,11 @@ public final class RosterCommand
         flags |= item.pendingIn() ? 8 : 0;
         flags |= item.approved() ? 16 : 0;
         buffer.putByte(at++, (byte)flags);
-        at = putString(buffer, at, item.name() == null ? "" : item.name());
+        at = CountedStrings.put(buffer, at, item.name() == null ? "" : item.name());
         buffer.putByte(at++, (byte)item.groups().size());
         for (final String group : item.groups())
         {
-            at = putString(buffer, at, group);
+            at = CountedStrings.put(buffer, at, group);
         }
         return at;
     }
@@ -54,19 +54,12 @@ public final class RosterCommand
         final ExpandableArrayBuffer buffer, final byte type, final String owner, final String contact, final long version)
     {
         buffer.putByte(0, type);
-        int at = putString(buffer, 1, owner);
-        at = putString(buffer, at, contact);
+        int at = CountedStrings.put(buffer, 1, owner);
+        at = CountedStrings.put(buffer, at, contact);
         buffer.putLong(at, version, ByteOrder.LITTLE_ENDIAN);
         return at + 8;
     }
 
-    private static int putString(final ExpandableArrayBuffer buffer, final int at, final String value)
-    {
-        final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        buffer.putShort(at, (short)bytes.length, ByteOrder.LITTLE_ENDIAN);
-        buffer.putBytes(at + 2, bytes);
-        return at + 2 + bytes.length;
-    }
 
     /**
      * A decoded command, for {@link Rosters} to apply.
