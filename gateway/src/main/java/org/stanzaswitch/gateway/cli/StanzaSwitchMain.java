@@ -86,9 +86,10 @@ public final class StanzaSwitchMain
                 stopped.countDown();
             }, "stanzaswitch-shutdown"));
             Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
-            System.out.printf("Stanza Switch serves %s on %s:%d (STARTTLS) and :%d (direct TLS).%n" +
+            System.out.printf("Stanza Switch serves %s on %s:%d (STARTTLS)%s.%n" +
                 "Add a user:  bin/stanzaswitch adduser alice@%s%s%n", context.domain(), context.bindAddress(),
-                server.c2sPort(), server.directTlsPort(), context.domain(), dataOption(context));
+                server.c2sPort(), server.directTlsPort() < 0 ? "" : " and :" + server.directTlsPort() + " (direct TLS)",
+                context.domain(), dataOption(context));
             stopped.await();
             Files.deleteIfExists(pidFile);
             return 0;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the Smack Integration Test Framework (SINT 4.5) against a fresh Stanza Switch on loopback and writes
+# the summary to compliance/target/sint.txt. Usage: compliance/run-sint.sh [sinttest.enabledSpecifications]
+# e.g. compliance/run-sint.sh XEP-0313 to run only the MAM tests. The figures go to docs/compliance.md.
+set -euo pipefail
+home="$(cd "$(dirname "$0")/.." && pwd)"
+out="$home/compliance/target"
+mkdir -p "$out"
+data="$(mktemp -d "$out/data-XXXX")"
+# SINT 4.5 connects to the service's standard port (it has no port setting); it must be free.
+port=5222
+cat > "$data.yaml" <<YAML
+domain: localhost
+data_dir: $(basename "$data")
+listen:
+  address: 127.0.0.1
+  c2s_port: $port
+  direct_tls_port: -1
+tls:
+  required: false
+YAML
+
+(cd "$home" && mvn -q -B -DskipTests install >/dev/null)
+(cd "$home/compliance" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$out/sint.classpath" >/dev/null)
+for user in sint-one sint-two sint-three; do
+    echo "sint-secret" | "$home/bin/stanzaswitch" adduser "$user@localhost" --config "$data.yaml" >/dev/null
+done
+"$home/bin/stanzaswitch" start --config "$data.yaml" > "$out/server.log" 2>&1 &
+server=$!
+stop_server() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    rm -rf "$data" "$data.yaml"
+}
+trap stop_server EXIT
+for _ in $(seq 1 120); do
+    (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.5
+done
+
+specifications=()
+if [ $# -gt 0 ]; then
+    specifications=("-Dsinttest.enabledSpecifications=$1")
+fi
+java -Dsinttest.service=localhost -Dsinttest.host=127.0.0.1 \
+    -Dsinttest.securityMode=disabled -Dsinttest.accountRegistration=disabled \
+    -Dsinttest.accountOneUsername=sint-one -Dsinttest.accountOnePassword=sint-secret \
+    -Dsinttest.accountTwoUsername=sint-two -Dsinttest.accountTwoPassword=sint-secret \
+    -Dsinttest.accountThreeUsername=sint-three -Dsinttest.accountThreePassword=sint-secret \
+    -Dsinttest.enabledConnections=tcp -Dsinttest.dnsResolver=javax -Dsinttest.replyTimeout=10000 \
+    "${specifications[@]}" \
+    -cp "$(cat "$out/sint.classpath")" org.igniterealtime.smack.inttest.SmackIntegrationTestFramework \
+    > "$out/sint.log" 2>&1 || true
+# The per-test verdicts (✔ passed, ✘ failed, with the reason) and the total.
+grep -E "^INFO: .*(✔|✘|finished:|Available tests)|^Available tests" "$out/sint.log" | sed 's/^INFO: //' \
+    > "$out/sint.txt" || true
+grep -E "finished:|Available tests" "$out/sint.txt" || true
