@@ -42,13 +42,16 @@ specifications=()
 if [ $# -gt 0 ]; then
     specifications=("-Dsinttest.enabledSpecifications=$1")
 fi
+# These create accounts of their own, which needs in-band registration (XEP-0077, not built yet); without
+# it SINT aborts the whole run, so they are left out and counted as not run in docs/compliance.md.
+disabled="${SINT_DISABLED-LowLevelRosterIntegrationTest,MultiUserChatLowLevelIntegrationTest,ModularXmppClientToServerConnectionLowLevelIntegrationTest,StreamManagementTest}"
 java -Dsinttest.service=localhost -Dsinttest.host=127.0.0.1 \
     -Dsinttest.securityMode=disabled -Dsinttest.accountRegistration=disabled \
     -Dsinttest.accountOneUsername=sint-one -Dsinttest.accountOnePassword=sint-secret \
     -Dsinttest.accountTwoUsername=sint-two -Dsinttest.accountTwoPassword=sint-secret \
     -Dsinttest.accountThreeUsername=sint-three -Dsinttest.accountThreePassword=sint-secret \
     -Dsinttest.enabledConnections=tcp -Dsinttest.dnsResolver=javax -Dsinttest.replyTimeout=10000 \
-    "${specifications[@]}" \
+    -Dsinttest.disabledTests="$disabled" "${specifications[@]}" \
     -cp "$(cat "$out/sint.classpath")" org.igniterealtime.smack.inttest.SmackIntegrationTestFramework \
     > "$out/sint.log" 2>&1 || true
 # The per-test verdicts (✔ passed, ✘ failed, with the reason) and the total.

@@ -52,7 +52,7 @@ public final class AccountAdmin implements AutoCloseable
         return jid.local();
     }
 
-    public boolean exists(final String username)
+    public synchronized boolean exists(final String username)
     {
         return accounts.exists(username);
     }
@@ -65,7 +65,7 @@ public final class AccountAdmin implements AutoCloseable
     /**
      * Create the account or change its password.
      */
-    public void setPassword(final String username, final String password)
+    public synchronized void setPassword(final String username, final String password)
     {
         append(username, derive(password));
     }
@@ -75,7 +75,7 @@ public final class AccountAdmin implements AutoCloseable
      *
      * @param passwords by canonical username.
      */
-    public void setPasswords(final Map<String, String> passwords)
+    public synchronized void setPasswords(final Map<String, String> passwords)
     {
         final List<Map.Entry<String, ScramCredentials>> derived = passwords.entrySet().parallelStream()
             .map(entry -> Map.entry(entry.getKey(), derive(entry.getValue())))
@@ -86,8 +86,9 @@ public final class AccountAdmin implements AutoCloseable
         }
     }
 
-    public void delete(final String username)
+    public synchronized void delete(final String username)
     {
+        journal.handOver();
         journal.append(record, 0, AccountCommand.encodeDelete(record, username));
     }
 
@@ -102,6 +103,8 @@ public final class AccountAdmin implements AutoCloseable
 
     private void append(final String username, final ScramCredentials credentials)
     {
+        // The server's I/O threads take turns (in-band registration); the journal is owned by the caller.
+        journal.handOver();
         journal.append(record, 0, AccountCommand.encodeSetPassword(record, username, credentials));
     }
 

@@ -45,6 +45,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private final StreamFramer framer;
     private final SaslNegotiation sasl;
     private final StreamManagement streamManagement = new StreamManagement();
+    private final InBandRegistration registration;
     private final UnsafeBuffer input = new UnsafeBuffer(new byte[0]);
     private ChannelHandlerContext channel;
     private ScheduledFuture<?> deadline;
@@ -61,6 +62,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         this.context = context;
         this.framer = new StreamFramer(context.server().decoderLimits(), this);
         this.sasl = new SaslNegotiation(context);
+        this.registration = new InBandRegistration(context);
         this.tlsActive = directTls;
     }
 
@@ -157,7 +159,9 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        LOG.log(Level.FINE, "connection error from " + ctx.channel().remoteAddress(), cause);
+        // A socket that fails is the network's business; anything else is a bug, and must be seen.
+        LOG.log(cause instanceof java.io.IOException ? Level.FINE : Level.WARNING,
+            "connection error from " + ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 
@@ -199,7 +203,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         final boolean mayAuthenticate = tlsActive || !context.server().tlsRequired();
         send(context.writer().features(!tlsActive, context.server().tlsRequired(),
-            mayAuthenticate ? sasl.offeredMechanisms(tlsActive) : null));
+            mayAuthenticate ? sasl.offeredMechanisms(tlsActive) : null,
+            mayAuthenticate && context.server().registrationOpen()));
     }
 
     private static String attribute(final StartTagFlyweight tag, final int index)
@@ -230,6 +235,10 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             // RFC 6120 §5.3.1: TLS is mandatory-to-negotiate here.
             streamError(StreamErrorCondition.POLICY_VIOLATION, "TLS is required");
+        }
+        else if (InBandRegistration.isRegistration(element, context.server().domainJid().utf8(), context.children()))
+        {
+            registration.onUnauthenticated(element, channel.executor(), this::send);
         }
         else
         {
@@ -300,6 +309,12 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         if (element.kind() == StanzaKind.OTHER)
         {
             streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "unknown top-level element");
+            return true;
+        }
+        if (InBandRegistration.isRegistration(element, context.server().domainJid().utf8(), context.children()))
+        {
+            registration.onAuthenticated(element, username, channel.executor(), this::send,
+                () -> streamError(StreamErrorCondition.NOT_AUTHORIZED, "account cancelled"));
             return true;
         }
         final int from = element.fromIndex();

@@ -1,8 +1,14 @@
 package org.stanzaswitch.gateway;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.stanzaswitch.codec.ChildElements;
+import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.JidCache;
+import org.stanzaswitch.codec.StanzaErrorCondition;
+import org.stanzaswitch.codec.StanzaErrorEncoder;
 import org.stanzaswitch.gateway.tls.TlsSupport;
 import org.stanzaswitch.switching.StanzaSwitch;
 
@@ -18,6 +24,7 @@ final class C2sContext
     private final ServerContext server;
     private final StanzaSwitch stanzaSwitch;
     private final TlsSupport tls;
+    private final AccountAdmin accountAdmin;
     private final AuthThrottle throttle;
     private final SecureRandom random = new SecureRandom();
     private final byte[] fakeSaltKey = new byte[32];
@@ -37,6 +44,22 @@ final class C2sContext
             return new ExpandableArrayBuffer(4096);
         }
     };
+    private final FastThreadLocal<StanzaErrorEncoder> errorEncoder = new FastThreadLocal<>()
+    {
+        @Override
+        protected StanzaErrorEncoder initialValue()
+        {
+            return new StanzaErrorEncoder();
+        }
+    };
+    private final FastThreadLocal<ChildElements> children = new FastThreadLocal<>()
+    {
+        @Override
+        protected ChildElements initialValue()
+        {
+            return new ChildElements();
+        }
+    };
     private final FastThreadLocal<JidCache> jids = new FastThreadLocal<>()
     {
         @Override
@@ -46,9 +69,11 @@ final class C2sContext
         }
     };
 
-    C2sContext(final ServerContext server, final StanzaSwitch stanzaSwitch, final TlsSupport tls)
+    C2sContext(
+        final ServerContext server, final StanzaSwitch stanzaSwitch, final TlsSupport tls, final AccountAdmin accountAdmin)
     {
         this.server = server;
+        this.accountAdmin = accountAdmin;
         this.stanzaSwitch = stanzaSwitch;
         this.tls = tls;
         this.throttle = new AuthThrottle(server.maxAuthFailuresPerMinute());
@@ -108,5 +133,29 @@ final class C2sContext
     JidCache jids()
     {
         return jids.get();
+    }
+
+    ChildElements children()
+    {
+        return children.get();
+    }
+
+    /**
+     * @return the server's own account administration (in-band registration); callers synchronize on it.
+     */
+    AccountAdmin accountAdmin()
+    {
+        return accountAdmin;
+    }
+
+    /**
+     * @return a stanza error answering a request the connection handles itself, in this thread's scratch buffer.
+     */
+    DirectBuffer stanzaError(final ElementFlyweight request, final StanzaErrorCondition condition)
+    {
+        final ExpandableArrayBuffer buffer = scratch();
+        buffer.checkLimit(1024 + request.startTagLength());
+        final int length = errorEncoder.get().encode(request, server.domainJid(), condition, null, buffer, 0);
+        return new UnsafeBuffer(buffer, 0, length);
     }
 }

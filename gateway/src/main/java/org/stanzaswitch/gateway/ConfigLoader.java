@@ -99,6 +99,7 @@ public final class ConfigLoader
                 case "limits.max_attribute_value_length" -> context.decoderLimits().maxAttributeValueLength(size(value));
                 case "limits.max_outbound_bytes" -> context.maxOutboundBytes(size(value));
                 case "tuning.ring_size" -> context.ringSize(integer(value));
+                case "registration.open" -> context.registrationOpen(bool(value));
                 case "offline.quota" -> context.offlineQuota(integer(value));
                 case "archive.default" -> context.archiveDefault(text(value));
                 case "archive.max_page" -> context.archiveMaxPage(integer(value));

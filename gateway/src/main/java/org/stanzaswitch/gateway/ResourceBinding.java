@@ -6,7 +6,6 @@ import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.JidParser;
 import org.stanzaswitch.codec.StanzaErrorCondition;
-import org.stanzaswitch.codec.StanzaErrorEncoder;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 
@@ -84,9 +83,6 @@ final class ResourceBinding
 
     private static Result error(final ElementFlyweight iq, final C2sContext context, final StanzaErrorCondition condition)
     {
-        final var scratch = context.scratch();
-        scratch.checkLimit(1024 + iq.startTagLength());
-        final int length = new StanzaErrorEncoder().encode(iq, context.server().domainJid(), condition, null, scratch, 0);
-        return new Result(new org.agrona.concurrent.UnsafeBuffer(scratch, 0, length), null);
+        return new Result(context.stanzaError(iq, condition), null);
     }
 }

@@ -66,6 +66,10 @@ public final class ServerConfiguration
     public static final String RING_SIZE_PROP_NAME = "stanzaswitch.switch.ring.size";
     public static final int RING_SIZE_DEFAULT = 8192;
 
+    /** XEP-0077: whether anyone who can connect may register an account in band. */
+    public static final String REGISTRATION_OPEN_PROP_NAME = "stanzaswitch.registration.open";
+    public static final boolean REGISTRATION_OPEN_DEFAULT = false;
+
     /** Messages kept for one offline user before senders get service-unavailable (XEP-0160). */
     public static final String OFFLINE_QUOTA_PROP_NAME = "stanzaswitch.offline.quota";
     public static final int OFFLINE_QUOTA_DEFAULT = 1000;

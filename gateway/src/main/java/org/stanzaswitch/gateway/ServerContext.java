@@ -35,6 +35,7 @@ public final class ServerContext
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
     private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
     private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
+    private boolean registrationOpen = bool(REGISTRATION_OPEN_PROP_NAME, REGISTRATION_OPEN_DEFAULT);
     private int offlineQuota = integer(OFFLINE_QUOTA_PROP_NAME, OFFLINE_QUOTA_DEFAULT);
     private String archiveDefault = string(ARCHIVE_DEFAULT_PROP_NAME, ARCHIVE_DEFAULT_DEFAULT);
     private int archiveMaxPage = integer(ARCHIVE_MAX_PAGE_PROP_NAME, ARCHIVE_MAX_PAGE_DEFAULT);
@@ -296,6 +297,17 @@ public final class ServerContext
         return new SwitchSettings().domain(domainJid).dataDir(dataDir).ringSize(ringSize).offlineQuota(offlineQuota)
             .archiveDefault(archiveDefault).archiveMaxPage(archiveMaxPage)
             .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays));
+    }
+
+    public boolean registrationOpen()
+    {
+        return registrationOpen;
+    }
+
+    public ServerContext registrationOpen(final boolean registrationOpen)
+    {
+        this.registrationOpen = registrationOpen;
+        return this;
     }
 
     public ServerContext offlineQuota(final int offlineQuota)

@@ -82,7 +82,9 @@ public final class StanzaSwitchServer implements AutoCloseable
             Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
         resources.add(() -> acceptors.shutdownGracefully().syncUninterruptibly());
         resources.add(() -> workers.shutdownGracefully().syncUninterruptibly());
-        final C2sContext c2s = new C2sContext(context, stanzaSwitch, tls);
+        final AccountAdmin accountAdmin = new AccountAdmin(context);
+        resources.add(accountAdmin);
+        final C2sContext c2s = new C2sContext(context, stanzaSwitch, tls, accountAdmin);
         c2sPort = listen(acceptors, workers, new C2sInitializer(c2s, false), context.c2sPort());
         if (context.directTlsPort() >= 0)
         {

@@ -28,6 +28,8 @@ final class StreamWriter
     private static final byte[] BIND = Bytes.ascii("bind");
     private static final byte[] SESSION = Bytes.ascii("session");
     private static final byte[] SM = Bytes.ascii("sm");
+    private static final byte[] REGISTER = Bytes.ascii("register");
+    private static final String REGISTER_FEATURE_NS = "http://jabber.org/features/iq-register";
     private static final byte[] OPTIONAL = Bytes.ascii("optional");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final String TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
@@ -57,7 +59,8 @@ final class StreamWriter
      * @param tlsRequired whether it must be.
      * @param mechanisms  the mechanisms to offer, or null where the client may not authenticate yet.
      */
-    DirectBuffer features(final boolean offerTls, final boolean tlsRequired, final List<String> mechanisms)
+    DirectBuffer features(
+        final boolean offerTls, final boolean tlsRequired, final List<String> mechanisms, final boolean registration)
     {
         xml.wrap(buffer, 0).start(FEATURES);
         if (offerTls)
@@ -77,6 +80,11 @@ final class StreamWriter
                 xml.start(MECHANISM).text(mechanism).end();
             }
             xml.end();
+        }
+        if (registration)
+        {
+            // XEP-0077 §8: accounts may be registered in band before authenticating.
+            xml.start(REGISTER).attribute(XMLNS, REGISTER_FEATURE_NS).end();
         }
         return view(xml.end().length());
     }

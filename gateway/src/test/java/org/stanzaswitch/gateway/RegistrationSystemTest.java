@@ -1,0 +1,89 @@
+package org.stanzaswitch.gateway;
+
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.iqregister.AccountManager;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.jxmpp.jid.parts.Localpart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * XEP-0077 In-Band Registration: register, change the password, cancel, over STARTTLS with Smack's
+ * AccountManager; closed unless the operator opens it.
+ */
+@Timeout(60)
+class RegistrationSystemTest
+{
+    private static XMPPTCPConnection unauthenticated(final TestServer server) throws Exception
+    {
+        final XMPPTCPConnection connection = new XMPPTCPConnection(
+            TestClients.startTls(server, "unused", "unused").build());
+        connection.setReplyTimeout(10_000);
+        connection.connect();
+        return connection;
+    }
+
+    @Test
+    @DisplayName("XEP-0077 §3.1-§3.3: an account registered in band logs in, changes its password, and cancels")
+    void shouldRegisterChangeAndCancel() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.registrationOpen(true)).addUser("taken", "x-secret"))
+        {
+            final XMPPTCPConnection anonymous = unauthenticated(server);
+            try
+            {
+                final AccountManager accounts = AccountManager.getInstance(anonymous);
+                assertThat(accounts.supportsAccountCreation()).isTrue();
+                assertThat(accounts.getAccountAttributes()).contains("username", "password");
+                accounts.createAccount(Localpart.from("Newbie"), "first-secret");
+                assertThatThrownBy(() -> accounts.createAccount(Localpart.from("taken"), "other"))
+                    .isInstanceOfSatisfying(XMPPException.XMPPErrorException.class, ex ->
+                        assertThat(ex.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.conflict));
+            }
+            finally
+            {
+                anonymous.disconnect();
+            }
+
+            final XMPPTCPConnection newbie = TestClients.connect(TestClients.startTls(server, "newbie", "first-secret"));
+            AccountManager.getInstance(newbie).changePassword("second-secret");
+            newbie.disconnect();
+            assertThatThrownBy(() -> TestClients.connect(TestClients.startTls(server, "newbie", "first-secret")))
+                .isInstanceOf(SASLErrorException.class);
+
+            final XMPPTCPConnection again = TestClients.connect(TestClients.startTls(server, "newbie", "second-secret"));
+            AccountManager.getInstance(again).deleteAccount();
+            again.disconnect();
+            assertThat(server.server().accounts().exists("newbie")).isFalse();
+            assertThatThrownBy(() -> TestClients.connect(TestClients.startTls(server, "newbie", "second-secret")))
+                .isInstanceOf(SASLErrorException.class);
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0077 §3.1: with registration closed (the default) a request gets service-unavailable")
+    void shouldRefuseWhenClosed() throws Exception
+    {
+        try (TestServer server = TestServer.start())
+        {
+            final XMPPTCPConnection anonymous = unauthenticated(server);
+            try
+            {
+                assertThatThrownBy(() -> AccountManager.getInstance(anonymous)
+                    .createAccount(Localpart.from("someone"), "secret"))
+                    .isInstanceOfSatisfying(XMPPException.XMPPErrorException.class, ex -> assertThat(
+                        ex.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable));
+            }
+            finally
+            {
+                anonymous.disconnect();
+            }
+        }
+    }
+}
