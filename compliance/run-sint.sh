@@ -16,8 +16,6 @@ listen:
   address: 127.0.0.1
   c2s_port: $port
   direct_tls_port: -1
-tls:
-  required: false
 registration:
   open: true
 YAML
@@ -36,6 +34,14 @@ for _ in $(seq 1 120); do
     (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
     sleep 0.5
 done
+# SINT registers accounts only over TLS: it trusts the certificate the server generated on this first start.
+for _ in $(seq 1 60); do
+    [ -f "$data/tls/localhost.crt.pem" ] && break
+    sleep 0.5
+done
+rm -f "$out/truststore.p12"
+keytool -importcert -noprompt -alias stanzaswitch -file "$data/tls/localhost.crt.pem" \
+    -keystore "$out/truststore.p12" -storetype PKCS12 -storepass changeit >/dev/null
 
 specifications=()
 if [ $# -gt 0 ]; then
@@ -47,7 +53,9 @@ if [ -n "${SINT_DISABLED-}" ]; then
     specifications+=("-Dsinttest.disabledTests=$SINT_DISABLED")
 fi
 java -Dsinttest.service=localhost -Dsinttest.host=127.0.0.1 \
-    -Dsinttest.securityMode=disabled -Dsinttest.accountRegistration=inBandRegistration \
+    -Djavax.net.ssl.trustStore="$out/truststore.p12" -Djavax.net.ssl.trustStorePassword=changeit \
+    -Dsinttest.securityMode=required \
+    -Dsinttest.accountRegistration=inBandRegistration \
     -Dsinttest.enabledConnections=tcp -Dsinttest.dnsResolver=javax -Dsinttest.replyTimeout=10000 \
     "${specifications[@]}" \
     -cp "$(cat "$out/sint.classpath")" org.igniterealtime.smack.inttest.SmackIntegrationTestFramework \
