@@ -207,6 +207,10 @@ class ArchiveSystemTest
             assertThat(bodies(archive.queryArchive(query().withAdditionalFormField(
                 FormField.textSingleBuilder("after-id").setValue(secondId).build()).build()).getMessages()))
                 .containsExactly("from frank", "to grace 2");
+            final String thirdId = all.getMamResultExtensions().get(2).getId();
+            assertThat(bodies(archive.queryArchive(query().withAdditionalFormField(
+                FormField.textSingleBuilder("before-id").setValue(thirdId).build()).build()).getMessages()))
+                .containsExactly("to frank 1", "to grace 1");
 
             assertThatThrownBy(() -> archive.queryArchive(query().afterUid("AAAAAAAAAAAAAAAAAAAAAA").build()))
                 .isInstanceOfSatisfying(XMPPException.XMPPErrorException.class, ex ->
@@ -266,6 +270,19 @@ class ArchiveSystemTest
             send(heidi, "pat@localhost", "archived");
             sync(heidi);
             assertThat(bodies(archive.queryArchive(query().build()).getMessages())).containsExactly("archived");
+
+            // XEP-0441 §3.2 'roster': only contacts in the user's roster.
+            final MamManager.MamPrefs byRoster = archive.retrieveArchivingPreferences().asMamPrefs();
+            byRoster.setDefaultBehavior(MamPrefsIQ.DefaultBehavior.roster);
+            byRoster.getAlwaysJids().clear();
+            archive.updateArchivingPreferences(byRoster);
+            send(heidi, "quinn@localhost", "not in the roster");
+            org.jivesoftware.smack.roster.Roster.getInstanceFor(heidi)
+                .createItem(JidCreate.bareFrom("quinn@localhost"), "Quinn", null);
+            send(heidi, "quinn@localhost", "in the roster");
+            sync(heidi);
+            assertThat(bodies(archive.queryArchive(query().build()).getMessages()))
+                .containsExactly("archived", "in the roster");
         }
         finally
         {
