@@ -40,6 +40,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private static final byte[] CLIENT_NS = Bytes.ascii(XmppNamespaces.CLIENT);
     private static final byte[] STARTTLS = Bytes.ascii("starttls");
     private static final byte[] VERSION_1 = Bytes.ascii("1.");
+    private static final long ACCOUNT_CANCELLED_GRACE_MS = 200;
 
     private final C2sContext context;
     private final StreamFramer framer;
@@ -313,8 +314,11 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         if (InBandRegistration.isRegistration(element, context.server().domainJid().utf8(), context.children()))
         {
+            // XEP-0077 §3.2: the stream ends once the account is gone, a moment after the result, so that the
+            // client reads the result before the stream error closes the connection under it.
             registration.onAuthenticated(element, username, channel.executor(), this::send,
-                () -> streamError(StreamErrorCondition.NOT_AUTHORIZED, "account cancelled"));
+                () -> channel.executor().schedule(() -> streamError(StreamErrorCondition.NOT_AUTHORIZED,
+                    "account cancelled"), ACCOUNT_CANCELLED_GRACE_MS, TimeUnit.MILLISECONDS));
             return true;
         }
         final int from = element.fromIndex();
