@@ -3,6 +3,7 @@ package org.stanzaswitch.gateway;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
@@ -123,6 +124,59 @@ class RosterSystemTest
             {
                 carol.disconnect();
                 dave.disconnect();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 6121 §3.1.3, §3.1.5: a request from someone not on the roster joins it only when approved")
+    void shouldKeepPendingRequestOffTheRosterUntilApproved() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("frank", "f").addUser("gina", "g"))
+        {
+            final XMPPTCPConnection frank = TestClients.connect(TestClients.startTls(server, "frank", "f"));
+            final XMPPTCPConnection gina = TestClients.connect(TestClients.startTls(server, "gina", "g"));
+            try
+            {
+                final BareJid frankJid = JidCreate.bareFrom("frank@localhost");
+                final BareJid ginaJid = JidCreate.bareFrom("gina@localhost");
+                final Roster ginaRoster = Roster.getInstanceFor(gina);
+                ginaRoster.setSubscriptionMode(Roster.SubscriptionMode.manual);
+                ginaRoster.reloadAndWait();
+                final java.util.List<RosterPacket.ItemType> seenByGina = new java.util.concurrent.CopyOnWriteArrayList<>();
+                ginaRoster.addRosterListener(new org.jivesoftware.smack.roster.AbstractRosterListener()
+                {
+                    @Override
+                    public void entriesAdded(final java.util.Collection<org.jxmpp.jid.Jid> addresses)
+                    {
+                        addresses.forEach(address -> seenByGina.add(ginaRoster.getEntry(address.asBareJid()).getType()));
+                    }
+
+                    @Override
+                    public void entriesUpdated(final java.util.Collection<org.jxmpp.jid.Jid> addresses)
+                    {
+                        entriesAdded(addresses);
+                    }
+                });
+                final java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+                gina.addSyncStanzaListener(stanza -> asked.countDown(), stanza -> stanza instanceof Presence &&
+                    ((Presence)stanza).getType() == Presence.Type.subscribe);
+
+                Roster.getInstanceFor(frank).createItemAndRequestSubscription(ginaJid, "Gina", null);
+                assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+                ginaRoster.reloadAndWait();
+                assertThat(ginaRoster.getEntry(frankJid)).as("not on the roster while pending").isNull();
+
+                gina.sendStanza(gina.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.subscribed)
+                    .to(frankJid).build());
+                await(() -> ginaRoster.getEntry(frankJid) != null &&
+                    ginaRoster.getEntry(frankJid).getType() == RosterPacket.ItemType.from);
+                assertThat(seenByGina).as("the first push is the approved item").startsWith(RosterPacket.ItemType.from);
+            }
+            finally
+            {
+                frank.disconnect();
+                gina.disconnect();
             }
         }
     }

@@ -72,7 +72,10 @@ final class PresenceService
         {
             if (!theirs.pendingIn())
             {
-                roster.store(contact, theirs.withPendingIn(true));
+                // §3.1.3: the request is kept, but someone who is not on the contact's roster only joins it on
+                // approval (§3.1.5), so the contact's clients see one roster push, with the subscription.
+                final RosterItem existing = roster.rosters().item(contact.local(), user.toString());
+                roster.store(contact, theirs.withPendingIn(true).withHidden(existing == null || existing.hidden()));
             }
             deliverToAvailable(contact, presence(user, contact, "subscribe"));
         }
@@ -86,12 +89,13 @@ final class PresenceService
         final RosterItem theirs = itemOrNew(contact, user);
         if (theirs.pendingIn())
         {
-            roster.store(contact, theirs.withSubscription(theirs.subscription().withFrom(true)).withPendingIn(false));
+            roster.store(contact, theirs.withSubscription(theirs.subscription().withFrom(true)).withPendingIn(false)
+                .withHidden(false));
             subscribedArrives(user, contact);
         }
         else if (!theirs.subscription().hasFrom() && !theirs.approved())
         {
-            roster.store(contact, theirs.withApproved(true));
+            roster.store(contact, theirs.withApproved(true).withHidden(false));
         }
     }
 
@@ -249,7 +253,7 @@ final class PresenceService
     {
         final RosterItem item = roster.rosters().item(owner.local(), contact.toString());
         return item != null ? item :
-            new RosterItem(contact, null, List.of(), Subscription.NONE, false, false, false);
+            new RosterItem(contact, null, List.of(), Subscription.NONE, false, false, false, false);
     }
 
     private int presence(final Jid from, final Jid to, final String type)

@@ -108,7 +108,10 @@ final class RosterService
             xml.start(QUERY).attribute(XMLNS, ROSTER_NS).attribute(VER, version);
             for (final RosterItem item : state.rosters().items(owner))
             {
-                writeItem(item);
+                if (!item.hidden())
+                {
+                    writeItem(item);
+                }
             }
             xml.end();
         }
@@ -173,9 +176,9 @@ final class RosterService
             return null;
         }
         final RosterItem updated = existing == null ?
-            new RosterItem(contact, name, List.copyOf(groups), Subscription.NONE, false, false, false) :
+            new RosterItem(contact, name, List.copyOf(groups), Subscription.NONE, false, false, false, false) :
             new RosterItem(contact, name, List.copyOf(groups), existing.subscription(), existing.ask(),
-                existing.pendingIn(), existing.approved());
+                existing.pendingIn(), existing.approved(), false);
         store(user.bare(), updated);
         reply(requester, iq);
         return null;
@@ -194,7 +197,10 @@ final class RosterService
     {
         final long version = state.rosters().version(owner.local()) + 1;
         writer.write(command, RosterCommand.encodeSet(command, owner.local(), item, version));
-        push(owner, item, version);
+        if (!item.hidden())
+        {
+            push(owner, item, version);
+        }
     }
 
     /**
@@ -204,7 +210,7 @@ final class RosterService
     {
         final long version = state.rosters().version(owner.local()) + 1;
         writer.write(command, RosterCommand.encodeRemove(command, owner.local(), contact.toString(), version));
-        push(owner, new RosterItem(contact, null, List.of(), null, false, false, false), version);
+        push(owner, new RosterItem(contact, null, List.of(), null, false, false, false, false), version);
     }
 
     private void push(final Jid owner, final RosterItem item, final long version)

@@ -14,7 +14,7 @@ import java.util.List;
  * <pre>
  *   SET_ITEM (3):    type | owner | contact | version(i64) | flags(u8) | name | groups(u8 count, strings)
  *   REMOVE_ITEM (4): type | owner | contact | version(i64)
- *   flags: bits 0-1 subscription (none, to, from, both), bit 2 ask, bit 3 pending in, bit 4 approved
+ *   flags: bits 0-1 subscription (none, to, from, both), bit 2 ask, bit 3 pending in, bit 4 approved, bit 5 hidden
  * </pre>
  */
 public final class RosterCommand
@@ -34,6 +34,7 @@ public final class RosterCommand
         flags |= item.ask() ? 4 : 0;
         flags |= item.pendingIn() ? 8 : 0;
         flags |= item.approved() ? 16 : 0;
+        flags |= item.hidden() ? 32 : 0;
         buffer.putByte(at++, (byte)flags);
         at = CountedStrings.put(buffer, at, item.name() == null ? "" : item.name());
         buffer.putByte(at++, (byte)item.groups().size());
@@ -89,7 +90,8 @@ public final class RosterCommand
             groups.add(getString(buffer, at));
         }
         final RosterItem item = new RosterItem(Jid.of(contact), name.isEmpty() ? null : name, List.copyOf(groups),
-            Subscription.values()[flags & 3], (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0);
+            Subscription.values()[flags & 3], (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0,
+            (flags & 32) != 0);
         return new Decoded(type, owner, contact, version, item);
     }
 
