@@ -18,6 +18,8 @@ listen:
   direct_tls_port: -1
 registration:
   open: true
+timeouts:
+  auth: 3600s                    # SINT keeps one unauthenticated connection to register accounts on
 YAML
 
 (cd "$home" && mvn -q -B -DskipTests install >/dev/null)
