@@ -230,5 +230,31 @@ public class ArchiveQueryBenchmark
         public void replaced()
         {
         }
+
+        @Override
+        public void enableStreamManagement(final String resumptionId, final int maxSeconds)
+        {
+        }
+
+        @Override
+        public boolean acknowledge(final long h)
+        {
+            return true;
+        }
+
+        @Override
+        public void resume(final Session previous, final String previd, final long h)
+        {
+        }
+
+        @Override
+        public void resumeFailed()
+        {
+        }
+
+        @Override
+        public void drainUnacknowledged(final UnacknowledgedHandler handler)
+        {
+        }
     }
 }

@@ -21,6 +21,7 @@ import org.stanzaswitch.codec.StreamListener;
 import org.stanzaswitch.codec.XmppNamespaces;
 import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.switching.Session;
+import org.stanzaswitch.switching.Session.UnacknowledgedHandler;
 
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -53,8 +54,13 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private boolean tlsActive;
     private boolean headerSent;
     private String username;
-    private Jid jid;
+    private volatile Jid jid;
     private boolean bound;
+    private boolean closedByClient;
+    /** XEP-0198: set by the router thread when the stream can be resumed; read when the connection drops. */
+    private volatile String resumptionId;
+    /** XEP-0198: owned by the router thread, like everything delivered. */
+    private OutboundQueue outbound;
     private boolean closing;
     private String closeReason = "connection closed";
 
@@ -151,7 +157,15 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         if (bound)
         {
             bound = false;
-            context.stanzaSwitch().sessionClosed(this);
+            if (resumptionId != null && !closedByClient)
+            {
+                // XEP-0198 §5: the client may come back for this session; the switch keeps it a while.
+                context.stanzaSwitch().sessionDetached(this);
+            }
+            else
+            {
+                context.stanzaSwitch().sessionClosed(this);
+            }
         }
         event(EventRecord.Kind.DISCONNECTED, jid != null ? jid.toString() : username, closeReason);
         ctx.fireChannelInactive();
@@ -288,6 +302,11 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
 
     private void onBeforeBind(final ElementFlyweight element)
     {
+        if (StreamManagement.isStreamManagement(element))
+        {
+            onStreamManagementBeforeBind(element);
+            return;
+        }
         if (element.kind() != StanzaKind.IQ)
         {
             streamError(StreamErrorCondition.NOT_AUTHORIZED, "stanza before resource binding");
@@ -337,14 +356,24 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     }
 
     /**
-     * XEP-0198 §3-§4: enable, and acks in both directions; an {@code <r/>} goes through the switch so that its
-     * answer follows the handling of every stanza before it.
+     * XEP-0198 §3-§4 once bound: enable, and acks in both directions; {@code <r/>} and {@code <a/>} go through
+     * the switch, so that what they count follows the handling of every stanza before them.
      */
     private boolean onStreamManagement(final ElementFlyweight element)
     {
         switch (StreamManagement.request(element))
         {
-            case ENABLE -> send(streamManagement.enable());
+            case ENABLE ->
+            {
+                if (streamManagement.enable())
+                {
+                    context.stanzaSwitch().enableStreamManagement(this, StreamManagement.asksResume(element));
+                }
+                else
+                {
+                    send(StreamManagement.unexpected());
+                }
+            }
             case ACK_REQUEST ->
             {
                 if (streamManagement.enabled())
@@ -358,14 +387,36 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             }
             case ACK ->
             {
-                if (!StreamManagement.isValidAck(element))
+                final long h = StreamManagement.h(element);
+                if (h < 0)
                 {
                     streamError(StreamErrorCondition.UNDEFINED_CONDITION, "<a/> without a valid h");
                 }
+                else
+                {
+                    context.stanzaSwitch().acknowledge(this, h);
+                }
             }
+            case RESUME -> send(StreamManagement.unexpected());
             default -> streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "unknown stream management element");
         }
         return true;
+    }
+
+    /**
+     * XEP-0198 §5: after authentication and instead of binding, a client resumes a dropped stream; §3: enable
+     * before binding is out of place.
+     */
+    private void onStreamManagementBeforeBind(final ElementFlyweight element)
+    {
+        final String previd = StreamManagement.previd(element);
+        final long h = StreamManagement.h(element);
+        if (StreamManagement.request(element) != StreamManagement.Request.RESUME || previd == null || h < 0)
+        {
+            send(StreamManagement.unexpected());
+            return;
+        }
+        context.stanzaSwitch().resume(this, username, previd, h);
     }
 
     private boolean isOwnAddress(final ElementFlyweight element, final int from)
@@ -381,6 +432,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         // RFC 6120 §4.4: answer the close with ours, then close the connection.
         closing = true;
+        closedByClient = true;
         closeReason = "stream closed by the client";
         send(context.writer().close());
         channel.close();
@@ -471,6 +523,22 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     @Override
     public void deliver(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (outbound != null && !outbound.add(buffer, offset, length))
+        {
+            // XEP-0198: a client that acknowledges nothing cannot have everything kept for it.
+            resumptionId = null;
+            channel.executor().execute(() ->
+                streamError(StreamErrorCondition.POLICY_VIOLATION, "too much unacknowledged"));
+        }
+        write(buffer, offset, length);
+        if (outbound != null && outbound.ackRequestDue())
+        {
+            writeFromRouter("<r xmlns='urn:xmpp:sm:3'/>");
+        }
+    }
+
+    private void write(final DirectBuffer buffer, final int offset, final int length)
+    {
         final io.netty.channel.Channel ch = channel.channel();
         if (!ch.isActive())
         {
@@ -486,10 +554,85 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     }
 
     @Override
+    public void enableStreamManagement(final String resumptionId, final int maxSeconds)
+    {
+        outbound = new OutboundQueue(context.server().maxUnackedBytes());
+        this.resumptionId = resumptionId;
+        writeFromRouter(resumptionId == null ? "<enabled xmlns='urn:xmpp:sm:3'/>" :
+            "<enabled xmlns='urn:xmpp:sm:3' id='" + resumptionId + "' resume='true' max='" + maxSeconds + "'/>");
+    }
+
+    @Override
+    public boolean acknowledge(final long h)
+    {
+        if (outbound != null && outbound.acknowledge(h))
+        {
+            return true;
+        }
+        channel.executor().execute(() ->
+            streamError(StreamErrorCondition.UNDEFINED_CONDITION, "<a/> acknowledges more than was sent"));
+        return false;
+    }
+
+    @Override
+    public void resume(final Session previous, final String previd, final long h)
+    {
+        final C2sConnection old = (C2sConnection)previous;
+        outbound = old.outbound;
+        old.outbound = null;
+        old.resumptionId = null;
+        resumptionId = previd;
+        jid = old.jid;
+        final long received = old.streamManagement.received();
+        outbound.acknowledge(h);
+        writeFromRouter("<resumed xmlns='urn:xmpp:sm:3' previd='" + previd + "' h='" + (received & 0xFFFF_FFFFL) + "'/>");
+        // §5: what the client had not handled goes again, before anything new.
+        outbound.forEach(this::write);
+        channel.executor().execute(() ->
+        {
+            streamManagement.resumeFrom(received);
+            bound = true;
+            cancelDeadline();
+            event(EventRecord.Kind.BOUND, jid.toString(), "resumed");
+        });
+    }
+
+    @Override
+    public void resumeFailed()
+    {
+        writeFromRouter("<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>" +
+            "</failed>");
+    }
+
+    @Override
+    public void drainUnacknowledged(final UnacknowledgedHandler handler)
+    {
+        // XEP-0198 §6: a client that closes its stream cleanly ends its session, queue and all.
+        if (outbound != null && !closedByClient)
+        {
+            outbound.drain(handler);
+        }
+        outbound = null;
+    }
+
+    private void writeFromRouter(final String xml)
+    {
+        final io.netty.channel.Channel ch = channel.channel();
+        if (ch.isActive())
+        {
+            final ByteBuf out = ch.alloc().buffer(xml.length());
+            out.writeCharSequence(xml, java.nio.charset.StandardCharsets.UTF_8);
+            ch.writeAndFlush(out, ch.voidPromise());
+        }
+    }
+
+    @Override
     public boolean canAccept()
     {
         final io.netty.channel.Channel ch = channel.channel();
-        return ch.isActive() && ch.bytesBeforeWritable() < context.server().maxOutboundBytes() / 4;
+        final OutboundQueue unacknowledged = outbound;
+        return ch.isActive() && ch.bytesBeforeWritable() < context.server().maxOutboundBytes() / 4 &&
+            (unacknowledged == null || unacknowledged.bytes() < context.server().maxUnackedBytes() / 2);
     }
 
     @Override

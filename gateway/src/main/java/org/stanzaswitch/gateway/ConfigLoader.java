@@ -100,6 +100,8 @@ public final class ConfigLoader
                 case "limits.max_outbound_bytes" -> context.maxOutboundBytes(size(value));
                 case "tuning.ring_size" -> context.ringSize(integer(value));
                 case "registration.open" -> context.registrationOpen(bool(value));
+                case "stream_management.resume_timeout" -> context.resumeTimeoutSeconds(integer(value));
+                case "stream_management.max_unacked_bytes" -> context.maxUnackedBytes(size(value));
                 case "offline.quota" -> context.offlineQuota(integer(value));
                 case "archive.default" -> context.archiveDefault(text(value));
                 case "archive.max_page" -> context.archiveMaxPage(integer(value));

@@ -70,6 +70,14 @@ public final class ServerConfiguration
     public static final String REGISTRATION_OPEN_PROP_NAME = "stanzaswitch.registration.open";
     public static final boolean REGISTRATION_OPEN_DEFAULT = false;
 
+    /** XEP-0198: seconds a dropped resumable stream waits for its client. */
+    public static final String RESUME_TIMEOUT_PROP_NAME = "stanzaswitch.sm.resume.timeout";
+    public static final int RESUME_TIMEOUT_DEFAULT = 300;
+
+    /** XEP-0198: bytes delivered and not yet acknowledged that one stream may keep; past it the stream ends. */
+    public static final String MAX_UNACKED_BYTES_PROP_NAME = "stanzaswitch.sm.max.unacked.bytes";
+    public static final int MAX_UNACKED_BYTES_DEFAULT = 4 * 1024 * 1024;
+
     /** Messages kept for one offline user before senders get service-unavailable (XEP-0160). */
     public static final String OFFLINE_QUOTA_PROP_NAME = "stanzaswitch.offline.quota";
     public static final int OFFLINE_QUOTA_DEFAULT = 1000;

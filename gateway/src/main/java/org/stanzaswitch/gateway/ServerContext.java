@@ -35,6 +35,8 @@ public final class ServerContext
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
     private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
     private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
+    private int resumeTimeoutSeconds = integer(RESUME_TIMEOUT_PROP_NAME, RESUME_TIMEOUT_DEFAULT);
+    private int maxUnackedBytes = size(MAX_UNACKED_BYTES_PROP_NAME, MAX_UNACKED_BYTES_DEFAULT);
     private boolean registrationOpen = bool(REGISTRATION_OPEN_PROP_NAME, REGISTRATION_OPEN_DEFAULT);
     private int offlineQuota = integer(OFFLINE_QUOTA_PROP_NAME, OFFLINE_QUOTA_DEFAULT);
     private String archiveDefault = string(ARCHIVE_DEFAULT_PROP_NAME, ARCHIVE_DEFAULT_DEFAULT);
@@ -296,7 +298,24 @@ public final class ServerContext
     {
         return new SwitchSettings().domain(domainJid).dataDir(dataDir).ringSize(ringSize).offlineQuota(offlineQuota)
             .archiveDefault(archiveDefault).archiveMaxPage(archiveMaxPage)
-            .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays));
+            .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays)).resumeSeconds(resumeTimeoutSeconds);
+    }
+
+    public ServerContext resumeTimeoutSeconds(final int resumeTimeoutSeconds)
+    {
+        this.resumeTimeoutSeconds = resumeTimeoutSeconds;
+        return this;
+    }
+
+    public int maxUnackedBytes()
+    {
+        return maxUnackedBytes;
+    }
+
+    public ServerContext maxUnackedBytes(final int maxUnackedBytes)
+    {
+        this.maxUnackedBytes = maxUnackedBytes;
+        return this;
     }
 
     public boolean registrationOpen()

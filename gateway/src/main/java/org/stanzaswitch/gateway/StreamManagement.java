@@ -10,11 +10,10 @@ import org.stanzaswitch.codec.StartTagFlyweight;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The acknowledgement part of XEP-0198 stream management for one connection: {@code <enable/>},
- * the client's {@code <r/>} answered with an {@code <a h/>} that counts only what the switch has handled
- * (journaled, delivered or answered: ARCHITECTURE invariant 5), and the client's {@code <a h/>} checked against
- * a number. Counters are 32-bit and wrap (§4). Resumption, and with it the outbound queue that the client's acks
- * release, is not offered yet.
+ * The inbound side of XEP-0198 stream management for one connection: the count of the client's stanzas that
+ * an {@code <r/>} is answered with (through the switch, so that {@code <a h/>} counts only what it has handled:
+ * journaled, delivered or answered, ARCHITECTURE invariant 5), and the parsing of the elements. Counters are
+ * 32-bit on the wire and wrap (§4). The outbound side is {@link OutboundQueue}, on the router thread.
  * <p>
  * Inbound counting is on the connection's I/O thread; acknowledgements are written from the router thread
  * through the connection, never counted there.
@@ -25,10 +24,13 @@ final class StreamManagement
 
     private static final byte[] NS_BYTES = Bytes.ascii(NS);
     private static final byte[] ENABLE = Bytes.ascii("enable");
+    private static final byte[] RESUME = Bytes.ascii("resume");
+    private static final byte[] PREVID = Bytes.ascii("previd");
+    private static final byte[] TRUE = Bytes.ascii("true");
+    private static final byte[] ONE = Bytes.ascii("1");
     private static final byte[] R = Bytes.ascii("r");
     private static final byte[] A = Bytes.ascii("a");
     private static final byte[] H = Bytes.ascii("h");
-    private static final UnsafeBuffer ENABLED = new UnsafeBuffer(Bytes.ascii("<enabled xmlns='urn:xmpp:sm:3'/>"));
     private static final byte[] A_START = Bytes.ascii("<a xmlns='urn:xmpp:sm:3' h='");
     private static final byte[] A_END = Bytes.ascii("'/>");
     private static final UnsafeBuffer FAILED_UNEXPECTED = new UnsafeBuffer(Bytes.ascii(
@@ -37,7 +39,7 @@ final class StreamManagement
     /** What an element in the stream management namespace asks for. */
     enum Request
     {
-        ENABLE, ACK_REQUEST, ACK, UNKNOWN
+        ENABLE, ACK_REQUEST, ACK, RESUME, UNKNOWN
     }
 
     private boolean enabled;
@@ -58,20 +60,64 @@ final class StreamManagement
         {
             return Request.ACK_REQUEST;
         }
+        if (element.localNameEquals(RESUME))
+        {
+            return Request.RESUME;
+        }
         return element.localNameEquals(A) ? Request.ACK : Request.UNKNOWN;
     }
 
     /**
-     * @return the reply to {@code <enable/>}: enabled once, failed if asked again (§3).
+     * Start counting the client's stanzas (§3); the switch answers with {@code <enabled/>}.
+     *
+     * @return false if it was on already: the answer is {@link #unexpected()}.
      */
-    DirectBuffer enable()
+    boolean enable()
     {
         if (enabled)
         {
-            return FAILED_UNEXPECTED;
+            return false;
         }
         enabled = true;
-        return ENABLED;
+        return true;
+    }
+
+    /**
+     * @return {@code <failed/>} for a request out of place (§3).
+     */
+    static DirectBuffer unexpected()
+    {
+        return FAILED_UNEXPECTED;
+    }
+
+    /**
+     * @param enable the client's {@code <enable/>}.
+     * @return true if it asks for a resumable stream (§5: 'true' or '1').
+     */
+    static boolean asksResume(final ElementFlyweight enable)
+    {
+        final int resume = enable.attributeIndex(RESUME);
+        return resume != StartTagFlyweight.MISSING &&
+            (enable.attributeValueEquals(resume, TRUE) || enable.attributeValueEquals(resume, ONE));
+    }
+
+    /**
+     * @return the resumption id a {@code <resume/>} names, or null.
+     */
+    static String previd(final ElementFlyweight resume)
+    {
+        final int previd = resume.attributeIndex(PREVID);
+        return previd == StartTagFlyweight.MISSING ? null : resume.buffer().getStringWithoutLengthUtf8(
+            resume.attributeValueOffset(previd), resume.attributeValueLength(previd));
+    }
+
+    /**
+     * Go on counting from where a resumed stream left off (§5: sequence numbers carry over).
+     */
+    void resumeFrom(final long count)
+    {
+        enabled = true;
+        received = count;
     }
 
     boolean enabled()
@@ -99,27 +145,28 @@ final class StreamManagement
     }
 
     /**
-     * @param ack the client's {@code <a/>}.
-     * @return false if its h is not a 32-bit count (§4: a stream error).
+     * @param element an {@code <a/>} or {@code <resume/>}.
+     * @return its h, or -1 if it is not a 32-bit count (§4: a stream error).
      */
-    static boolean isValidAck(final ElementFlyweight ack)
+    static long h(final ElementFlyweight element)
     {
-        final int h = ack.attributeIndex(H);
-        if (h == StartTagFlyweight.MISSING || ack.attributeValueLength(h) == 0 || ack.attributeValueLength(h) > 10)
+        final int h = element.attributeIndex(H);
+        if (h == StartTagFlyweight.MISSING || element.attributeValueLength(h) == 0 ||
+            element.attributeValueLength(h) > 10)
         {
-            return false;
+            return -1;
         }
         long value = 0;
-        for (int i = 0; i < ack.attributeValueLength(h); i++)
+        for (int i = 0; i < element.attributeValueLength(h); i++)
         {
-            final byte digit = ack.buffer().getByte(ack.attributeValueOffset(h) + i);
+            final byte digit = element.buffer().getByte(element.attributeValueOffset(h) + i);
             if (digit < '0' || digit > '9')
             {
-                return false;
+                return -1;
             }
             value = value * 10 + digit - '0';
         }
-        return value <= 0xFFFF_FFFFL;
+        return value <= 0xFFFF_FFFFL ? value : -1;
     }
 
     /**

@@ -57,20 +57,34 @@ final class RawClient implements AutoCloseable
      */
     String login(final String authzid, final String username, final String password) throws IOException
     {
+        if (!authenticate(authzid, username, password))
+        {
+            return null;
+        }
+        send("<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+        final String bound = readUntil("</jid>", 5_000);
+        final int start = bound.indexOf("<jid>");
+        return start < 0 ? null : bound.substring(start + 5, bound.indexOf("</jid>"));
+    }
+
+    /**
+     * Open a stream, authenticate with PLAIN and restart, stopping before binding (where XEP-0198 resumes).
+     *
+     * @return true if authenticated.
+     */
+    boolean authenticate(final String authzid, final String username, final String password) throws IOException
+    {
         final String plain = java.util.Base64.getEncoder().encodeToString(
             (authzid + "\0" + username + "\0" + password).getBytes(StandardCharsets.UTF_8));
         send(HEADER).readUntil("</stream:features>", 5_000);
         send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>");
         if (!readUntil("<success", 5_000).contains("<success"))
         {
-            return null;
+            return false;
         }
         received.reset();
         send(HEADER).readUntil("</stream:features>", 5_000);
-        send("<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
-        final String bound = readUntil("</jid>", 5_000);
-        final int start = bound.indexOf("<jid>");
-        return start < 0 ? null : bound.substring(start + 5, bound.indexOf("</jid>"));
+        return true;
     }
 
     RawClient send(final String xml) throws IOException

@@ -6,6 +6,7 @@ import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ChildElements;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.JidCache;
 import org.stanzaswitch.codec.StanzaErrorCondition;
 import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.codec.StartTagFlyweight;
@@ -63,6 +64,7 @@ final class MessageDelivery
     private final OfflineStore offline;
     private final Carbons carbons;
     private final ChildElements children = new ChildElements();
+    private final JidCache jids = new JidCache(1024);
     private final XmlEncoder xml = new XmlEncoder();
     private final ExpandableArrayBuffer child = new ExpandableArrayBuffer(256);
     private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(4096);
@@ -224,6 +226,43 @@ final class MessageDelivery
         childLength += xml.attribute(STAMP, value, 0, stampLength).text("Offline Storage").end().length();
         final int length = splice(sender, stanza, childLength);
         return offline.store(from, to, copy, 0, length, received) ? null : StanzaErrorCondition.SERVICE_UNAVAILABLE;
+    }
+
+    /**
+     * XEP-0198 §5: a message the user's client never acknowledged, from a stream that ended, is kept for them
+     * like any message to an offline user (chat and normal, not a lone chat state). It is already archived and
+     * carries its sender's address, so it is only stamped and stored.
+     *
+     * @param owner   the user it was delivered to.
+     * @param message the message as it was delivered.
+     */
+    void returnToOffline(final Jid owner, final ElementFlyweight message)
+    {
+        final int type = message.typeIndex();
+        if (message.attributeValueEquals(type, ERROR) || message.attributeValueEquals(type, HEADLINE) ||
+            message.attributeValueEquals(type, GROUPCHAT) || message.fromIndex() == StartTagFlyweight.MISSING)
+        {
+            return;
+        }
+        scanPayload(message, owner);
+        if (onlyChatStates || noStoreHint)
+        {
+            return;
+        }
+        final int from = message.fromIndex();
+        final int senderLength = message.decodeAttributeValue(from, value, 0);
+        final Jid sender = jids.lookup(value, 0, senderLength);
+        if (sender == null)
+        {
+            return;
+        }
+        final long received = System.currentTimeMillis();
+        xml.wrap(child, 0).start(DELAY).attribute(XMLNS, DELAY_NS).attribute(FROM, domain.utf8());
+        final int stampLength = XmppTime.write(received, value, 0);
+        final int childLength = xml.attribute(STAMP, value, 0, stampLength).text("Offline Storage").end().length();
+        copy.checkLimit(StanzaSplicer.maxLength(message, sender.utf8()) + childLength + message.nameLength() + 3);
+        final int length = StanzaSplicer.splice(message, sender.utf8(), child, 0, childLength, copy, 0);
+        offline.store(sender.bare(), owner, copy, 0, length, received);
     }
 
     /**

@@ -23,6 +23,12 @@ import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 import org.stanzaswitch.switching.offline.OfflineStore;
 
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 
 /**
  * The single writer of session and presence state: takes stanzas off the inbound ring and routes them by the
@@ -65,6 +71,12 @@ public final class Router implements EventHandler<StanzaEvent>
     private final OfflineStore offline;
     private final Journal events;
     private final ExpandableArrayBuffer eventRecord = new ExpandableArrayBuffer(256);
+    private final Map<String, SessionState> resumable = new HashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final int resumeSeconds;
+    private final ElementFlyweight returned = new ElementFlyweight(64);
+    private final Session.UnacknowledgedHandler returnedHandler = this::returnToOffline;
+    private Jid returnedOwner;
     private final long archiveRetentionMillis;
     private long nextRetentionCheck;
     private final ElementFlyweight stanza = new ElementFlyweight(64);
@@ -99,6 +111,7 @@ public final class Router implements EventHandler<StanzaEvent>
         this.archive = archive;
         this.offline = offline;
         this.archiveRetentionMillis = settings.archiveRetentionMillis;
+        this.resumeSeconds = settings.resumeSeconds;
         this.services = new ServerServices(domain);
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
@@ -147,6 +160,18 @@ public final class Router implements EventHandler<StanzaEvent>
             case StanzaEvent.CONNECTION_EVENT:
                 events.append(event.stanza, 0, event.length);
                 break;
+            case StanzaEvent.SM_ENABLE:
+                onStreamManagementEnabled(event.session, event.handledCount == 1);
+                break;
+            case StanzaEvent.SM_ACK:
+                event.session.acknowledge(event.handledCount);
+                break;
+            case StanzaEvent.SM_RESUME:
+                onResume(event.session, event.stanza.getStringWithoutLengthUtf8(0, event.length), event.handledCount);
+                break;
+            case StanzaEvent.SESSION_DETACHED:
+                onSessionDetached(event.session);
+                break;
             case StanzaEvent.ACK_REQUEST:
                 // Everything the session sent before asking is handled by now: durable or delivered.
                 event.session.handled(event.handledCount);
@@ -172,6 +197,7 @@ public final class Router implements EventHandler<StanzaEvent>
     {
         journal.poll(state, JOURNAL_POLL_LIMIT);
         offline.continueDelivery();
+        expireDetachedSessions(System.currentTimeMillis());
         if (archiveRetentionMillis > 0)
         {
             final long now = System.currentTimeMillis();
@@ -198,15 +224,112 @@ public final class Router implements EventHandler<StanzaEvent>
         final SessionState closed = sessions.full(session.jid());
         if (closed != null && closed.session == session)
         {
-            sessions.remove(closed);
-            if (closed.available)
+            endSession(closed);
+        }
+    }
+
+    private void endSession(final SessionState closed)
+    {
+        final Session session = closed.session;
+        sessions.remove(closed);
+        if (closed.resumptionId != null)
+        {
+            resumable.remove(closed.resumptionId);
+        }
+        // XEP-0198 §5: what the client never acknowledged is not lost with the stream.
+        returnedOwner = session.jid().bare();
+        session.drainUnacknowledged(returnedHandler);
+        if (closed.available)
+        {
+            presenceEvent(EventRecord.Kind.UNAVAILABLE, session, "disconnected");
+            // RFC 6121 §4.5: a session that ends without saying so has gone unavailable all the same.
+            final int length = services.unavailablePresence(session.jid(), scratch);
+            deliverToOtherResources(closed, scratch, length);
+            presence.unavailable(session.jid().bare(), scratch, length);
+        }
+    }
+
+    /**
+     * XEP-0198 §3: counting starts; a resumable stream gets an unguessable id, bound to its account.
+     */
+    private void onStreamManagementEnabled(final Session session, final boolean resume)
+    {
+        final SessionState state = sessions.full(session.jid());
+        if (state == null || state.session != session)
+        {
+            return;
+        }
+        if (resume && state.resumptionId == null)
+        {
+            final byte[] id = new byte[18];
+            random.nextBytes(id);
+            state.resumptionId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+            resumable.put(state.resumptionId, state);
+        }
+        session.enableStreamManagement(resume ? state.resumptionId : null, resumeSeconds);
+    }
+
+    private void onSessionDetached(final Session session)
+    {
+        final SessionState state = sessions.full(session.jid());
+        if (state != null && state.session == session)
+        {
+            if (state.resumptionId == null)
             {
-                presenceEvent(EventRecord.Kind.UNAVAILABLE, session, "disconnected");
-                // RFC 6121 §4.5: a session that ends without saying so has gone unavailable all the same.
-                final int length = services.unavailablePresence(session.jid(), scratch);
-                deliverToOtherResources(closed, scratch, length);
-                presence.unavailable(session.jid().bare(), scratch, length);
+                onSessionClosed(session);
+                return;
             }
+            // XEP-0198 §5: the session, its presence and what it is sent wait for the client to come back.
+            offline.sessionClosed(session);
+            state.detachedAtMillis = System.currentTimeMillis();
+        }
+    }
+
+    /**
+     * XEP-0198 §5: the stream of the same account comes back on a new connection, which takes the session's
+     * place; a stream still open is closed with conflict.
+     */
+    private void onResume(final Session session, final String request, final long h)
+    {
+        final int separator = request.indexOf('\n');
+        final String username = request.substring(0, separator);
+        final SessionState state = resumable.get(request.substring(separator + 1));
+        if (state == null || !username.equals(state.session.jid().local()))
+        {
+            session.resumeFailed();
+            return;
+        }
+        final Session previous = state.session;
+        if (state.detachedAtMillis < 0)
+        {
+            previous.replaced();
+        }
+        session.resume(previous, state.resumptionId, h);
+        state.session = session;
+        state.detachedAtMillis = -1;
+    }
+
+    private void expireDetachedSessions(final long now)
+    {
+        if (resumable.isEmpty())
+        {
+            return;
+        }
+        for (final SessionState state : List.copyOf(resumable.values()))
+        {
+            if (state.detachedAtMillis >= 0 && now - state.detachedAtMillis >= resumeSeconds * 1000L)
+            {
+                endSession(state);
+            }
+        }
+    }
+
+    private void returnToOffline(final DirectBuffer buffer, final int offset, final int length)
+    {
+        returned.wrap(buffer, offset, length, CLIENT_NS, 0, CLIENT_NS.capacity());
+        if (returned.kind() == StanzaKind.MESSAGE)
+        {
+            messages.returnToOffline(returnedOwner, returned);
         }
     }
 

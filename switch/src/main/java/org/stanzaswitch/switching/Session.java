@@ -39,6 +39,52 @@ public interface Session
     void handled(long count);
 
     /**
+     * XEP-0198 §3: stream management is on; from now on what is delivered is counted and kept until the
+     * client acknowledges it, and the client is told with {@code <enabled/>}. Router thread.
+     *
+     * @param resumptionId the id to resume the stream with, or null if it cannot be resumed.
+     * @param maxSeconds   how long a dropped stream stays resumable.
+     */
+    void enableStreamManagement(String resumptionId, int maxSeconds);
+
+    /**
+     * XEP-0198 §4: the client has handled this many of the stanzas delivered (its h, 32 bits): they are
+     * released. Router thread.
+     *
+     * @return false if h counts more than was delivered.
+     */
+    boolean acknowledge(long h);
+
+    /**
+     * XEP-0198 §5: this (new, authenticated, unbound) session takes over a dropped one: its address, its
+     * count of the client's stanzas, and what the client had not acknowledged (h), which is sent again after
+     * {@code <resumed/>}. Router thread.
+     *
+     * @param previous the session resumed; it is not used again.
+     * @param previd   the resumption id.
+     * @param h        the client's count of stanzas it handled from the previous stream.
+     */
+    void resume(Session previous, String previd, long h);
+
+    /**
+     * XEP-0198 §5: resumption is refused (unknown or expired id, another account's); the client may bind.
+     */
+    void resumeFailed();
+
+    /**
+     * Hand over what was delivered but never acknowledged, oldest first, and forget it: the session is over
+     * and these go to offline storage (XEP-0198 §5, §6). Router thread.
+     */
+    void drainUnacknowledged(UnacknowledgedHandler handler);
+
+    /** Receives a stanza the client never acknowledged. */
+    @FunctionalInterface
+    interface UnacknowledgedHandler
+    {
+        void onStanza(DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
      * Close the session because another one took its resource (RFC 6120 §7.7.2.2).
      */
     void replaced();

@@ -10,7 +10,12 @@ import org.agrona.ExpandableArrayBuffer;
  */
 final class SessionState
 {
-    final Session session;
+    /** The connection; a resumed stream (XEP-0198) replaces it with the new one. */
+    Session session;
+    /** XEP-0198: the id the stream can be resumed with, or null. */
+    String resumptionId;
+    /** XEP-0198: when the connection dropped, ms since the epoch, while it waits to be resumed; else -1. */
+    long detachedAtMillis = -1;
     boolean available;
     boolean rosterRequested;
     boolean blockListRequested;

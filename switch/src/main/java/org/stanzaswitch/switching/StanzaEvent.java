@@ -14,6 +14,10 @@ public final class StanzaEvent
     public static final int SESSION_CLOSED = 3;
     public static final int ACK_REQUEST = 4;
     public static final int CONNECTION_EVENT = 5;
+    public static final int SM_ENABLE = 6;
+    public static final int SM_ACK = 7;
+    public static final int SM_RESUME = 8;
+    public static final int SESSION_DETACHED = 9;
 
     int type;
     Session session;

@@ -145,6 +145,62 @@ public final class StanzaSwitch implements AutoCloseable
         });
     }
 
+    /**
+     * XEP-0198: the client asked for stream management, resumable or not.
+     */
+    public void enableStreamManagement(final Session session, final boolean resume)
+    {
+        ring.publishEvent((event, sequence, from, resumable) ->
+        {
+            event.type = StanzaEvent.SM_ENABLE;
+            event.session = from;
+            event.handledCount = resumable ? 1 : 0;
+            event.length = 0;
+        }, session, resume);
+    }
+
+    /**
+     * XEP-0198: the client acknowledged stanzas up to h.
+     */
+    public void acknowledge(final Session session, final long h)
+    {
+        ring.publishEvent((event, sequence, from, count) ->
+        {
+            event.type = StanzaEvent.SM_ACK;
+            event.session = from;
+            event.handledCount = count;
+            event.length = 0;
+        }, session, h);
+    }
+
+    /**
+     * XEP-0198 §5: an authenticated session asks to resume a dropped stream of its account.
+     *
+     * @param session  the new session, authenticated, not bound.
+     * @param username its account.
+     * @param previd   the resumption id it gave.
+     * @param h        its count of stanzas handled from the dropped stream.
+     */
+    public void resume(final Session session, final String username, final String previd, final long h)
+    {
+        final String key = username + '\n' + previd;
+        ring.publishEvent((event, sequence, from, text, count) ->
+        {
+            event.type = StanzaEvent.SM_RESUME;
+            event.session = from;
+            event.handledCount = count;
+            event.length = event.stanza.putStringWithoutLengthUtf8(0, text);
+        }, session, key, h);
+    }
+
+    /**
+     * XEP-0198 §5: a resumable session's connection dropped; it waits to be resumed.
+     */
+    public void sessionDetached(final Session session)
+    {
+        publishSessionEvent(StanzaEvent.SESSION_DETACHED, session);
+    }
+
     private void publishSessionEvent(final int type, final Session session)
     {
         ring.publishEvent((event, sequence) ->

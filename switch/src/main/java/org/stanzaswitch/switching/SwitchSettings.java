@@ -17,6 +17,7 @@ public final class SwitchSettings
     String archiveDefault = "always";
     int archiveMaxPage = 250;
     long archiveRetentionMillis;
+    int resumeSeconds = 300;
 
     public SwitchSettings domain(final Jid domain)
     {
@@ -75,6 +76,15 @@ public final class SwitchSettings
     public SwitchSettings archiveRetentionMillis(final long archiveRetentionMillis)
     {
         this.archiveRetentionMillis = archiveRetentionMillis;
+        return this;
+    }
+
+    /**
+     * @param resumeSeconds how long a dropped stream with XEP-0198 resumption waits for its client.
+     */
+    public SwitchSettings resumeSeconds(final int resumeSeconds)
+    {
+        this.resumeSeconds = resumeSeconds;
         return this;
     }
 
