@@ -593,7 +593,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             streamManagement.resumeFrom(received);
             bound = true;
             cancelDeadline();
-            event(EventRecord.Kind.BOUND, jid.toString(), "resumed");
+            event(EventRecord.Kind.RESUMED, jid.toString(), previd);
         });
     }
 

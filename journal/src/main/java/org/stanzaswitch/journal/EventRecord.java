@@ -23,7 +23,7 @@ public final class EventRecord
     /** What happened. */
     public enum Kind
     {
-        CONNECTED, AUTHENTICATED, AUTHENTICATION_FAILED, BOUND, DISCONNECTED, AVAILABLE, UNAVAILABLE;
+        CONNECTED, AUTHENTICATED, AUTHENTICATION_FAILED, BOUND, DISCONNECTED, AVAILABLE, UNAVAILABLE, RESUMED;
 
         private static final Kind[] VALUES = values();
 
