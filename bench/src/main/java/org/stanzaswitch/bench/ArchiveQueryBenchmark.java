@@ -256,5 +256,10 @@ public class ArchiveQueryBenchmark
         public void drainUnacknowledged(final UnacknowledgedHandler handler)
         {
         }
+
+        @Override
+        public void clientActive(final boolean active)
+        {
+        }
     }
 }

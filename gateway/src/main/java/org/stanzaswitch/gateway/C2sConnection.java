@@ -42,6 +42,9 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private static final byte[] STARTTLS = Bytes.ascii("starttls");
     private static final byte[] VERSION_1 = Bytes.ascii("1.");
     private static final long ACCOUNT_CANCELLED_GRACE_MS = 200;
+    private static final byte[] CSI_NS = Bytes.ascii("urn:xmpp:csi:0");
+    private static final byte[] ACTIVE = Bytes.ascii("active");
+    private static final byte[] INACTIVE = Bytes.ascii("inactive");
 
     private final C2sContext context;
     private final StreamFramer framer;
@@ -61,6 +64,9 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private volatile String resumptionId;
     /** XEP-0198: owned by the router thread, like everything delivered. */
     private OutboundQueue outbound;
+    /** XEP-0352: owned by the router thread. */
+    private final ClientStateFilter clientState = new ClientStateFilter();
+    private final UnacknowledgedHandler deliverNow = this::deliverNow;
     private boolean closing;
     private String closeReason = "connection closed";
 
@@ -236,6 +242,11 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         if (bound)
         {
+            if (element.namespaceEquals(CSI_NS))
+            {
+                onClientState(element);
+                return true;
+            }
             return StreamManagement.isStreamManagement(element) ? onStreamManagement(element) : onStanza(element);
         }
         if (username != null)
@@ -353,6 +364,21 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             streamManagement.onReceived();
         }
         return taken;
+    }
+
+    /**
+     * XEP-0352 §4: {@code <active/>} and {@code <inactive/>}; no answer.
+     */
+    private void onClientState(final ElementFlyweight element)
+    {
+        if (element.localNameEquals(ACTIVE) || element.localNameEquals(INACTIVE))
+        {
+            context.stanzaSwitch().clientState(this, element.localNameEquals(ACTIVE));
+        }
+        else
+        {
+            streamError(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "unknown client state element");
+        }
     }
 
     /**
@@ -523,6 +549,30 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     @Override
     public void deliver(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (clientState.isInactive())
+        {
+            if (clientState.hold(buffer, offset, length))
+            {
+                return;
+            }
+            // XEP-0352: an urgent stanza takes what was held with it, in order.
+            clientState.flush(deliverNow);
+        }
+        deliverNow(buffer, offset, length);
+    }
+
+    @Override
+    public void clientActive(final boolean active)
+    {
+        clientState.inactive(!active);
+        if (active)
+        {
+            clientState.flush(deliverNow);
+        }
+    }
+
+    private void deliverNow(final DirectBuffer buffer, final int offset, final int length)
+    {
         if (outbound != null && !outbound.add(buffer, offset, length))
         {
             // XEP-0198: a client that acknowledges nothing cannot have everything kept for it.
@@ -586,8 +636,10 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         final long received = old.streamManagement.received();
         outbound.acknowledge(h);
         writeFromRouter("<resumed xmlns='urn:xmpp:sm:3' previd='" + previd + "' h='" + (received & 0xFFFF_FFFFL) + "'/>");
-        // §5: what the client had not handled goes again, before anything new.
+        // §5: what the client had not handled goes again, before anything new; then what an inactive client was
+        // not yet given (XEP-0352 §5: a resumed stream starts active).
         outbound.forEach(this::write);
+        old.clientState.flush(deliverNow);
         channel.executor().execute(() ->
         {
             streamManagement.resumeFrom(received);

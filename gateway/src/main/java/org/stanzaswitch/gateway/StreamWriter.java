@@ -28,6 +28,8 @@ final class StreamWriter
     private static final byte[] BIND = Bytes.ascii("bind");
     private static final byte[] SESSION = Bytes.ascii("session");
     private static final byte[] SM = Bytes.ascii("sm");
+    private static final byte[] CSI = Bytes.ascii("csi");
+    private static final String CSI_NS = "urn:xmpp:csi:0";
     private static final byte[] REGISTER = Bytes.ascii("register");
     private static final String REGISTER_FEATURE_NS = "http://jabber.org/features/iq-register";
     private static final byte[] OPTIONAL = Bytes.ascii("optional");
@@ -91,7 +93,7 @@ final class StreamWriter
 
     /**
      * RFC 6120 §7.2 binding, RFC 6121 §2.6.1 roster versioning and §3.4.1 subscription pre-approval, XEP-0198
-     * stream management.
+     * stream management, XEP-0352 client state indication.
      */
     DirectBuffer bindFeatures()
     {
@@ -100,7 +102,8 @@ final class StreamWriter
             .start(SESSION).attribute(XMLNS, SESSION_NS).start(OPTIONAL).end().end()
             .start(VER).attribute(XMLNS, ROSTER_VERSIONING_NS).end()
             .start(SUB).attribute(XMLNS, PRE_APPROVAL_NS).end()
-            .start(SM).attribute(XMLNS, StreamManagement.NS).end();
+            .start(SM).attribute(XMLNS, StreamManagement.NS).end()
+            .start(CSI).attribute(XMLNS, CSI_NS).end();
         return view(xml.end().length());
     }
 

@@ -169,6 +169,9 @@ public final class Router implements EventHandler<StanzaEvent>
             case StanzaEvent.SM_RESUME:
                 onResume(event.session, event.stanza.getStringWithoutLengthUtf8(0, event.length), event.handledCount);
                 break;
+            case StanzaEvent.CLIENT_STATE:
+                event.session.clientActive(event.handledCount == 1);
+                break;
             case StanzaEvent.SESSION_DETACHED:
                 onSessionDetached(event.session);
                 break;

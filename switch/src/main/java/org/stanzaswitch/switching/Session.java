@@ -85,6 +85,12 @@ public interface Session
     }
 
     /**
+     * XEP-0352: the client says whether a user is looking at it; inactive clients may be sent less, later.
+     * Router thread, in order with the stanzas around it.
+     */
+    void clientActive(boolean active);
+
+    /**
      * Close the session because another one took its resource (RFC 6120 §7.7.2.2).
      */
     void replaced();

@@ -18,6 +18,7 @@ public final class StanzaEvent
     public static final int SM_ACK = 7;
     public static final int SM_RESUME = 8;
     public static final int SESSION_DETACHED = 9;
+    public static final int CLIENT_STATE = 10;
 
     int type;
     Session session;

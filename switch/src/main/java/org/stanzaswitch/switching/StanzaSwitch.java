@@ -160,6 +160,20 @@ public final class StanzaSwitch implements AutoCloseable
     }
 
     /**
+     * XEP-0352: the client became active or inactive; takes effect in order with its stanzas.
+     */
+    public void clientState(final Session session, final boolean active)
+    {
+        ring.publishEvent((event, sequence, from, isActive) ->
+        {
+            event.type = StanzaEvent.CLIENT_STATE;
+            event.session = from;
+            event.handledCount = isActive ? 1 : 0;
+            event.length = 0;
+        }, session, active);
+    }
+
+    /**
      * XEP-0198: the client acknowledged stanzas up to h.
      */
     public void acknowledge(final Session session, final long h)
