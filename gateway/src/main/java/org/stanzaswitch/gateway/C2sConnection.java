@@ -23,6 +23,8 @@ import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.switching.Session;
 import org.stanzaswitch.switching.Session.UnacknowledgedHandler;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -635,18 +637,30 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         jid = old.jid;
         final long received = old.streamManagement.received();
         outbound.acknowledge(h);
-        writeFromRouter("<resumed xmlns='urn:xmpp:sm:3' previd='" + previd + "' h='" + (received & 0xFFFF_FFFFL) + "'/>");
-        // §5: what the client had not handled goes again, before anything new; then what an inactive client was
-        // not yet given (XEP-0352 §5: a resumed stream starts active).
-        outbound.forEach(this::write);
-        old.clientState.flush(deliverNow);
+        // §5: what the client had not handled goes again, before anything new. The stream becomes bound, the
+        // answer and the resent stanzas are written in one task on this connection's thread, so that nothing
+        // the client sends after <resumed/> can be read before the stream is bound; what the router delivers
+        // from here on is written after that task.
+        final String resumed = "<resumed xmlns='urn:xmpp:sm:3' previd='" + previd + "' h='" +
+            (received & 0xFFFF_FFFFL) + "'/>";
+        final List<byte[]> resend = new ArrayList<>();
+        outbound.forEach((buffer, offset, length) ->
+        {
+            final byte[] stanza = new byte[length];
+            buffer.getBytes(offset, stanza);
+            resend.add(stanza);
+        });
         channel.executor().execute(() ->
         {
             streamManagement.resumeFrom(received);
             bound = true;
             cancelDeadline();
+            send(new UnsafeBuffer(resumed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            resend.forEach(stanza -> send(new UnsafeBuffer(stanza)));
             event(EventRecord.Kind.RESUMED, jid.toString(), previd);
         });
+        // XEP-0352 §5: a resumed stream starts active, and gets what the inactive one was not yet given.
+        old.clientState.flush(deliverNow);
     }
 
     @Override
