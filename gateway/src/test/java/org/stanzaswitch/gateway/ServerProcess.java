@@ -43,6 +43,11 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
+    private Path logFile()
+    {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
     Path config()
     {
         return config;
@@ -58,10 +63,12 @@ final class ServerProcess implements AutoCloseable
      */
     ServerProcess start() throws Exception
     {
+        final Path log = logFile();
         process = ChildJvm.java(List.of("-Xmx256m"), StanzaSwitchMain.class, "start", "--config", config.toString())
             .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()).start();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline)
         {
             if (!process.isAlive())

@@ -34,6 +34,7 @@ import java.time.format.DateTimeFormatter;
 public final class Journal implements AutoCloseable
 {
     private static final int DRAIN_BATCH = 1024;
+    private static final long LOCK_TAKEOVER_MS = 2_000;
 
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -81,7 +82,11 @@ public final class Journal implements AutoCloseable
 
     private static SingleChronicleQueueBuilder builder(final Path directory)
     {
-        return SingleChronicleQueueBuilder.single(directory.toFile()).rollCycle(RollCycles.FAST_DAILY);
+        // A writer killed holding the write lock leaves it taken; the next one waits this long before it takes
+        // it over. Chronicle's 10 s default, per journal, made a restart after kill -9 take most of a minute;
+        // a live writer holds the lock for microseconds (records are small), so 2 s is far from its use.
+        return SingleChronicleQueueBuilder.single(directory.toFile()).rollCycle(RollCycles.FAST_DAILY)
+            .timeoutMS(LOCK_TAKEOVER_MS);
     }
 
     /**
