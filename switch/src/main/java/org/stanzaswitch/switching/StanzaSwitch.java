@@ -34,6 +34,15 @@ public final class StanzaSwitch implements AutoCloseable
             event.length = StanzaSplicer.splice(stanza, from, null, 0, 0, event.stanza, 0);
         };
 
+    private static final EventTranslatorThreeArg<StanzaEvent, Integer, Session, Long> CONTROL =
+        (event, sequence, type, session, value) ->
+        {
+            event.type = type;
+            event.session = session;
+            event.handledCount = value;
+            event.length = 0;
+        };
+
     private final Journal journal;
     private final MessageArchive archive;
     private final OfflineStore offline;
@@ -116,13 +125,7 @@ public final class StanzaSwitch implements AutoCloseable
      */
     public void requestAck(final Session session, final long count)
     {
-        ring.publishEvent((event, sequence, asking, handled) ->
-        {
-            event.type = StanzaEvent.ACK_REQUEST;
-            event.session = asking;
-            event.handledCount = handled;
-            event.length = 0;
-        }, session, count);
+        publishControl(StanzaEvent.ACK_REQUEST, session, count);
     }
 
     /**
@@ -150,13 +153,7 @@ public final class StanzaSwitch implements AutoCloseable
      */
     public void enableStreamManagement(final Session session, final boolean resume)
     {
-        ring.publishEvent((event, sequence, from, resumable) ->
-        {
-            event.type = StanzaEvent.SM_ENABLE;
-            event.session = from;
-            event.handledCount = resumable ? 1 : 0;
-            event.length = 0;
-        }, session, resume);
+        publishControl(StanzaEvent.SM_ENABLE, session, resume ? 1 : 0);
     }
 
     /**
@@ -164,13 +161,7 @@ public final class StanzaSwitch implements AutoCloseable
      */
     public void clientState(final Session session, final boolean active)
     {
-        ring.publishEvent((event, sequence, from, isActive) ->
-        {
-            event.type = StanzaEvent.CLIENT_STATE;
-            event.session = from;
-            event.handledCount = isActive ? 1 : 0;
-            event.length = 0;
-        }, session, active);
+        publishControl(StanzaEvent.CLIENT_STATE, session, active ? 1 : 0);
     }
 
     /**
@@ -178,13 +169,7 @@ public final class StanzaSwitch implements AutoCloseable
      */
     public void acknowledge(final Session session, final long h)
     {
-        ring.publishEvent((event, sequence, from, count) ->
-        {
-            event.type = StanzaEvent.SM_ACK;
-            event.session = from;
-            event.handledCount = count;
-            event.length = 0;
-        }, session, h);
+        publishControl(StanzaEvent.SM_ACK, session, h);
     }
 
     /**
@@ -217,12 +202,16 @@ public final class StanzaSwitch implements AutoCloseable
 
     private void publishSessionEvent(final int type, final Session session)
     {
-        ring.publishEvent((event, sequence) ->
-        {
-            event.type = type;
-            event.session = session;
-            event.length = 0;
-        });
+        publishControl(type, session, 0);
+    }
+
+    /**
+     * A control event for the router: what it is, whose, and a number (a count, a flag); waits for a slot,
+     * since these must not be lost.
+     */
+    private void publishControl(final int type, final Session session, final long value)
+    {
+        ring.publishEvent(CONTROL, type, session, value);
     }
 
     @Override
