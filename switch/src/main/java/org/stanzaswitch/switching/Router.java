@@ -72,6 +72,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final Journal events;
     private final ExpandableArrayBuffer eventRecord = new ExpandableArrayBuffer(256);
     private final Map<String, SessionState> resumable = new HashMap<>();
+    private final Map<SessionState, PendingResume> pendingResumes = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final int resumeSeconds;
     private final ElementFlyweight returned = new ElementFlyweight(64);
@@ -227,6 +228,12 @@ public final class Router implements EventHandler<StanzaEvent>
         final SessionState closed = sessions.full(session.jid());
         if (closed != null && closed.session == session)
         {
+            final PendingResume pending = pendingResumes.remove(closed);
+            if (pending != null)
+            {
+                // The old stream ended cleanly after all: there is nothing left to resume.
+                pending.session.resumeFailed();
+            }
             endSession(closed);
         }
     }
@@ -234,6 +241,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private void endSession(final SessionState closed)
     {
         final Session session = closed.session;
+        offline.sessionClosed(session);
         sessions.remove(closed);
         if (closed.resumptionId != null)
         {
@@ -283,33 +291,51 @@ public final class Router implements EventHandler<StanzaEvent>
                 return;
             }
             // XEP-0198 §5: the session, its presence and what it is sent wait for the client to come back.
-            offline.sessionClosed(session);
+            offline.sessionDetached(session);
             state.detachedAtMillis = System.currentTimeMillis();
+            final PendingResume pending = pendingResumes.remove(state);
+            if (pending != null)
+            {
+                completeResume(state, pending.session, pending.h);
+            }
         }
     }
 
     /**
      * XEP-0198 §5: the stream of the same account comes back on a new connection, which takes the session's
-     * place; a stream still open is closed with conflict.
+     * place. A stream still open is closed with conflict first, and the resumption completes when it is gone,
+     * so that nothing it was still reading is counted after the count is handed over.
      */
     private void onResume(final Session session, final String request, final long h)
     {
         final int separator = request.indexOf('\n');
         final String username = request.substring(0, separator);
         final SessionState state = resumable.get(request.substring(separator + 1));
-        if (state == null || !username.equals(state.session.jid().local()))
+        if (state == null || !username.equals(state.session.jid().local()) || pendingResumes.containsKey(state))
         {
             session.resumeFailed();
             return;
         }
-        final Session previous = state.session;
         if (state.detachedAtMillis < 0)
         {
-            previous.replaced();
+            pendingResumes.put(state, new PendingResume(session, h));
+            state.session.replaced();
+            return;
         }
-        session.resume(previous, state.resumptionId, h);
+        completeResume(state, session, h);
+    }
+
+    private void completeResume(final SessionState state, final Session session, final long h)
+    {
+        session.resume(state.session, state.resumptionId, h);
         state.session = session;
         state.detachedAtMillis = -1;
+        offline.sessionResumed(session);
+    }
+
+    /** A resumption waiting for the stream it resumes to close. */
+    private record PendingResume(Session session, long h)
+    {
     }
 
     private void expireDetachedSessions(final long now)

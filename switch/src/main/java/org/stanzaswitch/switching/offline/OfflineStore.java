@@ -13,8 +13,10 @@ import org.stanzaswitch.switching.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -31,6 +33,8 @@ public final class OfflineStore implements AutoCloseable
     private final int quota;
     private final Map<String, LongArrayList> pending = new HashMap<>();
     private final Map<String, Session> draining = new HashMap<>();
+    /** Users whose delivery was under way when their connection dropped, waiting for the stream to resume. */
+    private final Set<String> paused = new HashSet<>();
     private final MessageRecord record = new MessageRecord();
     private final ExpandableArrayBuffer header = new ExpandableArrayBuffer(256);
     private final RecordHandler deliverer = this::deliverRecord;
@@ -149,6 +153,7 @@ public final class OfflineStore implements AutoCloseable
     public void deliver(final Session session)
     {
         final String owner = session.jid().bare().toString();
+        paused.remove(owner);
         if (pending.containsKey(owner) && !draining.containsKey(owner))
         {
             draining.put(owner, session);
@@ -161,7 +166,8 @@ public final class OfflineStore implements AutoCloseable
      */
     public boolean isDelivering(final Jid bare)
     {
-        return !draining.isEmpty() && draining.containsKey(bare.toString());
+        return !draining.isEmpty() && draining.containsKey(bare.toString()) ||
+            !paused.isEmpty() && paused.contains(bare.toString());
     }
 
     /**
@@ -185,6 +191,33 @@ public final class OfflineStore implements AutoCloseable
     public void sessionClosed(final Session session)
     {
         draining.remove(session.jid().bare().toString(), session);
+        paused.remove(session.jid().bare().toString());
+    }
+
+    /**
+     * A session's connection dropped and it may be resumed (XEP-0198): its delivery waits, and new messages for
+     * the user keep queueing behind what is pending, so order holds when the stream comes back.
+     */
+    public void sessionDetached(final Session session)
+    {
+        final String owner = session.jid().bare().toString();
+        if (draining.remove(owner, session))
+        {
+            paused.add(owner);
+        }
+    }
+
+    /**
+     * The stream came back on a new connection: delivery goes on where it stopped.
+     */
+    public void sessionResumed(final Session session)
+    {
+        final String owner = session.jid().bare().toString();
+        if (paused.remove(owner) && pending.containsKey(owner))
+        {
+            draining.put(owner, session);
+            drain(owner, session);
+        }
     }
 
     private void drain(final String owner, final Session session)
