@@ -148,6 +148,37 @@ final class RawClient implements AutoCloseable
         return received.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Read and discard until the server closes the connection, for floods too large to keep.
+     *
+     * @return true if the server closed it within the time.
+     */
+    boolean discardUntilClosed(final long timeoutMillis) throws IOException
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMillis;
+        final InputStream in = socket.getInputStream();
+        final byte[] chunk = new byte[65536];
+        while (System.currentTimeMillis() < deadline)
+        {
+            try
+            {
+                if (in.read(chunk) < 0)
+                {
+                    return true;
+                }
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                continue;
+            }
+            catch (final IOException ex)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() throws IOException
     {
