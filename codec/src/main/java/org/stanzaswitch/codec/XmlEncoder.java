@@ -13,6 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class XmlEncoder
 {
     private static final byte[] XMLNS_ATTRIBUTE = Bytes.ascii(" xmlns='");
+    private static final byte[] IQ = Bytes.ascii("iq");
+    private static final byte[] ID = Bytes.ascii("id");
     private static final int MAX_DEPTH = 32;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
@@ -81,6 +83,24 @@ public final class XmlEncoder
         attributeName(name);
         position += XmlText.escape(value, buffer, position);
         buffer.putByte(position++, (byte)'\'');
+        return this;
+    }
+
+    /**
+     * Open the {@code <iq/>} that answers a request (RFC 6120 §8.2.3): with the request's id, copied as written,
+     * if it has one. The caller adds the addresses and the type.
+     *
+     * @param request the request answered.
+     * @return this for a fluent API.
+     */
+    public XmlEncoder startIqReply(final StartTagFlyweight request)
+    {
+        start(IQ);
+        final int id = request.idIndex();
+        if (id != StartTagFlyweight.MISSING)
+        {
+            attributeCopied(ID, request.buffer(), request.attributeValueOffset(id), request.attributeValueLength(id));
+        }
         return this;
     }
 

@@ -32,6 +32,7 @@ final class ClientStateFilter
     private final ChildElements children = new ChildElements();
     private final Map<String, byte[]> latestPresence = new LinkedHashMap<>();
     private final List<byte[]> heldMessages = new ArrayList<>();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private boolean inactive;
 
     void inactive(final boolean value)
@@ -93,7 +94,6 @@ final class ClientStateFilter
         {
             return;
         }
-        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         for (final byte[] presence : latestPresence.values())
         {
             view.wrap(presence);

@@ -36,7 +36,6 @@ final class InBandRegistration
     private static final byte[] PASSWORD = Bytes.ascii("password");
     private static final byte[] REGISTERED = Bytes.ascii("registered");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
-    private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] TYPE = Bytes.ascii("type");
     private static final byte[] RESULT = Bytes.ascii("result");
     private static final byte[] SET = Bytes.ascii("set");
@@ -238,12 +237,7 @@ final class InBandRegistration
 
     private XmlEncoder start(final ElementFlyweight iq)
     {
-        final XmlEncoder xml = context.writer().encoder().start(IQ);
-        final int id = iq.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, iq.buffer(), iq.attributeValueOffset(id), iq.attributeValueLength(id));
-        }
+        final XmlEncoder xml = context.writer().encoder().startIqReply(iq);
         return xml.attribute(TYPE, RESULT);
     }
 

@@ -20,8 +20,6 @@ final class ResourceBinding
 {
     private static final String BIND_NS = "urn:ietf:params:xml:ns:xmpp-bind";
     private static final byte[] SET = Bytes.ascii("set");
-    private static final byte[] IQ = Bytes.ascii("iq");
-    private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] TYPE = Bytes.ascii("type");
     private static final byte[] RESULT = Bytes.ascii("result");
     private static final byte[] BIND = Bytes.ascii("bind");
@@ -69,12 +67,7 @@ final class ResourceBinding
             return error(iq, context, StanzaErrorCondition.BAD_REQUEST);
         }
         final StreamWriter writer = context.writer();
-        final XmlEncoder xml = writer.encoder().start(IQ);
-        final int id = iq.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, iq.buffer(), iq.attributeValueOffset(id), iq.attributeValueLength(id));
-        }
+        final XmlEncoder xml = writer.encoder().startIqReply(iq);
         final int length = xml.attribute(TYPE, RESULT)
             .start(BIND).attribute(XMLNS, BIND_NS).start(JID).text(jid.toString()).end().end()
             .end().length();

@@ -19,14 +19,12 @@ import java.util.Set;
  */
 final class ArchivePreferencesService
 {
-    private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PREFS = Bytes.ascii("prefs");
     private static final byte[] ALWAYS = Bytes.ascii("always");
     private static final byte[] NEVER = Bytes.ascii("never");
     private static final byte[] JID = Bytes.ascii("jid");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final byte[] DEFAULT = Bytes.ascii("default");
-    private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] TO = Bytes.ascii("to");
     private static final byte[] TYPE = Bytes.ascii("type");
     private static final byte[] RESULT = Bytes.ascii("result");
@@ -92,12 +90,7 @@ final class ArchivePreferencesService
                 new ArchivePreferences.Preferences(mode, always, never)));
         }
         final ArchivePreferences.Preferences current = preferences.of(owner);
-        xml.wrap(out, 0).start(IQ);
-        final int id = iq.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, iq.buffer(), iq.attributeValueOffset(id), iq.attributeValueLength(id));
-        }
+        xml.wrap(out, 0).startIqReply(iq);
         xml.attribute(TO, requester.jid().toString()).attribute(TYPE, RESULT)
             .start(PREFS).attribute(XMLNS, MAM_NS).attribute(DEFAULT, ArchivePreferences.DEFAULTS[current.defaultMode]);
         list(ALWAYS, current.always);

@@ -182,12 +182,7 @@ final class BlockingService
 
     private XmlEncoder startIq(final Jid to, final ElementFlyweight request, final byte[] type)
     {
-        xml.wrap(out, 0).start(IQ);
-        final int id = request.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, request.buffer(), request.attributeValueOffset(id), request.attributeValueLength(id));
-        }
+        xml.wrap(out, 0).startIqReply(request);
         return xml.attribute(TO, to.toString()).attribute(TYPE, type);
     }
 }

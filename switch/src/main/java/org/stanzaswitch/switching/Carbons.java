@@ -25,9 +25,7 @@ final class Carbons
     private static final byte[] FORWARDED = Bytes.ascii("forwarded");
     private static final byte[] SENT = Bytes.ascii("sent");
     private static final byte[] RECEIVED = Bytes.ascii("received");
-    private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
-    private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] TO = Bytes.ascii("to");
     private static final byte[] FROM = Bytes.ascii("from");
     private static final byte[] TYPE = Bytes.ascii("type");
@@ -60,12 +58,7 @@ final class Carbons
         }
         requester.carbons = "enable".equals(request);
         final Jid jid = requester.session.jid();
-        xml.wrap(out, 0).start(IQ);
-        final int id = iq.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, iq.buffer(), iq.attributeValueOffset(id), iq.attributeValueLength(id));
-        }
+        xml.wrap(out, 0).startIqReply(iq);
         requester.session.deliver(out, 0, xml.attribute(FROM, jid.bare().utf8()).attribute(TO, jid.toString())
             .attribute(TYPE, RESULT).end().length());
         return null;

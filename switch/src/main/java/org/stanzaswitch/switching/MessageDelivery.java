@@ -220,10 +220,7 @@ final class MessageDelivery
         final long received,
         final int stanzaIdLength)
     {
-        int childLength = stanzaIdLength;
-        xml.wrap(child, childLength).start(DELAY).attribute(XMLNS, DELAY_NS).attribute(FROM, domain.utf8());
-        final int stampLength = XmppTime.write(received, value, 0);
-        childLength += xml.attribute(STAMP, value, 0, stampLength).text("Offline Storage").end().length();
+        final int childLength = stanzaIdLength + writeDelay(stanzaIdLength, received);
         final int length = splice(sender, stanza, childLength);
         return offline.store(from, to, copy, 0, length, received) ? null : StanzaErrorCondition.SERVICE_UNAVAILABLE;
     }
@@ -257,12 +254,22 @@ final class MessageDelivery
             return;
         }
         final long received = System.currentTimeMillis();
-        xml.wrap(child, 0).start(DELAY).attribute(XMLNS, DELAY_NS).attribute(FROM, domain.utf8());
-        final int stampLength = XmppTime.write(received, value, 0);
-        final int childLength = xml.attribute(STAMP, value, 0, stampLength).text("Offline Storage").end().length();
+        final int childLength = writeDelay(0, received);
         copy.checkLimit(StanzaSplicer.maxLength(message, sender.utf8()) + childLength + message.nameLength() + 3);
         final int length = StanzaSplicer.splice(message, sender.utf8(), child, 0, childLength, copy, 0);
         offline.store(sender.bare(), owner, copy, 0, length, received);
+    }
+
+    /**
+     * XEP-0203 §3, XEP-0160 §3: the stamp of a message kept offline, written into the child buffer.
+     *
+     * @return bytes written at the offset.
+     */
+    private int writeDelay(final int offset, final long received)
+    {
+        xml.wrap(child, offset).start(DELAY).attribute(XMLNS, DELAY_NS).attribute(FROM, domain.utf8());
+        final int stampLength = XmppTime.write(received, value, 0);
+        return xml.attribute(STAMP, value, 0, stampLength).text("Offline Storage").end().length();
     }
 
     /**

@@ -4,7 +4,6 @@ import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
-import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 
@@ -39,7 +38,6 @@ final class ServerServices
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
-    private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] TO = Bytes.ascii("to");
     private static final byte[] FROM = Bytes.ascii("from");
     private static final byte[] TYPE = Bytes.ascii("type");
@@ -125,12 +123,7 @@ final class ServerServices
 
     private XmlEncoder result(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
     {
-        encoder.wrap(reply, 0).start(IQ);
-        final int id = request.idIndex();
-        if (id != StartTagFlyweight.MISSING)
-        {
-            encoder.attributeCopied(ID, request.buffer(), request.attributeValueOffset(id), request.attributeValueLength(id));
-        }
+        encoder.wrap(reply, 0).startIqReply(request);
         return encoder.attribute(FROM, (to == null ? from.bare() : to).toString())
             .attribute(TO, from.toString())
             .attribute(TYPE, RESULT);

@@ -6,7 +6,6 @@ import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import org.stanzaswitch.codec.ElementFlyweight;
-import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.journal.Journal;

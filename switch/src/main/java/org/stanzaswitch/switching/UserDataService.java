@@ -29,7 +29,6 @@ final class UserDataService
     private static final byte[] QUERY = Bytes.ascii("query");
     private static final byte[] VCARD = Bytes.ascii("vCard");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
-    private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] FROM = Bytes.ascii("from");
     private static final byte[] TO = Bytes.ascii("to");
     private static final byte[] TYPE = Bytes.ascii("type");
@@ -181,12 +180,7 @@ final class UserDataService
 
     private void reply(final Session requester, final Jid from, final ElementFlyweight request)
     {
-        xml.wrap(out, 0).start(IQ);
-        final int id = request.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, request.buffer(), request.attributeValueOffset(id), request.attributeValueLength(id));
-        }
+        xml.wrap(out, 0).startIqReply(request);
         if (from != null)
         {
             xml.attribute(FROM, from.toString());

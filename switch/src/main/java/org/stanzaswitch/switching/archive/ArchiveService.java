@@ -226,12 +226,7 @@ public final class ArchiveService
 
     private XmlEncoder startIq(final Jid to, final ElementFlyweight request)
     {
-        xml.wrap(out, 0).start(IQ);
-        final int id = request.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, request.buffer(), request.attributeValueOffset(id), request.attributeValueLength(id));
-        }
+        xml.wrap(out, 0).startIqReply(request);
         return xml.attribute(TO, to.toString()).attribute(TYPE, RESULT_TYPE);
     }
 

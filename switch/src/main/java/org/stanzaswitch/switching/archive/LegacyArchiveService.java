@@ -13,7 +13,6 @@ import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 import org.stanzaswitch.codec.XmppTime;
 import org.stanzaswitch.journal.MessageRecord;
-import org.stanzaswitch.journal.RecordHandler;
 import org.stanzaswitch.switching.Session;
 
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ public final class LegacyArchiveService
     public static final String ARCHIVE_NS = "urn:xmpp:archive";
 
     private static final long DAY_MILLIS = 86_400_000L;
-    private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] LIST = Bytes.ascii("list");
     private static final byte[] CHAT = Bytes.ascii("chat");
     private static final byte[] FROM = Bytes.ascii("from");
@@ -45,7 +43,6 @@ public final class LegacyArchiveService
     private static final byte[] COUNT = Bytes.ascii("count");
     private static final byte[] INDEX = Bytes.ascii("index");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
-    private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] TYPE = Bytes.ascii("type");
     private static final byte[] RESULT = Bytes.ascii("result");
     private static final byte[] BODY = Bytes.ascii("body");
@@ -297,12 +294,7 @@ public final class LegacyArchiveService
 
     private XmlEncoder startIq(final Session requester, final ElementFlyweight request)
     {
-        xml.wrap(out, 0).start(IQ);
-        final int id = request.idIndex();
-        if (id >= 0)
-        {
-            xml.attributeCopied(ID, request.buffer(), request.attributeValueOffset(id), request.attributeValueLength(id));
-        }
+        xml.wrap(out, 0).startIqReply(request);
         return xml.attribute(TO, requester.jid().toString()).attribute(TYPE, RESULT);
     }
 }
