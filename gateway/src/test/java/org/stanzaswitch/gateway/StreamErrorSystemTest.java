@@ -31,6 +31,9 @@ class StreamErrorSystemTest
             .tlsRequired(false)
             .headerTimeoutNs(1_000_000_000L)
             .maxOutboundBytes(64 * 1024)
+            // Messages to the client cut off for not reading are kept offline, not bounced to the sender, whose
+            // own 64 KiB bound they would otherwise overrun.
+            .offlineQuota(10_000)
             .decoderLimits(new org.stanzaswitch.codec.DecoderLimits().maxStanzaSize(16 * 1024)))
             .addUser("carol", "carol-secret")
             .addUser("dave", "dave-secret");
