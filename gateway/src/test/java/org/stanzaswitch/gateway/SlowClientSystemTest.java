@@ -39,6 +39,7 @@ class SlowClientSystemTest
             final XMPPTCPConnection flood = TestClients.connect(TestClients.startTls(server, "flood", "f-secret"));
             final XMPPTCPConnection ping = TestClients.connect(TestClients.startTls(server, "ping", "p-secret"));
             final XMPPTCPConnection pong = TestClients.connect(TestClients.startTls(server, "pong", "q-secret"));
+            final AtomicBoolean flooding = new AtomicBoolean();
             try
             {
                 pong.addSyncStanzaListener(stanza -> pong.sendStanza(MessageBuilder.buildMessage()
@@ -49,7 +50,7 @@ class SlowClientSystemTest
                     stanza -> stanza instanceof Message && ((Message)stanza).getBody() != null);
 
                 final long[] quiet = roundTrips(ping, echoes);
-                final AtomicBoolean flooding = new AtomicBoolean(true);
+                flooding.set(true);
                 final Thread flooder = new Thread(() ->
                 {
                     final String body = "z".repeat(8 * 1024);
@@ -67,6 +68,7 @@ class SlowClientSystemTest
                         // The flood ends with the test.
                     }
                 }, "flooder");
+                flooder.setDaemon(true);
                 flooder.start();
                 Thread.sleep(200);
                 final long[] flooded = roundTrips(ping, echoes);
@@ -78,12 +80,15 @@ class SlowClientSystemTest
                     "max %.2f ms; while one client stops reading under a flood: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     ms(quiet, 50), ms(quiet, 99), ms(quiet, 100), ms(flooded, 50), ms(flooded, 99), ms(flooded, 100));
                 assertThat(ms(flooded, 100)).as("no stall of seconds, as measured on a peer (4.9 s)").isLessThan(1_000.0);
+                assertThat(TestClients.disconnectWithin(flood, 20_000)).as("the flooding sender closes").isTrue();
+                assertThat(roundTrips(ping, echoes)).as("the server still routes after the flood").hasSize(ROUND_TRIPS);
             }
             finally
             {
-                flood.disconnect();
-                ping.disconnect();
-                pong.disconnect();
+                flooding.set(false);
+                TestClients.disconnectWithin(flood, 5_000);
+                TestClients.disconnectWithin(ping, 5_000);
+                TestClients.disconnectWithin(pong, 5_000);
             }
         }
     }

@@ -75,6 +75,38 @@ public final class TestClients
         return connection;
     }
 
+    /**
+     * Disconnect, but never hang a test run on it: Smack's TLS socket close waits for a writer blocked on a full
+     * socket. If it does not finish in time, every thread's stack goes to the log so the cause can be read.
+     *
+     * @return true if the disconnect finished in time.
+     */
+    public static boolean disconnectWithin(final XMPPTCPConnection connection, final long millis)
+        throws InterruptedException
+    {
+        final Thread closer = new Thread(connection::disconnect, "disconnect-" + connection.getUser());
+        closer.setDaemon(true);
+        closer.start();
+        closer.join(millis);
+        if (!closer.isAlive())
+        {
+            return true;
+        }
+        final StringBuilder dump = new StringBuilder("disconnect of " + connection.getUser() + " did not finish in " +
+            millis + " ms; threads:\n");
+        Thread.getAllStackTraces().forEach((thread, stack) ->
+        {
+            dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (final StackTraceElement frame : stack)
+            {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        });
+        System.err.print(dump);
+        connection.instantShutdown();
+        return false;
+    }
+
     public static X509TrustManager trustManager(final TestServer server) throws Exception
     {
         return (X509TrustManager)trustManagers(server.certificate())[0];
