@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Stanza Switch, Prosody and ejabberd side by side on this machine: each is started in turn on 127.0.0.1:5222
+# with its configuration from bench/peers/, the same users are created (in-band registration), the same
+# scenarios run against it with bench/loadtool, and one table compares them (bench/loadtool table).
+#
+#   bench/compare.sh                      # everything, defaults below
+#   SERVERS="stanzaswitch prosody" CHAT_SECONDS=10 bench/compare.sh
+#
+# Needs root for apt-get (installs prosody and ejabberd if missing) and to run the peers as their own users.
+set -euo pipefail
+home="$(cd "$(dirname "$0")/.." && pwd)"
+servers=${SERVERS:-"stanzaswitch prosody ejabberd"}
+work=${WORK:-/tmp/stanzaswitch-compare}
+clients=${CLIENTS:-100}
+rate=${RATE:-2000}
+chat_seconds=${CHAT_SECONDS:-30}
+logins=${LOGINS:-5000}
+saturate_start=${SATURATE_START:-4000}
+scenarios=${SCENARIOS:-"footprint connections chat-plain chat-tls saturate"}
+results="$work/results.tsv"
+loadtool="$home/bench/loadtool"
+
+if ! command -v prosody >/dev/null || ! command -v ejabberdctl >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y prosody ejabberd >/dev/null
+fi
+# The packages may have started their own instances on the same port.
+service prosody stop >/dev/null 2>&1 || true
+ejabberdctl stop >/dev/null 2>&1 || true
+ulimit -n "$(ulimit -Hn)"
+
+rm -rf "$work" && mkdir -p "$work"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$work/localhost.key" -out "$work/localhost.crt" 2>/dev/null
+"$loadtool" --version >/dev/null
+STANZASWITCH_JAVA_OPTS=${STANZASWITCH_JAVA_OPTS:-} "$home/bin/stanzaswitch" --help >/dev/null
+
+wait_for_port() {
+    for _ in $(seq 1 600); do
+        if (exec 3<>/dev/tcp/127.0.0.1/5222) 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    echo "$1 did not open port 5222" >&2
+    return 1
+}
+
+start() {
+    local name=$1 dir="$work/$1"
+    mkdir -p "$dir/data"
+    cp "$work/localhost.key" "$work/localhost.crt" "$dir/"
+    cat "$dir/localhost.crt" "$dir/localhost.key" > "$dir/localhost.pem"
+    started=$(date +%s.%N)
+    case $name in
+    stanzaswitch)
+        sed "s|PEER_DIR|$dir|g" "$home/bench/peers/stanzaswitch.yaml" > "$dir/stanzaswitch.yaml"
+        "$home/bin/stanzaswitch" start --config "$dir/stanzaswitch.yaml" > "$dir/server.log" 2>&1 &
+        wait_for_port "$name"
+        pid=$(pgrep -f "stanzaswitch.jar start --config $dir" | head -1) ;;
+    prosody)
+        sed "s|PEER_DIR|$dir|g" "$home/bench/peers/prosody.cfg.lua" > "$dir/prosody.cfg.lua"
+        chown -R prosody:prosody "$dir"
+        prosody -F --config "$dir/prosody.cfg.lua" > "$dir/server.log" 2>&1 &
+        wait_for_port "$name"
+        pid=$(pgrep -f "prosody -F --config $dir" | head -1) ;;
+    ejabberd)
+        sed "s|PEER_DIR|$dir|g" "$home/bench/peers/ejabberd.yml" > "$dir/ejabberd.yml"
+        mkdir -p "$dir/spool" "$dir/logs"
+        chown -R ejabberd:ejabberd "$dir"
+        # --config-dir, not --config: Debian's ejabberdctl.cfg would set the path back to /etc/ejabberd.
+        ejabberdctl --config-dir "$dir" --spool "$dir/spool" --logs "$dir/logs" foreground \
+            > "$dir/server.log" 2>&1 &
+        wait_for_port "$name"
+        pid=$(pgrep -u ejabberd -f "beam.smp.*$dir" | head -1) ;;
+    esac
+    ready=$(date +%s.%N)
+    echo "== $name: pid $pid, accepting after $(echo "$ready - $started" | bc) s"
+}
+
+stop() {
+    case $1 in
+    stanzaswitch|prosody) kill "$pid" ;;
+    ejabberd) ejabberdctl --config-dir "$work/ejabberd" stop >/dev/null 2>&1 || kill "$pid" ;;
+    esac
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    sleep 1
+}
+
+run() {
+    local name=$1 scenario=$2
+    local common=(--results "$results" --out "$work" --server-pid "$pid")
+    case $scenario in
+    footprint)
+        sleep 3
+        rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+        printf '%s\tfootprint\tstart_to_accept_s\t%s\n' "$name" "$(echo "$ready - $started" | bc)" >> "$results"
+        printf '%s\tfootprint\tidle_rss_mib\t%s\n' "$name" "$(echo "scale=3; $rss / 1024" | bc)" >> "$results"
+        echo "  idle resident memory $((rss / 1024)) MiB" ;;
+    connections)
+        "$loadtool" connections --clients "$logins" "${common[@]}" --label "$name" ;;
+    chat-plain)
+        "$loadtool" chat --no-tls --clients "$clients" --rate "$rate" --seconds "$chat_seconds" "${common[@]}" \
+            --label "$name-plain" ;;
+    chat-tls)
+        "$loadtool" chat --clients "$clients" --rate "$rate" --seconds "$chat_seconds" "${common[@]}" \
+            --label "$name-tls" ;;
+    saturate)
+        "$loadtool" saturate --no-tls --clients "$clients" --start-rate "$saturate_start" "${common[@]}" \
+            --label "$name" || true ;;
+    esac
+}
+
+for name in $servers; do
+    start "$name"
+    # The same accounts on every server, created by in-band registration before anything is measured.
+    users=$(( logins > clients ? logins : clients ))
+    "$loadtool" connections --register --clients "$users" --hold-seconds 0 > "$work/$name-accounts.log" ||
+        { echo "  creating $users accounts on $name failed:"; tail -5 "$work/$name-accounts.log"; }
+    for scenario in $scenarios; do
+        run "$name" "$scenario" || echo "  $scenario failed against $name (see above)"
+    done
+    stop "$name"
+done
+
+echo
+echo "== $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1); $(prosody --version 2>/dev/null | head -1 || true)"
+"$loadtool" table "$results"
+chat_logs=$(ls "$work"/*-chat.hlog 2>/dev/null || true)
+if [ -n "$chat_logs" ]; then
+    # shellcheck disable=SC2086
+    "$loadtool" plot --out "$work/chat-latency.svg" --title "chat, $clients clients, $rate msg/s" $chat_logs
+fi

@@ -1,0 +1,174 @@
+package org.stanzaswitch.bench.load;
+
+import org.HdrHistogram.Histogram;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One-to-one chat at an open-loop rate: the send time of every message is fixed in advance (message k at
+ * start + k / rate), and its latency is measured from that scheduled time, not from when it was actually
+ * written, so a server (or client) stall shows as latency instead of silently lowering the rate
+ * (coordinated omission). Client i talks to client i + n/2, so every message crosses between two sessions.
+ */
+final class ChatScenario implements LoadEvents
+{
+    /** Parking is only this precise; the last stretch before a send time is spun when asked to. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(80);
+
+    private final List<LoadConnection> clients;
+    private final byte[][] partners;
+    private final boolean spin;
+    private LatencyLog log;
+    private long warmupMessages;
+    private AtomicLongArray seen;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+
+    /**
+     * @param clients bound clients, at least two.
+     * @param spin    spin the last microseconds before each send time instead of only parking (costs a core).
+     */
+    ChatScenario(final List<LoadConnection> clients, final ClientSettings settings, final boolean spin)
+    {
+        if (clients.size() < 2)
+        {
+            throw new IllegalArgumentException("chat needs at least two bound clients, got " + clients.size());
+        }
+        this.clients = clients;
+        this.spin = spin;
+        this.partners = new byte[clients.size()][];
+        for (int i = 0; i < clients.size(); i++)
+        {
+            final LoadConnection partner = clients.get((i + clients.size() / 2) % clients.size());
+            partners[i] = settings.bareJid(partner.index()).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The result of one run at one rate.
+     *
+     * @param target     the scheduled rate, messages per second.
+     * @param sent       messages sent, warm-up included.
+     * @param received   distinct messages received.
+     * @param errors     error stanzas received (bounces).
+     * @param duplicates messages received more than once.
+     * @param latency    end-to-end latencies after the warm-up, from scheduled send to receipt.
+     * @param maxLagNanos how late the sender itself was at worst: if near the latencies, the client limited.
+     * @param seconds    measured seconds (after warm-up).
+     */
+    record Result(double target, long sent, long received, long errors, long duplicates, Histogram latency,
+        long maxLagNanos, double seconds)
+    {
+        long lost()
+        {
+            return sent - received;
+        }
+
+        double achievedRate()
+        {
+            return latency.getTotalCount() / seconds;
+        }
+    }
+
+    /**
+     * Send at the rate for warm-up plus measured seconds, then wait up to drainSeconds for the last messages.
+     */
+    Result run(final double rate, final double warmupSeconds, final double seconds, final double drainSeconds,
+        final LatencyLog latencyLog) throws InterruptedException
+    {
+        this.log = latencyLog;
+        final long total = (long)Math.ceil(rate * (warmupSeconds + seconds));
+        warmupMessages = (long)Math.ceil(rate * warmupSeconds);
+        seen = new AtomicLongArray((int)((total + 63) / 64));
+        received.set(0);
+        duplicates.set(0);
+        errors.set(0);
+        final double period = 1e9 / rate;
+        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        long maxLag = 0;
+        for (long k = 0; k < total; k++)
+        {
+            final long scheduled = start + (long)(k * period);
+            waitUntil(scheduled);
+            final long now = System.nanoTime();
+            maxLag = k >= warmupMessages ? Math.max(maxLag, now - scheduled) : maxLag;
+            final int sender = (int)(k % clients.size());
+            clients.get(sender).sendMessage(partners[sender], k, scheduled);
+        }
+        final long drainDeadline = System.nanoTime() + (long)(drainSeconds * 1e9);
+        while (received.get() + errors.get() < total && System.nanoTime() < drainDeadline)
+        {
+            Thread.sleep(5);
+        }
+        log.finish();
+        return new Result(rate, total, received.get(), errors.get(), duplicates.get(), log.total().copy(), maxLag,
+            seconds);
+    }
+
+    private void waitUntil(final long deadline)
+    {
+        long remaining;
+        while ((remaining = deadline - System.nanoTime()) > 0)
+        {
+            if (spin && remaining < SPIN_NANOS)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(spin ? remaining - SPIN_NANOS : remaining);
+            }
+        }
+    }
+
+    @Override
+    public void bound(final LoadConnection connection)
+    {
+    }
+
+    @Override
+    public void failed(final LoadConnection connection, final String reason)
+    {
+    }
+
+    @Override
+    public void message(final LoadConnection connection, final long sequence, final long scheduled)
+    {
+        final long latency = System.nanoTime() - scheduled;
+        final AtomicLongArray bits = seen;
+        final int word = (int)(sequence >>> 6);
+        if (bits == null || word >= bits.length())
+        {
+            return;
+        }
+        final long mask = 1L << (sequence & 63);
+        long word64;
+        do
+        {
+            word64 = bits.get(word);
+            if ((word64 & mask) != 0)
+            {
+                duplicates.incrementAndGet();
+                return;
+            }
+        }
+        while (!bits.compareAndSet(word, word64, word64 | mask));
+        received.incrementAndGet();
+        if (sequence >= warmupMessages)
+        {
+            log.record(latency);
+        }
+    }
+
+    @Override
+    public void stanzaError(final LoadConnection connection)
+    {
+        errors.incrementAndGet();
+    }
+}

@@ -1,0 +1,89 @@
+package org.stanzaswitch.bench.load;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code loadtool saturate}: chat at rising open-loop rates until the server no longer keeps up; reports the
+ * highest rate it sustained and what a message cost there.
+ */
+@Command(name = "saturate", mixinStandardHelpOptions = true,
+    description = "Raise the chat rate step by step; the highest step delivered in full, on time, is the result.")
+final class SaturateCommand implements Callable<Integer>
+{
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--clients", description = "clients (default: ${DEFAULT-VALUE})")
+    int clients = 100;
+
+    @Option(names = "--start-rate", description = "first step, messages per second (default: ${DEFAULT-VALUE})")
+    double startRate = 5_000;
+
+    @Option(names = "--factor", description = "each step's rate over the previous (default: ${DEFAULT-VALUE})")
+    double factor = 1.25;
+
+    @Option(names = "--max-rate", description = "stop here even if sustained (default: ${DEFAULT-VALUE})")
+    double maxRate = 1_000_000;
+
+    @Option(names = "--step-seconds", description = "measured seconds per step (default: ${DEFAULT-VALUE})")
+    double stepSeconds = 5;
+
+    @Option(names = "--slo-ms", description = "a step is sustained only if its p99 is below this (default: ${DEFAULT-VALUE})")
+    double sloMillis = 50;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final ClientSettings settings = target.settings();
+        try (ClientPool pool = new ClientPool(settings, target.ioThreads))
+        {
+            final List<LoadConnection> bound = pool.login(0, clients, target.loginConcurrency, 120);
+            System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), clients);
+            final ChatScenario chat = new ChatScenario(bound, settings, false);
+            pool.scenario(chat);
+            ChatScenario.Result best = null;
+            RunCost bestCost = null;
+            for (double rate = startRate; rate <= maxRate; rate *= factor)
+            {
+                final RunCost cost = new RunCost(target.serverPid).start();
+                final ChatScenario.Result step;
+                try (LatencyLog log = new LatencyLog(null, null))
+                {
+                    step = chat.run(rate, 1, stepSeconds, 3, log);
+                }
+                cost.stop();
+                final double p99 = step.latency().getValueAtPercentile(99) / 1e6;
+                final boolean sustained = step.lost() == 0 && step.errors() == 0 && pool.failureCount() == 0 &&
+                    step.achievedRate() >= 0.97 * rate && p99 <= sloMillis;
+                System.out.printf(Locale.ROOT, "  step %,9.0f msg/s: achieved %,9.0f, lost %d, p99 %.3f ms, " +
+                    "server CPU %.1f us/msg, load tool CPU %.1f us/msg -> %s%n", rate, step.achievedRate(),
+                    step.lost(), p99, cost.serverCpu() * 1e6 / Math.max(1, step.received()),
+                    cost.selfCpu() * 1e6 / Math.max(1, step.received()), sustained ? "sustained" : "not sustained");
+                if (!sustained)
+                {
+                    break;
+                }
+                best = step;
+                bestCost = cost;
+            }
+            final Results results = new Results(target.results, target.label, "saturate");
+            if (best == null)
+            {
+                System.out.printf("%s: not even the first step was sustained%n", target.label);
+                results.put("sustained_msg_per_s", 0);
+                return 1;
+            }
+            System.out.printf(Locale.ROOT, "%s: highest sustained rate %,.0f msg/s%n", target.label, best.target());
+            results.put("sustained_msg_per_s", best.target());
+            results.put("p99_ms_at_sustained", best.latency().getValueAtPercentile(99) / 1e6);
+            bestCost.report(results, "msg", best.received());
+            return 0;
+        }
+    }
+}
