@@ -32,6 +32,7 @@ rm -rf "$work" && mkdir -p "$work"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj /CN=localhost \
     -addext subjectAltName=DNS:localhost -keyout "$work/localhost.key" -out "$work/localhost.crt" 2>/dev/null
 "$loadtool" --version >/dev/null
+export LOADTOOL_NO_BUILD=1   # one build for the whole run, even if sources change meanwhile
 STANZASWITCH_JAVA_OPTS=${STANZASWITCH_JAVA_OPTS:-} "$home/bin/stanzaswitch" --help >/dev/null
 
 wait_for_port() {
@@ -111,11 +112,12 @@ run() {
 
 for name in $servers; do
     start "$name"
+    case " $scenarios " in *" footprint "*) run "$name" footprint ;; esac
     # The same accounts on every server, created by in-band registration before anything is measured.
     users=$(( logins > clients ? logins : clients ))
     "$loadtool" connections --register --clients "$users" --hold-seconds 0 > "$work/$name-accounts.log" ||
         { echo "  creating $users accounts on $name failed:"; tail -5 "$work/$name-accounts.log"; }
-    for scenario in $scenarios; do
+    for scenario in ${scenarios//footprint/}; do
         run "$name" "$scenario" || echo "  $scenario failed against $name (see above)"
     done
     stop "$name"

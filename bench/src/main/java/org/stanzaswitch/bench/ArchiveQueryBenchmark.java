@@ -1,8 +1,6 @@
 package org.stanzaswitch.bench;
 
-import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,16 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.stanzaswitch.codec.Bytes;
-import org.stanzaswitch.codec.DecoderLimits;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
-import org.stanzaswitch.codec.StreamErrorCondition;
-import org.stanzaswitch.codec.StreamFramer;
-import org.stanzaswitch.codec.StreamHeaderFlyweight;
-import org.stanzaswitch.codec.StreamListener;
 import org.stanzaswitch.journal.MessageRecord;
-import org.stanzaswitch.switching.Session;
 import org.stanzaswitch.switching.archive.ArchiveService;
 import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
@@ -63,8 +54,6 @@ import java.util.stream.Stream;
 @State(Scope.Thread)
 public class ArchiveQueryBenchmark
 {
-    private static final String HEADER = "<stream:stream xmlns='jabber:client' " +
-        "xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
     private static final String RSM = "<set xmlns='http://jabber.org/protocol/rsm'><max>50</max>";
 
     @Param({"1000000"})
@@ -108,12 +97,12 @@ public class ArchiveQueryBenchmark
         System.out.printf("%narchived %,d messages in %.1f s%n", messages, (System.nanoTime() - began) / 1e9);
         service = new ArchiveService(archive, ids, 250);
         user = new SinkSession(Jid.of("user42@localhost/bench"));
-        lastPage = frame("<iq type='set' id='q1'><query xmlns='urn:xmpp:mam:2' queryid='f1'>" + RSM +
+        lastPage = Stanzas.frame("<iq type='set' id='q1'><query xmlns='urn:xmpp:mam:2' queryid='f1'>" + RSM +
             "<before/></set></query></iq>");
-        withContact = frame("<iq type='set' id='q2'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
+        withContact = Stanzas.frame("<iq type='set' id='q2'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
             "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field>" +
             "<field var='with'><value>user7@localhost</value></field></x>" + RSM + "</set></query></iq>");
-        firstPageSince = frame("<iq type='set' id='q3'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
+        firstPageSince = Stanzas.frame("<iq type='set' id='q3'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
             "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field>" +
             "<field var='start'><value>" + java.time.Instant.ofEpochMilli(start + messages / 2) + "</value></field></x>" +
             RSM + "</set></query></iq>");
@@ -124,41 +113,6 @@ public class ArchiveQueryBenchmark
             replayed.replay();
         }
         System.out.printf("index rebuilt from the journal in %.1f s%n", (System.nanoTime() - replayStart) / 1e9);
-    }
-
-    private static ElementFlyweight frame(final String iq)
-    {
-        final byte[] bytes = (HEADER + iq).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        final ElementFlyweight[] framed = new ElementFlyweight[1];
-        final UnsafeBuffer copy = new UnsafeBuffer(new byte[bytes.length]);
-        new StreamFramer(new DecoderLimits().conclude(), new StreamListener()
-        {
-            @Override
-            public void onStreamOpen(final StreamHeaderFlyweight header)
-            {
-            }
-
-            @Override
-            public boolean onElement(final ElementFlyweight element)
-            {
-                copy.putBytes(0, element.buffer(), element.offset(), element.length());
-                framed[0] = new ElementFlyweight(16).wrap(copy, 0, element.length(),
-                    new UnsafeBuffer(Bytes.ascii("jabber:client")), 0, "jabber:client".length());
-                return true;
-            }
-
-            @Override
-            public void onStreamClose()
-            {
-            }
-
-            @Override
-            public void onStreamError(final StreamErrorCondition condition, final String reason)
-            {
-                throw new IllegalStateException(reason);
-            }
-        }).decode(new UnsafeBuffer(bytes), 0, bytes.length);
-        return framed[0];
     }
 
     @TearDown(Level.Trial)
@@ -175,91 +129,20 @@ public class ArchiveQueryBenchmark
     public long lastPageOf50()
     {
         service.onIq(user, lastPage, true);
-        return user.bytes;
+        return user.bytes();
     }
 
     @Benchmark
     public long pageOf50WithContact()
     {
         service.onIq(user, withContact, true);
-        return user.bytes;
+        return user.bytes();
     }
 
     @Benchmark
     public long pageOf50SinceTime()
     {
         service.onIq(user, firstPageSince, true);
-        return user.bytes;
-    }
-
-    /** Takes the results as a connection would, counting bytes. */
-    private static final class SinkSession implements Session
-    {
-        private final Jid jid;
-        long bytes;
-
-        SinkSession(final Jid jid)
-        {
-            this.jid = jid;
-        }
-
-        @Override
-        public Jid jid()
-        {
-            return jid;
-        }
-
-        @Override
-        public void deliver(final DirectBuffer buffer, final int offset, final int length)
-        {
-            bytes += length;
-        }
-
-        @Override
-        public boolean canAccept()
-        {
-            return true;
-        }
-
-        @Override
-        public void handled(final long count)
-        {
-        }
-
-        @Override
-        public void replaced()
-        {
-        }
-
-        @Override
-        public void enableStreamManagement(final String resumptionId, final int maxSeconds)
-        {
-        }
-
-        @Override
-        public boolean acknowledge(final long h)
-        {
-            return true;
-        }
-
-        @Override
-        public void resume(final Session previous, final String previd, final long h)
-        {
-        }
-
-        @Override
-        public void resumeFailed()
-        {
-        }
-
-        @Override
-        public void drainUnacknowledged(final UnacknowledgedHandler handler)
-        {
-        }
-
-        @Override
-        public void clientActive(final boolean active)
-        {
-        }
+        return user.bytes();
     }
 }

@@ -9,6 +9,8 @@ import org.stanzaswitch.codec.StanzaErrorCondition;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 
+import java.util.List;
+
 /**
  * XEP-0280 Message Carbons: resources that enable them get a forwarded copy of the messages their account
  * sends from other resources ({@code <sent/>}) and receives on other resources ({@code <received/>}), for
@@ -73,8 +75,10 @@ final class Carbons
      */
     void sent(final Session sender, final ElementFlyweight stanza, final boolean namespaceDeclared)
     {
-        for (final SessionState resource : sessions.bare(sender.jid().bare()))
+        final List<SessionState> resources = sessions.bare(sender.jid().bare());
+        for (int i = 0; i < resources.size(); i++)
         {
+            final SessionState resource = resources.get(i);
             if (resource.carbons && resource.session != sender)
             {
                 forward(resource.session, SENT, stanza, stanza.buffer(), stanza.offset(), stanza.length(),
@@ -101,8 +105,10 @@ final class Carbons
         final int length,
         final boolean namespaceDeclared)
     {
-        for (final SessionState resource : sessions.bare(recipient))
+        final List<SessionState> resources = sessions.bare(recipient);
+        for (int i = 0; i < resources.size(); i++)
         {
+            final SessionState resource = resources.get(i);
             if (resource.carbons && resource.lastDelivery != delivery)
             {
                 forward(resource.session, RECEIVED, stanza, message, offset, length, namespaceDeclared);

@@ -175,8 +175,10 @@ final class MessageDelivery
         else if (best != Integer.MIN_VALUE && !groupchat)
         {
             // RFC 6121 §8.5.2.1: chat and normal to the most available resources, headline to all of them.
-            for (final SessionState resource : resources)
+            // Indexed loops on the message path: an iterator per message is garbage per message.
+            for (int i = 0; i < resources.size(); i++)
             {
+                final SessionState resource = resources.get(i);
                 if (resource.available && resource.priority >= 0 && (headline || resource.priority == best))
                 {
                     send(resource, delivery, sender, stanza, childLength);
@@ -314,8 +316,9 @@ final class MessageDelivery
     private static int highestPriority(final List<SessionState> resources)
     {
         int best = Integer.MIN_VALUE;
-        for (final SessionState resource : resources)
+        for (int i = 0; i < resources.size(); i++)
         {
+            final SessionState resource = resources.get(i);
             if (resource.available && resource.priority >= 0)
             {
                 best = Math.max(best, resource.priority);
