@@ -59,15 +59,20 @@ start() {
     prosody)
         sed "s|PEER_DIR|$dir|g" "$home/bench/peers/prosody.cfg.lua" > "$dir/prosody.cfg.lua"
         chown -R prosody:prosody "$dir"
-        prosody -F --config "$dir/prosody.cfg.lua" > "$dir/server.log" 2>&1 &
+        # As its own user (Prosody refuses to run as root), through setpriv rather than su or runuser: those
+        # go through PAM, which drops the open file limit to 1024 and makes the storm fail with EMFILE.
+        setpriv --reuid=prosody --regid=prosody --init-groups \
+            prosody -F --config "$dir/prosody.cfg.lua" > "$dir/server.log" 2>&1 &
         wait_for_port "$name"
-        pid=$(pgrep -f "prosody -F --config $dir" | head -1) ;;
+        pid=$(pgrep -u prosody -f "prosody -F --config $dir" | head -1) ;;
     ejabberd)
         sed "s|PEER_DIR|$dir|g" "$home/bench/peers/ejabberd.yml" > "$dir/ejabberd.yml"
         mkdir -p "$dir/spool" "$dir/logs"
         chown -R ejabberd:ejabberd "$dir"
         # --config-dir, not --config: Debian's ejabberdctl.cfg would set the path back to /etc/ejabberd.
-        ejabberdctl --config-dir "$dir" --spool "$dir/spool" --logs "$dir/logs" foreground \
+        # As the ejabberd user already, so that ejabberdctl does not su (PAM's 1024 open files killed Mnesia).
+        HOME=/var/lib/ejabberd setpriv --reuid=ejabberd --regid=ejabberd --init-groups \
+            ejabberdctl --config-dir "$dir" --spool "$dir/spool" --logs "$dir/logs" foreground \
             > "$dir/server.log" 2>&1 &
         wait_for_port "$name"
         pid=$(pgrep -u ejabberd -f "beam.smp.*$dir" | head -1) ;;
@@ -79,7 +84,8 @@ start() {
 stop() {
     case $1 in
     stanzaswitch|prosody) kill "$pid" ;;
-    ejabberd) ejabberdctl --config-dir "$work/ejabberd" stop >/dev/null 2>&1 || kill "$pid" ;;
+    ejabberd) HOME=/var/lib/ejabberd setpriv --reuid=ejabberd --regid=ejabberd --init-groups \
+        ejabberdctl --config-dir "$work/ejabberd" stop >/dev/null 2>&1 || kill "$pid" ;;
     esac
     for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
@@ -111,11 +117,15 @@ run() {
 }
 
 for name in $servers; do
-    start "$name"
+    if ! start "$name"; then
+        echo "  skipped: $name did not start (see $work/$name/)"
+        continue
+    fi
     case " $scenarios " in *" footprint "*) run "$name" footprint ;; esac
     # The same accounts on every server, created by in-band registration before anything is measured.
     users=$(( logins > clients ? logins : clients ))
-    "$loadtool" connections --register --clients "$users" --hold-seconds 0 > "$work/$name-accounts.log" ||
+    "$loadtool" connections --register --clients "$users" --hold-seconds 0 --login-concurrency 20 \
+        > "$work/$name-accounts.log" ||
         { echo "  creating $users accounts on $name failed:"; tail -5 "$work/$name-accounts.log"; }
     for scenario in ${scenarios//footprint/}; do
         run "$name" "$scenario" || echo "  $scenario failed against $name (see above)"

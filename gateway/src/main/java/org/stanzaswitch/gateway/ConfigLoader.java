@@ -1,6 +1,7 @@
 package org.stanzaswitch.gateway;
 
 import org.agrona.SystemUtil;
+import org.stanzaswitch.switching.RouterWaitStrategy;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -99,6 +100,9 @@ public final class ConfigLoader
                 case "limits.max_attribute_value_length" -> context.decoderLimits().maxAttributeValueLength(size(value));
                 case "limits.max_outbound_bytes" -> context.maxOutboundBytes(size(value));
                 case "tuning.ring_size" -> context.ringSize(integer(value));
+                case "tuning.wait_strategy" -> context.waitStrategy(RouterWaitStrategy.of(text(value)));
+                case "tuning.router_cpu" -> context.routerCpu(integer(value));
+                case "tuning.io_threads" -> context.ioThreads(integer(value));
                 case "registration.open" -> context.registrationOpen(bool(value));
                 case "stream_management.resume_timeout" -> context.resumeTimeoutSeconds(integer(value));
                 case "stream_management.max_unacked_bytes" -> context.maxUnackedBytes(size(value));

@@ -66,6 +66,18 @@ public final class ServerConfiguration
     public static final String RING_SIZE_PROP_NAME = "stanzaswitch.switch.ring.size";
     public static final int RING_SIZE_DEFAULT = 8192;
 
+    /** How the router waits for stanzas: blocking (no CPU when idle), backoff or busy-spin. Set by tuning profiles. */
+    public static final String WAIT_STRATEGY_PROP_NAME = "stanzaswitch.switch.wait.strategy";
+    public static final String WAIT_STRATEGY_DEFAULT = "blocking";
+
+    /** The CPU the router thread is pinned to; -1 leaves it to the scheduler. Set by tuning profiles. */
+    public static final String ROUTER_CPU_PROP_NAME = "stanzaswitch.switch.router.cpu";
+    public static final int ROUTER_CPU_DEFAULT = -1;
+
+    /** Netty I/O threads for client connections; 0 means one per available processor. */
+    public static final String IO_THREADS_PROP_NAME = "stanzaswitch.io.threads";
+    public static final int IO_THREADS_DEFAULT = 0;
+
     /** XEP-0077: whether anyone who can connect may register an account in band. */
     public static final String REGISTRATION_OPEN_PROP_NAME = "stanzaswitch.registration.open";
     public static final boolean REGISTRATION_OPEN_DEFAULT = false;

@@ -2,6 +2,7 @@ package org.stanzaswitch.gateway;
 
 import org.stanzaswitch.codec.DecoderLimits;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.switching.RouterWaitStrategy;
 import org.stanzaswitch.switching.SwitchSettings;
 
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ public final class ServerContext
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
     private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
     private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
+    private RouterWaitStrategy waitStrategy = RouterWaitStrategy.of(string(WAIT_STRATEGY_PROP_NAME, WAIT_STRATEGY_DEFAULT));
+    private int routerCpu = integer(ROUTER_CPU_PROP_NAME, ROUTER_CPU_DEFAULT);
+    private int ioThreads = integer(IO_THREADS_PROP_NAME, IO_THREADS_DEFAULT);
     private int resumeTimeoutSeconds = integer(RESUME_TIMEOUT_PROP_NAME, RESUME_TIMEOUT_DEFAULT);
     private int maxUnackedBytes = size(MAX_UNACKED_BYTES_PROP_NAME, MAX_UNACKED_BYTES_DEFAULT);
     private boolean registrationOpen = bool(REGISTRATION_OPEN_PROP_NAME, REGISTRATION_OPEN_DEFAULT);
@@ -298,7 +302,8 @@ public final class ServerContext
     {
         return new SwitchSettings().domain(domainJid).dataDir(dataDir).ringSize(ringSize).offlineQuota(offlineQuota)
             .archiveDefault(archiveDefault).archiveMaxPage(archiveMaxPage)
-            .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays)).resumeSeconds(resumeTimeoutSeconds);
+            .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays)).resumeSeconds(resumeTimeoutSeconds)
+            .waitStrategy(waitStrategy).routerCpu(routerCpu);
     }
 
     public ServerContext resumeTimeoutSeconds(final int resumeTimeoutSeconds)
@@ -361,6 +366,32 @@ public final class ServerContext
     public ServerContext ringSize(final int ringSize)
     {
         this.ringSize = ringSize;
+        return this;
+    }
+
+    public ServerContext waitStrategy(final RouterWaitStrategy waitStrategy)
+    {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    public ServerContext routerCpu(final int routerCpu)
+    {
+        this.routerCpu = routerCpu;
+        return this;
+    }
+
+    /**
+     * @return Netty I/O threads for client connections: as configured, or one per available processor.
+     */
+    public int ioThreads()
+    {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    public ServerContext ioThreads(final int ioThreads)
+    {
+        this.ioThreads = ioThreads;
         return this;
     }
 

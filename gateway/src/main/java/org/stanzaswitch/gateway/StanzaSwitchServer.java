@@ -78,8 +78,7 @@ public final class StanzaSwitchServer implements AutoCloseable
         stanzaSwitch = new StanzaSwitch(context.switchSettings());
         resources.add(stanzaSwitch);
         final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
-            Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(context.ioThreads(), NioIoHandler.newFactory());
         resources.add(() -> acceptors.shutdownGracefully().syncUninterruptibly());
         resources.add(() -> workers.shutdownGracefully().syncUninterruptibly());
         final AccountAdmin accountAdmin = new AccountAdmin(context);

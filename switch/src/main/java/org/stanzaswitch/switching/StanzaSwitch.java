@@ -3,8 +3,8 @@ package org.stanzaswitch.switching;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventTranslatorThreeArg;
-import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
+import net.openhft.affinity.AffinityLock;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.journal.EventRecord;
@@ -14,7 +14,7 @@ import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 import org.stanzaswitch.switching.offline.OfflineStore;
 
-import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The switch of one node: the inbound ring (LMAX Disruptor, many producers: the I/O threads) and the router
@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StanzaSwitch implements AutoCloseable
 {
+    private static final Logger LOG = Logger.getLogger(StanzaSwitch.class.getName());
     private static final long IDLE_POLL_MILLIS = 10;
     private static final EventTranslatorThreeArg<StanzaEvent, Session, ElementFlyweight, byte[]> STAMP_AND_COPY =
         (event, sequence, session, stanza, from) ->
@@ -64,7 +65,7 @@ public final class StanzaSwitch implements AutoCloseable
         events = Journal.open(settings.dataDir.resolve("events"));
         final StanzaIds ids = new StanzaIds(settings.dataDir.resolve("archive-id.key"));
         ring = RingBuffer.createMultiProducer(StanzaEvent::new, settings.ringSize,
-            new LiteTimeoutBlockingWaitStrategy(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS));
+            settings.waitStrategy.create(IDLE_POLL_MILLIS));
         archive.replay();
         offline.replay();
         final Router router = new Router(settings, new StateMachine(accounts), journal, archive, offline, ids, events);
@@ -76,7 +77,7 @@ public final class StanzaSwitch implements AutoCloseable
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), router);
         processor.setExceptionHandler(new RouterExceptionHandler());
         ring.addGatingSequences(processor.getSequence());
-        routerThread = new Thread(processor, "stanzaswitch-router");
+        routerThread = new Thread(() -> runPinned(settings.routerCpu, processor), "stanzaswitch-router");
         routerThread.start();
     }
 
@@ -211,6 +212,23 @@ public final class StanzaSwitch implements AutoCloseable
     private void publishControl(final int type, final Session session, final long value)
     {
         ring.publishEvent(CONTROL, type, session, value);
+    }
+
+    /**
+     * Run the router, on its own CPU when the tuning profile names one (ARCHITECTURE: pinned single writers).
+     */
+    private static void runPinned(final int cpu, final Runnable router)
+    {
+        if (cpu < 0)
+        {
+            router.run();
+            return;
+        }
+        try (AffinityLock lock = AffinityLock.acquireLock(cpu))
+        {
+            LOG.info(() -> "router thread pinned to CPU " + lock.cpuId());
+            router.run();
+        }
     }
 
     @Override

@@ -18,6 +18,8 @@ public final class SwitchSettings
     int archiveMaxPage = 250;
     long archiveRetentionMillis;
     int resumeSeconds = 300;
+    RouterWaitStrategy waitStrategy = RouterWaitStrategy.BLOCKING;
+    int routerCpu = -1;
 
     public SwitchSettings domain(final Jid domain)
     {
@@ -85,6 +87,26 @@ public final class SwitchSettings
     public SwitchSettings resumeSeconds(final int resumeSeconds)
     {
         this.resumeSeconds = resumeSeconds;
+        return this;
+    }
+
+    /**
+     * @param waitStrategy how the router waits for stanzas (tuning profile).
+     * @return this for a fluent API.
+     */
+    public SwitchSettings waitStrategy(final RouterWaitStrategy waitStrategy)
+    {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    /**
+     * @param routerCpu the CPU to pin the router thread to, or -1 to leave it to the scheduler.
+     * @return this for a fluent API.
+     */
+    public SwitchSettings routerCpu(final int routerCpu)
+    {
+        this.routerCpu = routerCpu;
         return this;
     }
 

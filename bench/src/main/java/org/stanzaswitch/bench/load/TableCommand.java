@@ -66,7 +66,7 @@ final class TableCommand implements Callable<Integer>
         final Double own = values.get(ours);
         final boolean higherIsBetter = metric.contains("per_s") || metric.endsWith(" bound");
         final boolean comparable = higherIsBetter || metric.contains("_ms") || metric.contains("cpu_us") ||
-            metric.contains("kib_per") || metric.contains("_mib") || metric.contains("wall_s");
+            metric.contains("kib_per") || metric.contains("_mib") || metric.endsWith("_s");
         if (own == null || !comparable || metric.contains("loadtool"))
         {
             return "";
