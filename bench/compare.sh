@@ -106,10 +106,10 @@ run() {
         "$loadtool" connections --clients "$logins" "${common[@]}" --label "$name" ;;
     chat-plain)
         "$loadtool" chat --no-tls --clients "$clients" --rate "$rate" --seconds "$chat_seconds" "${common[@]}" \
-            --label "$name-plain" ;;
+            --label "$name" ;;
     chat-tls)
         "$loadtool" chat --clients "$clients" --rate "$rate" --seconds "$chat_seconds" "${common[@]}" \
-            --label "$name-tls" ;;
+            --label "$name" ;;
     saturate)
         "$loadtool" saturate --no-tls --clients "$clients" --start-rate "$saturate_start" "${common[@]}" \
             --label "$name" || true ;;
@@ -134,10 +134,15 @@ for name in $servers; do
 done
 
 echo
-echo "== $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1); $(prosody --version 2>/dev/null | head -1 || true)"
+# Versions from the package database: "prosody --version" would start a server.
+echo "== $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1);" \
+    "$(dpkg-query -W -f '${Package} ${Version}  ' prosody ejabberd 2>/dev/null || true)"
 "$loadtool" table "$results"
-chat_logs=$(ls "$work"/*-chat.hlog 2>/dev/null || true)
-if [ -n "$chat_logs" ]; then
-    # shellcheck disable=SC2086
-    "$loadtool" plot --out "$work/chat-latency.svg" --title "chat, $clients clients, $rate msg/s" $chat_logs
-fi
+for kind in plain tls; do
+    chat_logs=$(ls "$work"/*-chat-$kind.hlog 2>/dev/null || true)
+    if [ -n "$chat_logs" ]; then
+        # shellcheck disable=SC2086
+        "$loadtool" plot --out "$work/chat-$kind-latency.svg" \
+            --title "chat over $kind TCP, $clients clients, $rate msg/s (latency from scheduled send)" $chat_logs
+    fi
+done

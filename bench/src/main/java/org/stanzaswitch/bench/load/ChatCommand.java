@@ -42,10 +42,11 @@ final class ChatCommand implements Callable<Integer>
             System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), clients);
             final ChatScenario chat = new ChatScenario(bound, settings, spin);
             pool.scenario(chat);
-            final Results results = new Results(target.results, target.label, "chat");
+            final String scenario = target.tls ? "chat-tls" : "chat-plain";
+            final Results results = new Results(target.results, target.label, scenario);
             final RunCost cost = new RunCost(target.serverPid).start();
             final ChatScenario.Result result;
-            try (LatencyLog log = new LatencyLog(target.out.resolve(target.label + "-chat.hlog"),
+            try (LatencyLog log = new LatencyLog(target.out.resolve(target.label + "-" + scenario + ".hlog"),
                 target.label + " chat " + clients + " clients " + rate + " msg/s"))
             {
                 result = chat.run(rate, warmup, seconds, 10, log);
