@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,13 +34,10 @@ final class ChatCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final ClientSettings settings = target.settings();
-        try (ClientPool pool = new ClientPool(settings, target.ioThreads))
+        try (ClientPool pool = new ClientPool(target.settings(), target.ioThreads))
         {
-            final List<LoadConnection> bound = pool.login(0, clients, target.loginConcurrency, 120);
-            System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), clients);
-            final ChatScenario chat = new ChatScenario(bound, settings, spin);
-            pool.scenario(chat);
+            final ChatScenario chat = ChatScenario.loggedIn(pool, target, clients, spin);
+            final int boundClients = chat.clients();
             final String scenario = target.tls ? "chat-tls" : "chat-plain";
             final Results results = new Results(target.results, target.label, scenario);
             final RunCost cost = new RunCost(target.serverPid).start();
@@ -52,7 +48,7 @@ final class ChatCommand implements Callable<Integer>
                 result = chat.run(rate, warmup, seconds, 10, log);
             }
             cost.stop();
-            report(result, bound.size(), pool, results);
+            report(result, boundClients, pool, results);
             cost.report(results, "msg", result.received());
             return result.lost() == 0 && pool.failureCount() == 0 ? 0 : 1;
         }

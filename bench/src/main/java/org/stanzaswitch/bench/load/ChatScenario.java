@@ -51,6 +51,24 @@ final class ChatScenario implements LoadEvents
     }
 
     /**
+     * Log clients 0..count-1 in (two minutes at most), say how many are bound, and drive them from now on.
+     */
+    static ChatScenario loggedIn(final ClientPool pool, final TargetOptions target, final int count,
+        final boolean spin) throws Exception
+    {
+        final List<LoadConnection> bound = pool.login(0, count, target.loginConcurrency, 120);
+        System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), count);
+        final ChatScenario chat = new ChatScenario(bound, pool.settings(), spin);
+        pool.scenario(chat);
+        return chat;
+    }
+
+    int clients()
+    {
+        return clients.size();
+    }
+
+    /**
      * The result of one run at one rate.
      *
      * @param target     the scheduled rate, messages per second.

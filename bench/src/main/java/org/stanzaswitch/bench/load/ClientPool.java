@@ -81,6 +81,11 @@ final class ClientPool implements LoadEvents, AutoCloseable
         return result;
     }
 
+    ClientSettings settings()
+    {
+        return settings;
+    }
+
     void scenario(final LoadEvents scenario)
     {
         this.scenario = scenario;

@@ -337,8 +337,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
                 fail("unusable SASL challenge");
                 return;
             }
-            context.writeAndFlush(ascii("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" + response +
-                "</response>"));
+            sendRaw("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" + response + "</response>");
         }
         else if (element.localNameEquals(SUCCESS))
         {
@@ -425,11 +424,6 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
         reader.wrap(element);
         reader.next();
         return reader.elementText();
-    }
-
-    private ByteBuf ascii(final String text)
-    {
-        return context.alloc().buffer(text.length()).writeBytes(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     private void fail(final String reason)

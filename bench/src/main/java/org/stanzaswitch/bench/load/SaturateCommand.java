@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -40,13 +39,9 @@ final class SaturateCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final ClientSettings settings = target.settings();
-        try (ClientPool pool = new ClientPool(settings, target.ioThreads))
+        try (ClientPool pool = new ClientPool(target.settings(), target.ioThreads))
         {
-            final List<LoadConnection> bound = pool.login(0, clients, target.loginConcurrency, 120);
-            System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), clients);
-            final ChatScenario chat = new ChatScenario(bound, settings, false);
-            pool.scenario(chat);
+            final ChatScenario chat = ChatScenario.loggedIn(pool, target, clients, false);
             ChatScenario.Result best = null;
             RunCost bestCost = null;
             for (double rate = startRate; rate <= maxRate; rate *= factor)
