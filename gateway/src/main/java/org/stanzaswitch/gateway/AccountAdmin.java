@@ -4,6 +4,8 @@ import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.gateway.sasl.PlainServer;
 import org.stanzaswitch.journal.Journal;
+import org.stanzaswitch.journal.Snapshot;
+import org.stanzaswitch.switching.SwitchSettings;
 import org.stanzaswitch.switching.account.AccountCommand;
 import org.stanzaswitch.switching.account.Accounts;
 import org.stanzaswitch.switching.account.ScramCredentials;
@@ -34,6 +36,7 @@ public final class AccountAdmin implements AutoCloseable
     {
         this.context = context;
         this.journal = Journal.open(context.stateDir());
+        Snapshot.restore(SwitchSettings.snapshotFile(context.dataDir()), journal, accounts);
         journal.drain(accounts);
     }
 

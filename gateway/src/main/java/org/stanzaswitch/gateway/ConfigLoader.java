@@ -107,6 +107,7 @@ public final class ConfigLoader
                 case "stream_management.resume_timeout" -> context.resumeTimeoutSeconds(integer(value));
                 case "stream_management.max_unacked_bytes" -> context.maxUnackedBytes(size(value));
                 case "offline.quota" -> context.offlineQuota(integer(value));
+                case "state.snapshot_after" -> context.snapshotAfter(integer(value));
                 case "archive.default" -> context.archiveDefault(text(value));
                 case "archive.max_page" -> context.archiveMaxPage(integer(value));
                 case "archive.retention_days" -> context.archiveRetentionDays(integer(value));

@@ -91,6 +91,10 @@ public final class ServerConfiguration
     public static final int MAX_UNACKED_BYTES_DEFAULT = 4 * 1024 * 1024;
 
     /** Messages kept for one offline user before senders get service-unavailable (XEP-0160). */
+    /** Journal commands replayed at startup past which a state snapshot is written before serving. */
+    public static final String SNAPSHOT_AFTER_PROP_NAME = "stanzaswitch.state.snapshot.after";
+    public static final int SNAPSHOT_AFTER_DEFAULT = 10_000;
+
     public static final String OFFLINE_QUOTA_PROP_NAME = "stanzaswitch.offline.quota";
     public static final int OFFLINE_QUOTA_DEFAULT = 1000;
 

@@ -43,6 +43,7 @@ public final class ServerContext
     private int maxUnackedBytes = size(MAX_UNACKED_BYTES_PROP_NAME, MAX_UNACKED_BYTES_DEFAULT);
     private boolean registrationOpen = bool(REGISTRATION_OPEN_PROP_NAME, REGISTRATION_OPEN_DEFAULT);
     private int offlineQuota = integer(OFFLINE_QUOTA_PROP_NAME, OFFLINE_QUOTA_DEFAULT);
+    private int snapshotAfter = integer(SNAPSHOT_AFTER_PROP_NAME, SNAPSHOT_AFTER_DEFAULT);
     private String archiveDefault = string(ARCHIVE_DEFAULT_PROP_NAME, ARCHIVE_DEFAULT_DEFAULT);
     private int archiveMaxPage = integer(ARCHIVE_MAX_PAGE_PROP_NAME, ARCHIVE_MAX_PAGE_DEFAULT);
     private int archiveRetentionDays = integer(ARCHIVE_RETENTION_DAYS_PROP_NAME, ARCHIVE_RETENTION_DAYS_DEFAULT);
@@ -92,10 +93,11 @@ public final class ServerContext
         {
             throw new IllegalArgumentException(RING_SIZE_PROP_NAME + "=" + ringSize + " is not a power of two");
         }
-        if (offlineQuota < 0 || archiveMaxPage < 1 || archiveRetentionDays < 0)
+        if (offlineQuota < 0 || archiveMaxPage < 1 || archiveRetentionDays < 0 || snapshotAfter < 0)
         {
-            throw new IllegalArgumentException(OFFLINE_QUOTA_PROP_NAME + ", " + ARCHIVE_MAX_PAGE_PROP_NAME + " and " +
-                ARCHIVE_RETENTION_DAYS_PROP_NAME + " must not be negative (max page at least 1)");
+            throw new IllegalArgumentException(OFFLINE_QUOTA_PROP_NAME + ", " + ARCHIVE_MAX_PAGE_PROP_NAME + ", " +
+                ARCHIVE_RETENTION_DAYS_PROP_NAME + " and " + SNAPSHOT_AFTER_PROP_NAME +
+                " must not be negative (max page at least 1)");
         }
         if (!List.of("always", "never", "roster").contains(archiveDefault))
         {
@@ -303,7 +305,13 @@ public final class ServerContext
         return new SwitchSettings().domain(domainJid).dataDir(dataDir).ringSize(ringSize).offlineQuota(offlineQuota)
             .archiveDefault(archiveDefault).archiveMaxPage(archiveMaxPage)
             .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays)).resumeSeconds(resumeTimeoutSeconds)
-            .waitStrategy(waitStrategy).routerCpu(routerCpu);
+            .waitStrategy(waitStrategy).routerCpu(routerCpu).snapshotAfter(snapshotAfter);
+    }
+
+    public ServerContext snapshotAfter(final int snapshotAfter)
+    {
+        this.snapshotAfter = snapshotAfter;
+        return this;
     }
 
     public ServerContext resumeTimeoutSeconds(final int resumeTimeoutSeconds)

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AccountDurabilitySystemTest
 {
     @Test
-    @DisplayName("accounts added while stopped, added while running, changed and deleted survive restarts")
+    @DisplayName("accounts added while stopped, added while running, changed and deleted survive restarts, by snapshot or by journal")
     void shouldKeepAccountsAcrossRestarts() throws Exception
     {
         final Path data = TestServer.newDataDir();
@@ -47,6 +48,25 @@ class AccountDurabilitySystemTest
                 login(server, "grace", "grace-1").disconnect();
                 assertThatThrownBy(() -> login(server, "frank", "frank-1")).isInstanceOf(SASLErrorException.class);
                 assertThat(server.server().accounts().usernames()).containsExactly("erin", "grace");
+            }
+
+            // Startup is snapshot + replay: the graceful stop wrote one, the CLI reads it, and a damaged one is
+            // refused in favour of replaying the whole journal.
+            final Path snapshot = data.resolve("state.snapshot");
+            assertThat(snapshot).as("written at the graceful stop").exists();
+            try (AccountAdmin admin = new AccountAdmin(offline))
+            {
+                assertThat(admin.usernames()).containsExactly("erin", "grace");
+                admin.setPassword("heidi", "heidi-1");
+            }
+            final byte[] whole = Files.readAllBytes(snapshot);
+            whole[whole.length / 2] ^= 1;
+            Files.write(snapshot, whole);
+            try (TestServer server = TestServer.start(data, false, context -> { }))
+            {
+                assertThat(server.server().accounts().usernames()).containsExactly("erin", "grace", "heidi");
+                login(server, "erin", "erin-2").disconnect();
+                login(server, "heidi", "heidi-1").disconnect();
             }
         }
         finally

@@ -206,6 +206,25 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * Move where {@link #poll} reads next to the record after one: where a replay resumes after a snapshot.
+     *
+     * @param index of a record in the journal.
+     * @return false if there is no such record: then it reads from the first record.
+     */
+    public boolean seekAfter(final long index)
+    {
+        if (!tailer.moveToIndex(index))
+        {
+            tailer.toStart();
+            return false;
+        }
+        try (DocumentContext skipped = tailer.readingDocument())
+        {
+            return skipped.isPresent();
+        }
+    }
+
+    /**
      * Move {@link #poll} past the records present now, to read only what is appended from here on.
      */
     public void seekToEnd()

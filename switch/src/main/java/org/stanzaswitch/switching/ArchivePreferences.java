@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.journal.CountedStrings;
+import org.stanzaswitch.journal.Snapshot;
 import org.stanzaswitch.switching.archive.ArchivePolicy;
 import org.stanzaswitch.switching.roster.Rosters;
 
@@ -147,6 +148,14 @@ final class ArchivePreferences implements ArchivePolicy
             at = CountedStrings.skip(buffer, at);
         }
         return at;
+    }
+
+    /**
+     * Write each user's preferences as the command that sets them.
+     */
+    void snapshot(final ExpandableArrayBuffer scratch, final Snapshot.Writer out)
+    {
+        byOwner.forEach((owner, preferences) -> out.append(scratch, 0, encode(scratch, owner, preferences)));
     }
 
     void deleteOwner(final String owner)

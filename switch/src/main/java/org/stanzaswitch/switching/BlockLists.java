@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.journal.CountedStrings;
+import org.stanzaswitch.journal.Snapshot;
 
 import java.nio.ByteOrder;
 import java.util.Collections;
@@ -60,6 +61,20 @@ final class BlockLists
                 blocked.remove(jid);
             }
         }
+    }
+
+    /**
+     * Write each blocked address as the command that blocks it.
+     */
+    void snapshot(final ExpandableArrayBuffer scratch, final Snapshot.Writer out)
+    {
+        byOwner.forEach((owner, blocked) ->
+        {
+            for (final String jid : blocked)
+            {
+                out.append(scratch, 0, encode(scratch, owner, true, jid));
+            }
+        });
     }
 
     void deleteOwner(final String owner)

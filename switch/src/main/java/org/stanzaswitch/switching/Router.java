@@ -23,6 +23,7 @@ import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 import org.stanzaswitch.switching.offline.OfflineStore;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -129,15 +130,16 @@ public final class Router implements EventHandler<StanzaEvent>
     }
 
     /**
-     * Apply what the journal holds; called once before the ring starts, so that startup is a full replay.
+     * Rebuild the state from its snapshot and the journal after it; called once before the ring starts.
      *
-     * @return commands applied.
+     * @param snapshot where the state snapshot lives.
+     * @return journal commands replayed after the snapshot.
      */
-    public int replayJournal()
+    int recoverState(final Path snapshot)
     {
-        final int applied = journal.drain(state);
+        final int replayed = state.recover(snapshot, journal);
         state.onAccountDeleted(this::onAccountDeleted);
-        return applied;
+        return replayed;
     }
 
     private void onAccountDeleted(final String username)

@@ -14,6 +14,8 @@ import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 import org.stanzaswitch.switching.offline.OfflineStore;
 
+import java.nio.file.Path;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -48,6 +50,8 @@ public final class StanzaSwitch implements AutoCloseable
     private final OfflineStore offline;
     private final Journal events;
     private final Accounts accounts = new Accounts();
+    private final StateMachine state;
+    private final Path snapshotFile;
     private final RingBuffer<StanzaEvent> ring;
     private final BatchEventProcessor<StanzaEvent> processor;
     private final Thread routerThread;
@@ -68,8 +72,17 @@ public final class StanzaSwitch implements AutoCloseable
             settings.waitStrategy.create(IDLE_POLL_MILLIS));
         archive.replay();
         offline.replay();
-        final Router router = new Router(settings, new StateMachine(accounts), journal, archive, offline, ids, events);
-        router.replayJournal();
+        state = new StateMachine(accounts);
+        snapshotFile = SwitchSettings.snapshotFile(settings.dataDir);
+        final Router router = new Router(settings, state, journal, archive, offline, ids, events);
+        final long started = System.nanoTime();
+        final int replayed = router.recoverState(snapshotFile);
+        LOG.info(() -> "state recovered in " + (System.nanoTime() - started) / 1_000_000 + " ms: " +
+            accounts.usernames().size() + " accounts, " + replayed + " journal commands after the snapshot");
+        if (replayed > settings.snapshotAfter)
+        {
+            writeSnapshot();
+        }
         journal.handOver();
         archive.handOver();
         offline.handOver();
@@ -231,6 +244,28 @@ public final class StanzaSwitch implements AutoCloseable
         }
     }
 
+    /**
+     * Snapshot the state, on the thread that owns it: the constructor's before the router starts, the closer's
+     * after the router stopped. A failure costs only a longer replay next start, so it is logged, not thrown.
+     */
+    private void writeSnapshot()
+    {
+        final long started = System.nanoTime();
+        try
+        {
+            final long records = state.snapshot(snapshotFile);
+            if (records > 0)
+            {
+                LOG.info(() -> "state snapshot of " + records + " records written in " +
+                    (System.nanoTime() - started) / 1_000_000 + " ms");
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(Level.WARNING, "state snapshot not written; the next start replays more of the journal", ex);
+        }
+    }
+
     @Override
     public void close()
     {
@@ -242,6 +277,10 @@ public final class StanzaSwitch implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        if (!routerThread.isAlive())
+        {
+            writeSnapshot();
         }
         journal.close();
         archive.close();

@@ -20,6 +20,7 @@ public final class SwitchSettings
     int resumeSeconds = 300;
     RouterWaitStrategy waitStrategy = RouterWaitStrategy.BLOCKING;
     int routerCpu = -1;
+    long snapshotAfter = 10_000;
 
     public SwitchSettings domain(final Jid domain)
     {
@@ -110,8 +111,28 @@ public final class SwitchSettings
         return this;
     }
 
+    /**
+     * @param snapshotAfter journal commands replayed at startup past which a snapshot is written before the
+     *                      server serves, so the next start replays fewer; one is also written at shutdown.
+     * @return this for a fluent API.
+     */
+    public SwitchSettings snapshotAfter(final long snapshotAfter)
+    {
+        this.snapshotAfter = snapshotAfter;
+        return this;
+    }
+
     Path stateDir()
     {
         return dataDir.resolve("state");
+    }
+
+    /**
+     * @param dataDir the node's data directory.
+     * @return where the state snapshot lives: beside the state journal, not in it (Chronicle owns that folder).
+     */
+    public static Path snapshotFile(final Path dataDir)
+    {
+        return dataDir.resolve("state.snapshot");
     }
 }

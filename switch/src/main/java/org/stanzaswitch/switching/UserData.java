@@ -1,5 +1,9 @@
 package org.stanzaswitch.switching;
 
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.stanzaswitch.journal.Snapshot;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -32,6 +36,19 @@ final class UserData
     {
         final Map<String, byte[]> data = byOwner.get(owner);
         return data == null ? null : data.get(key);
+    }
+
+    /**
+     * Write each stored piece as the command that stores it.
+     */
+    void snapshot(final ExpandableArrayBuffer scratch, final Snapshot.Writer out)
+    {
+        final UnsafeBuffer xml = new UnsafeBuffer(0, 0);
+        byOwner.forEach((owner, data) -> data.forEach((key, bytes) ->
+        {
+            xml.wrap(bytes);
+            out.append(scratch, 0, UserDataCommand.encode(scratch, owner, key, xml, 0, bytes.length));
+        }));
     }
 
     void deleteOwner(final String owner)

@@ -1,6 +1,8 @@
 package org.stanzaswitch.switching.account;
 
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.stanzaswitch.journal.Snapshot;
 import org.stanzaswitch.journal.RecordHandler;
 
 import java.util.Set;
@@ -28,6 +30,15 @@ public final class Accounts implements RecordHandler
         {
             byUsername.remove(AccountCommand.username(buffer, offset));
         }
+    }
+
+    /**
+     * Write each account as the command that creates it.
+     */
+    public void snapshot(final ExpandableArrayBuffer scratch, final Snapshot.Writer out)
+    {
+        byUsername.forEach((username, credentials) ->
+            out.append(scratch, 0, AccountCommand.encodeSetPassword(scratch, username, credentials)));
     }
 
     /**

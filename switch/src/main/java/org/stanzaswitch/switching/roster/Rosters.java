@@ -1,6 +1,8 @@
 package org.stanzaswitch.switching.roster;
 
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.stanzaswitch.journal.Snapshot;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -33,6 +35,26 @@ public final class Rosters
             roster.put(command.contact(), command.item());
         }
         versions.put(command.owner(), command.version());
+    }
+
+    /**
+     * Write each roster item as the command that sets it, at its owner's current version; an owner whose
+     * items are all gone keeps its version through the removal of nothing.
+     */
+    public void snapshot(final ExpandableArrayBuffer scratch, final Snapshot.Writer out)
+    {
+        versions.forEach((owner, version) ->
+        {
+            final Collection<RosterItem> roster = items(owner);
+            if (roster.isEmpty())
+            {
+                out.append(scratch, 0, RosterCommand.encodeRemove(scratch, owner, "", version));
+            }
+            for (final RosterItem item : roster)
+            {
+                out.append(scratch, 0, RosterCommand.encodeSet(scratch, owner, item, version));
+            }
+        });
     }
 
     /**
