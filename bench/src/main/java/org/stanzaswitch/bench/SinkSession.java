@@ -74,6 +74,11 @@ final class SinkSession implements Session
     }
 
     @Override
+    public void bindDecided(final boolean accepted)
+    {
+    }
+
+    @Override
     public void enableStreamManagement(final String resumptionId, final int maxSeconds)
     {
     }

@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.StanzaErrorCondition;
 import org.stanzaswitch.codec.StanzaKind;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.StreamErrorCondition;
@@ -70,6 +71,9 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private final ClientStateFilter clientState = new ClientStateFilter();
     private final UnacknowledgedHandler deliverNow = this::deliverNow;
     private boolean closing;
+    /** RFC 6120 §7.7.2.2: the bind result and the conflict error, while the router decides between them. */
+    private ByteBuf bindReply;
+    private ByteBuf bindConflict;
     private String closeReason = "connection closed";
 
     C2sConnection(final C2sContext context, final boolean directTls)
@@ -253,7 +257,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         if (username != null)
         {
-            onBeforeBind(element);
+            return onBeforeBind(element);
         }
         else if (!tlsActive && element.namespaceEquals(TLS_NS) && element.localNameEquals(STARTTLS))
         {
@@ -313,27 +317,75 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
     }
 
-    private void onBeforeBind(final ElementFlyweight element)
+    /**
+     * @return false to hold the element (and stop reading) until the router has decided on the binding asked
+     *         for before it.
+     */
+    private boolean onBeforeBind(final ElementFlyweight element)
     {
+        if (bindReply != null)
+        {
+            return false;
+        }
         if (StreamManagement.isStreamManagement(element))
         {
             onStreamManagementBeforeBind(element);
-            return;
+            return true;
         }
         if (element.kind() != StanzaKind.IQ)
         {
             streamError(StreamErrorCondition.NOT_AUTHORIZED, "stanza before resource binding");
-            return;
+            return true;
         }
         final ResourceBinding.Result result = ResourceBinding.bind(element, username, context);
-        send(result.reply());
-        if (result.jid() != null)
+        if (result.jid() == null)
         {
-            jid = result.jid();
+            send(result.reply());
+            return true;
+        }
+        // RFC 6120 §7.7.2.2: only the router knows whether the resource is taken; both answers are made now,
+        // while the request is at hand, and one is sent when it has decided (bindDecided).
+        bindReply = copyOf(channel.alloc(), result.reply(), 0, result.reply().capacity());
+        final DirectBuffer conflict = context.stanzaError(element, StanzaErrorCondition.CONFLICT);
+        bindConflict = copyOf(channel.alloc(), conflict, 0, conflict.capacity());
+        jid = result.jid();
+        context.stanzaSwitch().sessionOpened(this);
+        return true;
+    }
+
+    @Override
+    public void bindDecided(final boolean accepted)
+    {
+        channel.executor().execute(() -> onBindDecided(accepted));
+    }
+
+    private void onBindDecided(final boolean accepted)
+    {
+        final ByteBuf reply = accepted ? bindReply : bindConflict;
+        (accepted ? bindConflict : bindReply).release();
+        bindReply = null;
+        bindConflict = null;
+        if (closing)
+        {
+            reply.release();
+            if (accepted)
+            {
+                // The connection dropped while the router decided: the session it just bound is already over.
+                context.stanzaSwitch().sessionClosed(this);
+            }
+            return;
+        }
+        channel.writeAndFlush(reply);
+        if (accepted)
+        {
             bound = true;
             event(EventRecord.Kind.BOUND, jid.toString(), null);
             cancelDeadline();
-            context.stanzaSwitch().sessionOpened(this);
+        }
+        else
+        {
+            LOG.fine(() -> "binding of " + jid + " refused: the resource is in use");
+            jid = null;
         }
     }
 

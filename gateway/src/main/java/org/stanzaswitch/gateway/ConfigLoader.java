@@ -108,6 +108,7 @@ public final class ConfigLoader
                 case "stream_management.max_unacked_bytes" -> context.maxUnackedBytes(size(value));
                 case "offline.quota" -> context.offlineQuota(integer(value));
                 case "state.snapshot_after" -> context.snapshotAfter(integer(value));
+                case "resources.conflict" -> context.resourceConflict(text(value));
                 case "archive.default" -> context.archiveDefault(text(value));
                 case "archive.max_page" -> context.archiveMaxPage(integer(value));
                 case "archive.retention_days" -> context.archiveRetentionDays(integer(value));

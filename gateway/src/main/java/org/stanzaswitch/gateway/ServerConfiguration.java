@@ -91,6 +91,10 @@ public final class ServerConfiguration
     public static final int MAX_UNACKED_BYTES_DEFAULT = 4 * 1024 * 1024;
 
     /** Messages kept for one offline user before senders get service-unavailable (XEP-0160). */
+    /** RFC 6120 §7.7.2.2: a binding to a resource in use takes it over ("replace") or gets conflict ("refuse"). */
+    public static final String RESOURCE_CONFLICT_PROP_NAME = "stanzaswitch.resource.conflict";
+    public static final String RESOURCE_CONFLICT_DEFAULT = "replace";
+
     /** Journal commands replayed at startup past which a state snapshot is written before serving. */
     public static final String SNAPSHOT_AFTER_PROP_NAME = "stanzaswitch.state.snapshot.after";
     public static final int SNAPSHOT_AFTER_DEFAULT = 10_000;

@@ -44,6 +44,7 @@ public final class ServerContext
     private boolean registrationOpen = bool(REGISTRATION_OPEN_PROP_NAME, REGISTRATION_OPEN_DEFAULT);
     private int offlineQuota = integer(OFFLINE_QUOTA_PROP_NAME, OFFLINE_QUOTA_DEFAULT);
     private int snapshotAfter = integer(SNAPSHOT_AFTER_PROP_NAME, SNAPSHOT_AFTER_DEFAULT);
+    private String resourceConflict = string(RESOURCE_CONFLICT_PROP_NAME, RESOURCE_CONFLICT_DEFAULT);
     private String archiveDefault = string(ARCHIVE_DEFAULT_PROP_NAME, ARCHIVE_DEFAULT_DEFAULT);
     private int archiveMaxPage = integer(ARCHIVE_MAX_PAGE_PROP_NAME, ARCHIVE_MAX_PAGE_DEFAULT);
     private int archiveRetentionDays = integer(ARCHIVE_RETENTION_DAYS_PROP_NAME, ARCHIVE_RETENTION_DAYS_DEFAULT);
@@ -103,6 +104,11 @@ public final class ServerContext
         {
             throw new IllegalArgumentException(ARCHIVE_DEFAULT_PROP_NAME + "=" + archiveDefault +
                 " is not always, never or roster");
+        }
+        if (!List.of("replace", "refuse").contains(resourceConflict))
+        {
+            throw new IllegalArgumentException(RESOURCE_CONFLICT_PROP_NAME + "=" + resourceConflict +
+                " is not replace or refuse");
         }
         if (tlsCertificate.isEmpty() != tlsKey.isEmpty())
         {
@@ -305,7 +311,18 @@ public final class ServerContext
         return new SwitchSettings().domain(domainJid).dataDir(dataDir).ringSize(ringSize).offlineQuota(offlineQuota)
             .archiveDefault(archiveDefault).archiveMaxPage(archiveMaxPage)
             .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays)).resumeSeconds(resumeTimeoutSeconds)
-            .waitStrategy(waitStrategy).routerCpu(routerCpu).snapshotAfter(snapshotAfter);
+            .waitStrategy(waitStrategy).routerCpu(routerCpu).snapshotAfter(snapshotAfter)
+            .refuseResourceConflicts("refuse".equals(resourceConflict));
+    }
+
+    /**
+     * @param resourceConflict replace (the new session takes the resource) or refuse (it gets conflict).
+     * @return this for a fluent API.
+     */
+    public ServerContext resourceConflict(final String resourceConflict)
+    {
+        this.resourceConflict = resourceConflict;
+        return this;
     }
 
     public ServerContext snapshotAfter(final int snapshotAfter)

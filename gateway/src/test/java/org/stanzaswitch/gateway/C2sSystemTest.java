@@ -174,6 +174,37 @@ class C2sSystemTest
     }
 
     @Test
+    @DisplayName("RFC 6120 §7.7.2.2, resources.conflict: refuse: a resource in use gets conflict and stays with its session")
+    void shouldRefuseResourceInUseWhenConfigured() throws Exception
+    {
+        try (TestServer refusing = TestServer.start(context -> context.resourceConflict("refuse"))
+            .addUser("alice", "alice-secret"))
+        {
+            final XMPPTCPConnection first = TestClients.connect(
+                TestClients.startTls(refusing, "alice", "alice-secret").setResource("phone"));
+            try
+            {
+                final XMPPTCPConnection second = new XMPPTCPConnection(
+                    TestClients.startTls(refusing, "alice", "alice-secret").setResource("phone").build());
+                second.connect();
+                assertThatThrownBy(second::login).isInstanceOf(XMPPException.XMPPErrorException.class)
+                    .satisfies(ex -> assertThat(((XMPPException.XMPPErrorException)ex).getStanzaError().getCondition())
+                        .isEqualTo(StanzaError.Condition.conflict));
+                second.disconnect();
+                assertThat(first.isConnected()).isTrue();
+                first.sendIqRequestAndWaitForResponse(new Ping(JidCreate.from("localhost")));
+            }
+            finally
+            {
+                first.disconnect();
+            }
+            // Once the holder has gone, the resource is free again.
+            TestClients.connect(TestClients.startTls(refusing, "alice", "alice-secret").setResource("phone"))
+                .disconnect();
+        }
+    }
+
+    @Test
     @DisplayName("RFC 6120 §8.4: an IQ to another user's bare JID on their behalf is service-unavailable")
     void shouldAnswerUnhandledIqWithServiceUnavailable() throws Exception
     {

@@ -76,6 +76,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final Map<SessionState, PendingResume> pendingResumes = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final int resumeSeconds;
+    private final boolean refuseResourceConflicts;
     private final ElementFlyweight returned = new ElementFlyweight(64);
     private final Session.UnacknowledgedHandler returnedHandler = this::returnToOffline;
     private Jid returnedOwner;
@@ -114,6 +115,7 @@ public final class Router implements EventHandler<StanzaEvent>
         this.offline = offline;
         this.archiveRetentionMillis = settings.archiveRetentionMillis;
         this.resumeSeconds = settings.resumeSeconds;
+        this.refuseResourceConflicts = settings.refuseResourceConflicts;
         this.services = new ServerServices(domain);
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
@@ -217,11 +219,20 @@ public final class Router implements EventHandler<StanzaEvent>
 
     private void onSessionOpened(final Session session)
     {
+        final SessionState current = sessions.full(session.jid());
+        if (current != null && refuseResourceConflicts && current.detachedAtMillis < 0)
+        {
+            // RFC 6120 §7.7.2.2, by policy: the resource stays with the connected session that has it. One
+            // that waits to be resumed is not kept from a client that reconnected without resuming.
+            session.bindDecided(false);
+            return;
+        }
         final SessionState previous = sessions.add(session);
         if (previous != null)
         {
             previous.session.replaced();
         }
+        session.bindDecided(true);
     }
 
     private void onSessionClosed(final Session session)

@@ -94,4 +94,12 @@ public interface Session
      * Close the session because another one took its resource (RFC 6120 §7.7.2.2).
      */
     void replaced();
+
+    /**
+     * RFC 6120 §7.7.2.2: the router's answer to {@link StanzaSwitch#sessionOpened}. Accepted: the session is
+     * bound (any session that had the resource is {@link #replaced()}). Refused: the resource is in use and the
+     * policy is to keep it with the session that has it; this session stays unbound and may ask for another.
+     * Router thread.
+     */
+    void bindDecided(boolean accepted);
 }

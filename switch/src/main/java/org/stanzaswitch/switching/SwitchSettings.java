@@ -21,6 +21,7 @@ public final class SwitchSettings
     RouterWaitStrategy waitStrategy = RouterWaitStrategy.BLOCKING;
     int routerCpu = -1;
     long snapshotAfter = 10_000;
+    boolean refuseResourceConflicts;
 
     public SwitchSettings domain(final Jid domain)
     {
@@ -119,6 +120,17 @@ public final class SwitchSettings
     public SwitchSettings snapshotAfter(final long snapshotAfter)
     {
         this.snapshotAfter = snapshotAfter;
+        return this;
+    }
+
+    /**
+     * @param refuseResourceConflicts true to refuse a binding to a resource a connected session holds
+     *                                (RFC 6120 §7.7.2.2 allows either); false to let the new session take it over.
+     * @return this for a fluent API.
+     */
+    public SwitchSettings refuseResourceConflicts(final boolean refuseResourceConflicts)
+    {
+        this.refuseResourceConflicts = refuseResourceConflicts;
         return this;
     }
 
