@@ -59,6 +59,39 @@ public final class Bytes
     }
 
     /**
+     * @param buffer holding the bytes.
+     * @param offset of the bytes.
+     * @param length of the bytes.
+     * @param value  to look for; not empty.
+     * @return whether the bytes contain the value: a cheap filter before parsing, allocating nothing.
+     */
+    public static boolean contains(final DirectBuffer buffer, final int offset, final int length, final byte[] value)
+    {
+        final byte first = value[0];
+        final int last = offset + length - value.length;
+        for (int at = offset; at <= last; at++)
+        {
+            if (buffer.getByte(at) == first && regionEquals(buffer, at, value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean regionEquals(final DirectBuffer buffer, final int offset, final byte[] value)
+    {
+        for (int i = 1; i < value.length; i++)
+        {
+            if (buffer.getByte(offset + i) != value[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * @param left        one buffer.
      * @param leftOffset  where its range starts.
      * @param right       the other buffer.

@@ -22,6 +22,7 @@ import org.stanzaswitch.switching.archive.LegacyArchiveService;
 import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 import org.stanzaswitch.switching.offline.OfflineStore;
+import org.stanzaswitch.switching.roster.RosterItem;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -77,6 +78,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final SecureRandom random = new SecureRandom();
     private final int resumeSeconds;
     private final boolean refuseResourceConflicts;
+    private final StateWriter stateWriter;
     private final ElementFlyweight returned = new ElementFlyweight(64);
     private final Session.UnacknowledgedHandler returnedHandler = this::returnToOffline;
     private Jid returnedOwner;
@@ -118,6 +120,7 @@ public final class Router implements EventHandler<StanzaEvent>
         this.refuseResourceConflicts = settings.refuseResourceConflicts;
         this.services = new ServerServices(domain);
         final StateWriter writer = new StateWriter(journal, state);
+        this.stateWriter = writer;
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
@@ -260,6 +263,7 @@ public final class Router implements EventHandler<StanzaEvent>
         {
             resumable.remove(closed.resumptionId);
         }
+        recordLogout(closed);
         // XEP-0198 §5: what the client never acknowledged is not lost with the stream.
         returnedOwner = session.jid().bare();
         session.drainUnacknowledged(returnedHandler);
@@ -271,6 +275,66 @@ public final class Router implements EventHandler<StanzaEvent>
             deliverToOtherResources(closed, scratch, length);
             presence.unavailable(session.jid().bare(), scratch, length);
         }
+    }
+
+    /**
+     * XEP-0012 §3: the end of a user's last session is their logout, kept on the state journal with the status
+     * they left with (empty if the connection just ended).
+     */
+    private void recordLogout(final SessionState closed)
+    {
+        final Jid user = closed.session.jid().bare();
+        if (sessions.bare(user).isEmpty() && accounts.exists(user.local()))
+        {
+            final String status = closed.unavailableStatus == null ? "" : closed.unavailableStatus;
+            stateWriter.write(scratch, LastActivity.encode(scratch, user.local(), System.currentTimeMillis(), status));
+        }
+    }
+
+    /**
+     * XEP-0012 §3 and §4: last activity of a local account, for those who may see its presence.
+     *
+     * @return the error to answer with, or null if answered.
+     */
+    private StanzaErrorCondition answerLastActivity(final Session sender, final Jid owner)
+    {
+        if (!mayViewPresence(sender.jid(), owner))
+        {
+            return StanzaErrorCondition.FORBIDDEN;
+        }
+        if (!stanza.attributeValueEquals(stanza.typeIndex(), GET))
+        {
+            return StanzaErrorCondition.BAD_REQUEST;
+        }
+        long seconds = 0;
+        String status = "";
+        if (sessions.bare(owner).isEmpty())
+        {
+            final LastActivity.Logout logout = state.lastActivity().of(owner.local());
+            if (logout == null)
+            {
+                return StanzaErrorCondition.ITEM_NOT_FOUND;
+            }
+            seconds = (System.currentTimeMillis() - logout.epochMillis()) / 1000;
+            status = logout.status();
+        }
+        final int length = services.lastActivity(sender.jid(), owner, stanza, scratch, seconds, status);
+        sender.deliver(scratch, 0, length);
+        return null;
+    }
+
+    /**
+     * XEP-0012 §3: the account itself, or a contact the owner's roster gives a subscription to its presence.
+     */
+    private boolean mayViewPresence(final Jid requester, final Jid owner)
+    {
+        final Jid bare = requester.bare();
+        if (bare.equals(owner))
+        {
+            return true;
+        }
+        final RosterItem item = state.rosters().item(owner.local(), bare.toString());
+        return item != null && item.subscription().hasFrom();
     }
 
     /**
@@ -542,6 +606,7 @@ public final class Router implements EventHandler<StanzaEvent>
                 presenceEvent(EventRecord.Kind.AVAILABLE, sender, null);
             }
             session.available = true;
+            session.unavailableStatus = null;
             session.priority = services.priorityOf(stanza);
             session.rememberPresence(buffer, length);
             deliverToOtherResources(session, buffer, length);
@@ -565,6 +630,7 @@ public final class Router implements EventHandler<StanzaEvent>
                 presenceEvent(EventRecord.Kind.UNAVAILABLE, sender, null);
             }
             session.available = false;
+            session.unavailableStatus = services.statusOf(stanza);
             deliverToOtherResources(session, buffer, length);
             presence.unavailable(sender.jid().bare(), buffer, length);
         }
@@ -605,6 +671,11 @@ public final class Router implements EventHandler<StanzaEvent>
         final SessionState session = to.isBare() ? null : sessions.full(to);
         if (session != null)
         {
+            if (request && isForbiddenLastActivity(sender, to, buffer, length))
+            {
+                bounce(sender, StanzaErrorCondition.FORBIDDEN);
+                return;
+            }
             session.session.deliver(buffer, 0, length);
             return;
         }
@@ -631,6 +702,10 @@ public final class Router implements EventHandler<StanzaEvent>
         else if (UserDataService.VCARD_NS.equals(namespace) && accounts.exists(owner.local()))
         {
             error = userData.onVCard(sender, owner, to != null, stanza);
+        }
+        else if (ServerServices.LAST.equals(namespace) && accounts.exists(owner.local()))
+        {
+            error = answerLastActivity(sender, owner);
         }
         else if (UserDataService.PRIVATE_NS.equals(namespace))
         {
@@ -668,6 +743,16 @@ public final class Router implements EventHandler<StanzaEvent>
             bounce(sender, error);
         }
         return true;
+    }
+
+    /**
+     * XEP-0012 §4: a last activity query reaches a resource only from those who may see its presence. The byte
+     * search keeps other IQs between clients from being parsed.
+     */
+    private boolean isForbiddenLastActivity(final Session sender, final Jid to, final DirectBuffer buffer, final int length)
+    {
+        return Bytes.contains(buffer, 0, length, ServerServices.LAST_BYTES) &&
+            ServerServices.LAST.equals(services.payloadNamespace(stanza)) && !mayViewPresence(sender.jid(), to.bare());
     }
 
     private void answerService(final Session sender, final Jid to)

@@ -14,7 +14,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The IQs the server answers itself (RFC 6120 §8.2.3), each by the namespace of the request's child:
- * XEP-0199 ping, XEP-0030 service discovery, XEP-0092 software version, XEP-0202 entity time, the vCard-temp (XEP-0054, empty) and the RFC 3921 session
+ * XEP-0199 ping, XEP-0030 service discovery, XEP-0092 software version, XEP-0202 entity time, XEP-0012 uptime,
+ * the vCard-temp (XEP-0054, empty) and the RFC 3921 session
  * establishment that old clients still send. Parses the payload with {@link XmlReader}: off the routing path,
  * since IQs to the server are rare next to messages. Owned by the router thread.
  */
@@ -28,8 +29,10 @@ final class ServerServices
     static final String ROSTER = "jabber:iq:roster";
     static final String VCARD = "vcard-temp";
     static final String SESSION = "urn:ietf:params:xml:ns:xmpp-session";
+    static final String LAST = "jabber:iq:last";
+    static final byte[] LAST_BYTES = Bytes.ascii(LAST);
 
-    private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, ROSTER, VCARD,
+    private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, LAST, ROSTER, VCARD,
         "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2"};
     /** XEP-0313 §6: the archive is the account's, so its features are on the account's bare JID. */
     private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
@@ -54,11 +57,16 @@ final class ServerServices
     private static final byte[] VERSION_ELEMENT = Bytes.ascii("version");
     private static final byte[] OS = Bytes.ascii("os");
     private static final byte[] GET = Bytes.ascii("get");
+    private static final byte[] SECONDS = Bytes.ascii("seconds");
     private static final String PRIORITY = "priority";
+    private static final String STATUS = "status";
+    private static final int MAX_STATUS_CHARS = 1024;
 
     private final Jid domain;
     private final XmlReader reader = new XmlReader();
     private final XmlEncoder encoder = new XmlEncoder();
+
+    private final long startedMillis = System.currentTimeMillis();
 
     ServerServices(final Jid domain)
     {
@@ -96,6 +104,10 @@ final class ServerServices
                 return get && toServer ? version(from, to, request, reply) : 0;
             case TIME:
                 return get && toServer ? time(from, to, request, reply) : 0;
+            case LAST:
+                // XEP-0012 §5: to the server, last activity is its uptime.
+                return get && toServer ?
+                    lastActivity(from, to, request, reply, (System.currentTimeMillis() - startedMillis) / 1000, "") : 0;
             default:
                 return 0;
         }
@@ -164,6 +176,22 @@ final class ServerServices
             .end().end().length();
     }
 
+    /**
+     * XEP-0012: a last activity result, seconds ago and the status text (empty for none).
+     */
+    int lastActivity(
+        final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply,
+        final long seconds, final String status)
+    {
+        final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, LAST)
+            .attribute(SECONDS, Long.toString(Math.max(0, seconds)));
+        if (!status.isEmpty())
+        {
+            xml.text(status);
+        }
+        return xml.end().end().length();
+    }
+
     private static String versionText()
     {
         final String version = ServerServices.class.getPackage().getImplementationVersion();
@@ -186,6 +214,29 @@ final class ServerServices
     {
         return encoder.wrap(buffer, 0).start(PRESENCE).attribute(FROM, from.toString()).attribute(TYPE, UNAVAILABLE)
             .end().length();
+    }
+
+    /**
+     * @return the status text a presence carries (RFC 6121 §4.7.2.2), at most 1,024 characters; "" if none.
+     */
+    String statusOf(final ElementFlyweight presence)
+    {
+        if (presence.isEmptyElement())
+        {
+            return "";
+        }
+        reader.wrap(presence);
+        reader.next();
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 && STATUS.equals(reader.localName()))
+            {
+                final String status = reader.elementText().trim();
+                return status.length() > MAX_STATUS_CHARS ? status.substring(0, MAX_STATUS_CHARS) : status;
+            }
+        }
+        return "";
     }
 
     /**

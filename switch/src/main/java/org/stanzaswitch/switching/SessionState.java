@@ -24,6 +24,8 @@ final class SessionState
     /** The number of the last message delivery that reached this session, so carbons skip it. */
     long lastDelivery;
     int priority;
+    /** XEP-0012 §3: the status of the unavailable presence the client sent, kept for its logout; else null. */
+    String unavailableStatus;
     private final ExpandableArrayBuffer lastPresence = new ExpandableArrayBuffer(256);
     private int lastPresenceLength;
 

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * journal order, to the state it concerns. The same commands give the same state on every replay.
  * <p>
  * A snapshot writes the state as the commands that rebuild it (one per account, roster item, stored piece of
- * XML, blocked address, preference set), tagged with the last journal index applied; recovery applies the
+ * XML, blocked address, preference set, last logout), tagged with the last journal index applied; recovery applies the
  * snapshot and replays the journal after that index.
  */
 public final class StateMachine implements RecordHandler
@@ -32,6 +32,7 @@ public final class StateMachine implements RecordHandler
     private final UserData userData = new UserData();
     private final BlockLists blockLists = new BlockLists();
     private final ArchivePreferences archivePreferences = new ArchivePreferences(rosters);
+    private final LastActivity lastActivity = new LastActivity();
     private Consumer<String> accountDeleted = username -> { };
     private long appliedIndex = Snapshot.NONE;
     private long sinceSnapshot;
@@ -88,6 +89,7 @@ public final class StateMachine implements RecordHandler
             userData.snapshot(scratch, out);
             blockLists.snapshot(scratch, out);
             archivePreferences.snapshot(scratch, out);
+            lastActivity.snapshot(scratch, out);
             out.commit();
             sinceSnapshot = 0;
             return out.records();
@@ -129,6 +131,9 @@ public final class StateMachine implements RecordHandler
             case UserDataCommand.SET_USER_DATA:
                 UserDataCommand.apply(buffer, offset, userData);
                 break;
+            case LastActivity.LAST_ACTIVITY:
+                lastActivity.apply(buffer, offset);
+                break;
             case RosterCommand.SET_ITEM:
             case RosterCommand.REMOVE_ITEM:
                 rosters.apply(buffer, offset);
@@ -144,6 +149,7 @@ public final class StateMachine implements RecordHandler
         userData.deleteOwner(username);
         blockLists.deleteOwner(username);
         archivePreferences.deleteOwner(username);
+        lastActivity.deleteOwner(username);
         accountDeleted.accept(username);
     }
 
@@ -170,5 +176,10 @@ public final class StateMachine implements RecordHandler
     ArchivePreferences archivePreferences()
     {
         return archivePreferences;
+    }
+
+    LastActivity lastActivity()
+    {
+        return lastActivity;
     }
 }

@@ -37,7 +37,7 @@ class StateSnapshotTest
     private final SecureRandom random = new SecureRandom();
 
     @Test
-    @DisplayName("snapshot + the journal after it = full replay: accounts, rosters and versions, XML, blocks, preferences")
+    @DisplayName("snapshot + the journal after it = full replay: accounts, rosters and versions, XML, blocks, preferences, logouts")
     void shouldRecoverTheStateAFullReplayGives()
     {
         final Path snapshot = directory.resolve("state.snapshot");
@@ -62,9 +62,10 @@ class StateSnapshotTest
             live.write(command, BlockLists.encode(command, "alice", false, "x@y.example"));
             live.write(command, ArchivePreferences.encode(command, "alice",
                 new ArchivePreferences.Preferences(1, Set.of("bob@localhost"), Set.of())));
+            live.write(command, LastActivity.encode(command, "bob", 1_700_000_000_000L, "Heading Home"));
 
-            assertThat(live.state().snapshot(snapshot)).as("2 accounts, 2 roster records, 2 XML, 1 block, 1 preference set")
-                .isEqualTo(8);
+            assertThat(live.state().snapshot(snapshot)).as("2 accounts, 2 roster records, 2 XML, 1 block, 1 preference set, 1 logout")
+                .isEqualTo(9);
             assertThat(live.state().snapshot(snapshot)).as("nothing new since").isZero();
 
             password(live, "erin");
@@ -79,7 +80,7 @@ class StateSnapshotTest
         }
         try (Journal journal = Journal.open(directory.resolve("state")))
         {
-            assertThat(replayed.recover(directory.resolve("absent.snapshot"), journal)).isEqualTo(19);
+            assertThat(replayed.recover(directory.resolve("absent.snapshot"), journal)).isEqualTo(20);
         }
 
         assertThat(describe(recovered)).isEqualTo(describe(replayed));
@@ -93,6 +94,7 @@ class StateSnapshotTest
         assertThat(recovered.blockLists().blocked("alice")).containsExactly("spam@evil.example");
         assertThat(recovered.userData().get("bob", "vcard")).isNull();
         assertThat(recovered.archivePreferences().of("alice").defaultMode).isEqualTo(1);
+        assertThat(recovered.lastActivity().of("bob").status()).isEqualTo("Heading Home");
     }
 
     private void password(final StateWriter live, final String user)
@@ -129,7 +131,7 @@ class StateSnapshotTest
                 .append("\n blocked ").append(state.blockLists().blocked(user));
             final ArchivePreferences.Preferences preferences = state.archivePreferences().of(user);
             text.append("\n archive ").append(preferences.defaultMode).append(preferences.always)
-                .append(preferences.never).append('\n');
+                .append(preferences.never).append("\n last ").append(state.lastActivity().of(user)).append('\n');
         }
         return text.toString();
     }
