@@ -71,6 +71,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private final ClientStateFilter clientState = new ClientStateFilter();
     private final UnacknowledgedHandler deliverNow = this::deliverNow;
     private boolean closing;
+    private boolean saslPending;
     /** RFC 6120 §7.7.2.2: the bind result and the conflict error, while the router decides between them. */
     private ByteBuf bindReply;
     private ByteBuf bindConflict;
@@ -89,7 +90,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     public void channelActive(final ChannelHandlerContext ctx)
     {
         channel = ctx;
-        sasl.remoteAddress(ctx.channel().remoteAddress());
+        sasl.attach(ctx.channel().remoteAddress(), ctx.executor(), this::onSaslOutcomeLater);
         event(EventRecord.Kind.CONNECTED, null, null);
         deadline = ctx.executor().schedule(
             () -> timeout("no stream header"), context.server().headerTimeoutNs(), TimeUnit.NANOSECONDS);
@@ -246,6 +247,11 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             return true;
         }
+        if (saslPending)
+        {
+            // The SASL step is being evaluated off this thread: what the client sent after it waits its turn.
+            return false;
+        }
         if (bound)
         {
             if (element.namespaceEquals(CSI_NS))
@@ -300,6 +306,25 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             return;
         }
         final SaslNegotiation.Outcome outcome = sasl.onElement(element, tlsActive);
+        if (outcome == SaslNegotiation.Outcome.PENDING)
+        {
+            saslPending = true;
+            return;
+        }
+        onSaslOutcome(outcome);
+    }
+
+    private void onSaslOutcomeLater(final SaslNegotiation.Outcome outcome)
+    {
+        saslPending = false;
+        if (!closing)
+        {
+            onSaslOutcome(outcome);
+        }
+    }
+
+    private void onSaslOutcome(final SaslNegotiation.Outcome outcome)
+    {
         send(sasl.reply());
         if (sasl.lastFailure() != null)
         {

@@ -14,6 +14,7 @@ import org.stanzaswitch.switching.StanzaSwitch;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Executor;
 
 /**
  * What every client connection of one server shares: settings, the switch, TLS, the failed-auth throttle,
@@ -26,6 +27,7 @@ final class C2sContext
     private final TlsSupport tls;
     private final AccountAdmin accountAdmin;
     private final AuthThrottle throttle;
+    private final Executor keyDerivation;
     private final SecureRandom random = new SecureRandom();
     private final byte[] fakeSaltKey = new byte[32];
     private final FastThreadLocal<StreamWriter> writers = new FastThreadLocal<>()
@@ -70,9 +72,14 @@ final class C2sContext
     };
 
     C2sContext(
-        final ServerContext server, final StanzaSwitch stanzaSwitch, final TlsSupport tls, final AccountAdmin accountAdmin)
+        final ServerContext server,
+        final StanzaSwitch stanzaSwitch,
+        final TlsSupport tls,
+        final AccountAdmin accountAdmin,
+        final Executor keyDerivation)
     {
         this.server = server;
+        this.keyDerivation = keyDerivation;
         this.accountAdmin = accountAdmin;
         this.stanzaSwitch = stanzaSwitch;
         this.tls = tls;
@@ -93,6 +100,14 @@ final class C2sContext
     TlsSupport tls()
     {
         return tls;
+    }
+
+    /**
+     * @return the workers that derive keys from passwords (SASL PLAIN), bounded: they refuse work past a backlog.
+     */
+    Executor keyDerivation()
+    {
+        return keyDerivation;
     }
 
     AuthThrottle throttle()

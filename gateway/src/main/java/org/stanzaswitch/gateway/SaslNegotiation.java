@@ -17,6 +17,9 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The SASL exchange of one connection (RFC 6120 §6.4): {@code <auth/>} with an optional initial response,
@@ -30,7 +33,9 @@ final class SaslNegotiation
     {
         CONTINUE,
         SUCCESS,
-        CLOSE
+        CLOSE,
+        /** The mechanism is at work off the I/O thread; the outcome comes later, on the I/O thread. */
+        PENDING
     }
 
     private static final int MAX_ATTEMPTS = 5;
@@ -48,15 +53,24 @@ final class SaslNegotiation
     private DirectBuffer reply;
     private String username;
     private int failures;
+    private Executor ioThread;
+    private Consumer<Outcome> laterOutcome;
 
     SaslNegotiation(final C2sContext context)
     {
         this.context = context;
     }
 
-    void remoteAddress(final SocketAddress remote)
+    /**
+     * @param remote      the client's address, for the throttle.
+     * @param ioThread    the connection's I/O thread.
+     * @param laterOutcome told, on the I/O thread, the outcome of a step that was {@link Outcome#PENDING}.
+     */
+    void attach(final SocketAddress remote, final Executor ioThread, final Consumer<Outcome> laterOutcome)
     {
         address = remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getAddress() : null;
+        this.ioThread = ioThread;
+        this.laterOutcome = laterOutcome;
     }
 
     /**
@@ -139,7 +153,33 @@ final class SaslNegotiation
 
     private Outcome step(final byte[] data)
     {
-        final SaslStep step = mechanism.evaluate(data);
+        if (!mechanism.derivesKeys())
+        {
+            return conclude(mechanism.evaluate(data));
+        }
+        final SaslMechanismServer evaluating = mechanism;
+        try
+        {
+            context.keyDerivation().execute(() ->
+            {
+                final SaslStep step = evaluating.evaluate(data);
+                ioThread.execute(() -> laterOutcome.accept(conclude(step)));
+            });
+            return Outcome.PENDING;
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // More logins waiting for key derivation than the server takes: try again later (RFC 6120 §6.5.12).
+            mechanism = null;
+            return fail(SaslFailure.TEMPORARY_AUTH_FAILURE);
+        }
+    }
+
+    /**
+     * The outcome of a mechanism's step, on the I/O thread.
+     */
+    private Outcome conclude(final SaslStep step)
+    {
         if (step.isFailure())
         {
             mechanism = null;

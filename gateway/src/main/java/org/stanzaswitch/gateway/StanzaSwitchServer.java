@@ -20,6 +20,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +35,7 @@ import java.util.logging.Logger;
 public final class StanzaSwitchServer implements AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(StanzaSwitchServer.class.getName());
+    private static final int KEY_DERIVATION_BACKLOG = 1024;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final ServerContext context;
@@ -83,7 +89,9 @@ public final class StanzaSwitchServer implements AutoCloseable
         resources.add(() -> workers.shutdownGracefully().syncUninterruptibly());
         final AccountAdmin accountAdmin = new AccountAdmin(context);
         resources.add(accountAdmin);
-        final C2sContext c2s = new C2sContext(context, stanzaSwitch, tls, accountAdmin);
+        final ExecutorService keyDerivation = keyDerivationWorkers();
+        resources.add(keyDerivation::shutdownNow);
+        final C2sContext c2s = new C2sContext(context, stanzaSwitch, tls, accountAdmin, keyDerivation);
         c2sPort = listen(acceptors, workers, new C2sInitializer(c2s, false), context.c2sPort());
         if (context.directTlsPort() >= 0)
         {
@@ -96,6 +104,23 @@ public final class StanzaSwitchServer implements AutoCloseable
             LOG.info(() -> "generated a self-signed certificate " + tlsMaterial.certificate() + " SHA-256 " +
                 fingerprint());
         }
+    }
+
+    /**
+     * PBKDF2 for SASL PLAIN costs milliseconds per login: one worker per core keeps it off the I/O threads, and a
+     * bounded backlog turns a login storm into temporary-auth-failure instead of an ever longer queue.
+     */
+    private static ExecutorService keyDerivationWorkers()
+    {
+        final int threads = Runtime.getRuntime().availableProcessors();
+        final AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(KEY_DERIVATION_BACKLOG), runnable ->
+            {
+                final Thread thread = new Thread(runnable, "stanzaswitch-keys-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
     }
 
     private String fingerprint()

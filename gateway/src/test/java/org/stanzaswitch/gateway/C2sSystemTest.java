@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.jxmpp.jid.impl.JidCreate;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -201,6 +203,56 @@ class C2sSystemTest
             // Once the holder has gone, the resource is free again.
             TestClients.connect(TestClients.startTls(refusing, "alice", "alice-secret").setResource("phone"))
                 .disconnect();
+        }
+    }
+
+    @Test
+    @DisplayName("PLAIN's key derivation runs off the I/O thread: a slow login does not stall other connections on it")
+    void shouldKeepServingWhilePlainDerivesKeys() throws Exception
+    {
+        // One I/O thread and 3,000,000 PBKDF2 rounds: each PLAIN login costs the server about a second.
+        try (TestServer slow = TestServer.start(context -> context.ioThreads(1).scramIterations(3_000_000)
+            .saslMechanisms(List.of("PLAIN"))).addUser("alice", "alice-secret").addUser("bob", "bob-secret"))
+        {
+            final XMPPTCPConnection bob = TestClients.connect(TestClients.startTls(slow, "bob", "bob-secret"));
+            final XMPPTCPConnection alice = new XMPPTCPConnection(
+                TestClients.startTls(slow, "alice", "alice-secret").build());
+            try
+            {
+                alice.connect();
+                bob.sendIqRequestAndWaitForResponse(new Ping(JidCreate.from("localhost")));
+                final long started = System.nanoTime();
+                final CompletableFuture<Long> login = CompletableFuture.supplyAsync(() ->
+                {
+                    try
+                    {
+                        alice.login();
+                        return System.nanoTime() - started;
+                    }
+                    catch (final Exception ex)
+                    {
+                        throw new IllegalStateException(ex);
+                    }
+                });
+                long worstPingNs = 0;
+                int pings = 0;
+                while (!login.isDone())
+                {
+                    final long sent = System.nanoTime();
+                    bob.sendIqRequestAndWaitForResponse(new Ping(JidCreate.from("localhost")));
+                    worstPingNs = Math.max(worstPingNs, System.nanoTime() - sent);
+                    pings++;
+                }
+                final long loginNs = login.get(30, TimeUnit.SECONDS);
+                assertThat(alice.isAuthenticated()).isTrue();
+                assertThat(pings).as("pings answered during a login of %d ms", loginNs / 1_000_000).isGreaterThan(3);
+                assertThat(worstPingNs).as("worst ping during the login").isLessThan(loginNs / 3);
+            }
+            finally
+            {
+                alice.disconnect();
+                bob.disconnect();
+            }
         }
     }
 

@@ -21,6 +21,12 @@ public final class PlainServer implements SaslMechanismServer
     }
 
     @Override
+    public boolean derivesKeys()
+    {
+        return true;
+    }
+
+    @Override
     public SaslStep evaluate(final byte[] response)
     {
         final String message = new String(response, StandardCharsets.UTF_8);

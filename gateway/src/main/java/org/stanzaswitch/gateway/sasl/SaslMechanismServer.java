@@ -11,4 +11,13 @@ public interface SaslMechanismServer
      * @return what to send next.
      */
     SaslStep evaluate(byte[] response);
+
+    /**
+     * @return true if {@link #evaluate} derives a key from a password (thousands of hash rounds): it then runs
+     *         off the I/O thread, so that one login does not stall every other connection on that thread.
+     */
+    default boolean derivesKeys()
+    {
+        return false;
+    }
 }
