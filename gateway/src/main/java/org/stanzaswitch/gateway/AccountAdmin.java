@@ -95,13 +95,24 @@ public final class AccountAdmin implements AutoCloseable
         journal.append(record, 0, AccountCommand.encodeDelete(record, username));
     }
 
-    private ScramCredentials derive(final String password)
+    /**
+     * Derive the SCRAM keys of a password: milliseconds of PBKDF2, so servers call it off their I/O threads.
+     */
+    public ScramCredentials derive(final String password)
     {
         if (password.isEmpty())
         {
             throw new IllegalArgumentException("empty password");
         }
         return ScramCredentials.derive(PlainServer.preparedPassword(password), context.scramIterations(), random);
+    }
+
+    /**
+     * Create the account or change its password, with keys already derived.
+     */
+    public synchronized void setCredentials(final String username, final ScramCredentials credentials)
+    {
+        append(username, credentials);
     }
 
     private void append(final String username, final ScramCredentials credentials)

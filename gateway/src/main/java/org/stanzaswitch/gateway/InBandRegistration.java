@@ -11,7 +11,9 @@ import org.stanzaswitch.codec.StanzaKind;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
+import org.stanzaswitch.switching.account.ScramCredentials;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -100,18 +102,48 @@ final class InBandRegistration
             return;
         }
         final AccountAdmin admin = context.accountAdmin();
-        synchronized (admin)
-        {
-            if (admin.exists(username) || context.stanzaSwitch().accounts().exists(username))
-            {
-                reply.accept(error(iq, StanzaErrorCondition.CONFLICT));
-                return;
-            }
-            admin.setPassword(username, fields.password);
-        }
-        LOG.info(() -> "registered " + username + " in band");
         final DirectBuffer result = copyOf(start(iq).end());
-        whenApplied(username, true, executor, () -> reply.accept(result));
+        final DirectBuffer conflict = copyOf(error(iq, StanzaErrorCondition.CONFLICT));
+        deriveThen(iq, fields.password, executor, reply, credentials ->
+        {
+            synchronized (admin)
+            {
+                if (admin.exists(username) || context.stanzaSwitch().accounts().exists(username))
+                {
+                    reply.accept(conflict);
+                    return;
+                }
+                admin.setCredentials(username, credentials);
+            }
+            LOG.info(() -> "registered " + username + " in band");
+            whenApplied(username, true, executor, () -> reply.accept(result));
+        });
+    }
+
+    /**
+     * Derive the password's keys on the key-derivation workers, then continue on the I/O thread; if the workers'
+     * backlog is full, answer resource-constraint (RFC 6120 §8.3.3.18) instead.
+     */
+    private void deriveThen(
+        final ElementFlyweight iq,
+        final String password,
+        final EventExecutor executor,
+        final Consumer<DirectBuffer> reply,
+        final Consumer<ScramCredentials> then)
+    {
+        final DirectBuffer busy = copyOf(error(iq, StanzaErrorCondition.RESOURCE_CONSTRAINT));
+        try
+        {
+            context.keyDerivation().execute(() ->
+            {
+                final ScramCredentials credentials = context.accountAdmin().derive(password);
+                executor.execute(() -> then.accept(credentials));
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            reply.accept(busy);
+        }
     }
 
     /**
@@ -157,11 +189,12 @@ final class InBandRegistration
             reply.accept(error(iq, StanzaErrorCondition.BAD_REQUEST));
             return;
         }
-        synchronized (admin)
+        final DirectBuffer result = copyOf(start(iq).end());
+        deriveThen(iq, fields.password, executor, reply, credentials ->
         {
-            admin.setPassword(user, fields.password);
-        }
-        reply.accept(context.writer().encoded(start(iq).end().length()));
+            admin.setCredentials(user, credentials);
+            reply.accept(result);
+        });
     }
 
     /**
@@ -250,6 +283,13 @@ final class InBandRegistration
     {
         final byte[] bytes = new byte[xml.length()];
         xml.buffer().getBytes(0, bytes);
+        return new UnsafeBuffer(bytes);
+    }
+
+    private static DirectBuffer copyOf(final DirectBuffer xml)
+    {
+        final byte[] bytes = new byte[xml.capacity()];
+        xml.getBytes(0, bytes);
         return new UnsafeBuffer(bytes);
     }
 }
