@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.agrona.DirectBuffer;
@@ -67,8 +68,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private volatile String resumptionId;
     /** XEP-0198: owned by the router thread, like everything delivered. */
     private OutboundQueue outbound;
-    /** XEP-0352: owned by the router thread. */
-    private final ClientStateFilter clientState = new ClientStateFilter();
+    /** XEP-0352: owned by the router thread; made when the client first goes inactive, most never do. */
+    private ClientStateFilter clientState;
     private final UnacknowledgedHandler deliverNow = this::deliverNow;
     private boolean closing;
     private boolean saslPending;
@@ -155,9 +156,16 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
     {
-        if (event instanceof IdleStateEvent)
+        if (event instanceof IdleStateEvent idle)
         {
-            timeout("idle");
+            if (idle.state() == IdleState.ALL_IDLE)
+            {
+                trimBuffers();
+            }
+            else
+            {
+                timeout("idle");
+            }
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -573,6 +581,18 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         context.stanzaSwitch().connectionEvent(kind, who, String.valueOf(channel.channel().remoteAddress()), detail);
     }
 
+    /**
+     * A quiet connection gives back what it grew for a burst: the framer's buffer for a partial stanza (unless it
+     * holds one) and the XEP-0198 queue's room (the router trims that, when the client acknowledges).
+     */
+    private void trimBuffers()
+    {
+        if (!closing)
+        {
+            framer.releaseIdleBuffers();
+        }
+    }
+
     private void timeout(final String what)
     {
         if (channel.channel().isActive())
@@ -628,7 +648,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     @Override
     public void deliver(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (clientState.isInactive())
+        if (clientState != null && clientState.isInactive())
         {
             if (clientState.hold(buffer, offset, length))
             {
@@ -643,6 +663,14 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     @Override
     public void clientActive(final boolean active)
     {
+        if (clientState == null)
+        {
+            if (active)
+            {
+                return;
+            }
+            clientState = new ClientStateFilter();
+        }
         clientState.inactive(!active);
         if (active)
         {
@@ -737,7 +765,10 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             event(EventRecord.Kind.RESUMED, jid.toString(), previd);
         });
         // XEP-0352 §5: a resumed stream starts active, and gets what the inactive one was not yet given.
-        old.clientState.flush(deliverNow);
+        if (old.clientState != null)
+        {
+            old.clientState.flush(deliverNow);
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.JidCache;
 import org.stanzaswitch.codec.StanzaErrorCondition;
 import org.stanzaswitch.codec.StanzaErrorEncoder;
+import org.stanzaswitch.codec.XmlReader;
 import org.stanzaswitch.gateway.tls.TlsSupport;
 import org.stanzaswitch.switching.StanzaSwitch;
 
@@ -62,6 +63,14 @@ final class C2sContext
             return new ChildElements();
         }
     };
+    private final FastThreadLocal<XmlReader> readers = new FastThreadLocal<>()
+    {
+        @Override
+        protected XmlReader initialValue()
+        {
+            return new XmlReader();
+        }
+    };
     private final FastThreadLocal<JidCache> jids = new FastThreadLocal<>()
     {
         @Override
@@ -100,6 +109,15 @@ final class C2sContext
     TlsSupport tls()
     {
         return tls;
+    }
+
+    /**
+     * @return this I/O thread's reader for the payloads parsed before binding (SASL, registration, binding): one
+     *         per thread rather than per connection, since an idle connection should hold next to nothing.
+     */
+    XmlReader reader()
+    {
+        return readers.get();
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a client connection: TLS from the first byte on the direct TLS port (XEP-0368), the idle
- * timer, and the connection's stream state machine. STARTTLS adds TLS later on the other port.
+ * timers (silence closes the connection; a shorter quiet trims its buffers), and the connection's stream state machine. STARTTLS adds TLS later on the other port.
  */
 final class C2sInitializer extends ChannelInitializer<SocketChannel>
 {
@@ -29,7 +29,8 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel>
             channel.pipeline().addLast("tls", context.tls().newHandler(channel.alloc()));
         }
         channel.pipeline()
-            .addLast("idle", new IdleStateHandler(context.server().idleTimeoutNs(), 0, 0, TimeUnit.NANOSECONDS))
+            .addLast("idle", new IdleStateHandler(
+                context.server().idleTimeoutNs(), 0, context.server().trimAfterNs(), TimeUnit.NANOSECONDS))
             .addLast("c2s", new C2sConnection(context, directTls));
     }
 }

@@ -45,7 +45,6 @@ final class InBandRegistration
     private static final int APPLIED_POLLS = 5_000;
 
     private final C2sContext context;
-    private final XmlReader reader = new XmlReader();
 
     InBandRegistration(final C2sContext context)
     {
@@ -227,7 +226,7 @@ final class InBandRegistration
     private Fields fields(final ElementFlyweight iq)
     {
         final Fields fields = new Fields();
-        reader.wrap(iq);
+        final XmlReader reader = context.reader().wrap(iq);
         XmlReader.Event event;
         while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
         {

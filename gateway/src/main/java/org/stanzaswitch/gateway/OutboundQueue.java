@@ -17,6 +17,7 @@ final class OutboundQueue
     private static final int REQUEST_EVERY = 5;
 
     private final ExpandableRingBuffer stanzas;
+    private final int initialBytes;
     private long delivered;
     private long acknowledged;
     private boolean requested;
@@ -26,7 +27,16 @@ final class OutboundQueue
      */
     OutboundQueue(final int maxBytes)
     {
-        stanzas = new ExpandableRingBuffer(Math.min(INITIAL_BYTES, maxBytes), maxBytes, false);
+        initialBytes = Math.min(INITIAL_BYTES, maxBytes);
+        stanzas = new ExpandableRingBuffer(initialBytes, maxBytes, false);
+    }
+
+    /**
+     * @return the bytes the queue has room for now, without growing.
+     */
+    int capacity()
+    {
+        return stanzas.capacity();
     }
 
     /**
@@ -50,6 +60,11 @@ final class OutboundQueue
             return false;
         }
         stanzas.consume((buffer, offset, length, headOffset) -> true, (int)advance);
+        if (stanzas.isEmpty() && stanzas.capacity() > initialBytes)
+        {
+            // All acknowledged after a burst: give back what the burst grew.
+            stanzas.reset(initialBytes);
+        }
         acknowledged += advance;
         requested = false;
         return true;

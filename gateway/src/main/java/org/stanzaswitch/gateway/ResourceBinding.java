@@ -37,7 +37,7 @@ final class ResourceBinding
 
     static Result bind(final ElementFlyweight iq, final String username, final C2sContext context)
     {
-        final XmlReader reader = new XmlReader().wrap(iq);
+        final XmlReader reader = context.reader().wrap(iq);
         reader.next();
         final boolean isSet = iq.attributeValueEquals(iq.typeIndex(), SET);
         if (!isSet || reader.next() != XmlReader.Event.START_ELEMENT || !BIND_NS.equals(reader.namespace()))

@@ -45,7 +45,6 @@ final class SaslNegotiation
     private static final byte[] MECHANISM = Bytes.ascii("mechanism");
 
     private final C2sContext context;
-    private final XmlReader reader = new XmlReader();
     private InetAddress address;
     private SaslMechanismServer mechanism;
     private String mechanismName;
@@ -231,7 +230,7 @@ final class SaslNegotiation
         {
             return null;
         }
-        reader.wrap(element);
+        final XmlReader reader = context.reader().wrap(element);
         reader.next();
         final String text = reader.elementText().trim();
         if (text.isEmpty())

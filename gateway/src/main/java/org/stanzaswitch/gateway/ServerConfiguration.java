@@ -54,6 +54,10 @@ public final class ServerConfiguration
     public static final String IDLE_TIMEOUT_PROP_NAME = "stanzaswitch.timeout.idle";
     public static final long IDLE_TIMEOUT_DEFAULT_NS = 300_000_000_000L;
 
+    /** Quiet (nothing read or written) after which a connection gives back the buffers it grew for bursts. */
+    public static final String TRIM_AFTER_PROP_NAME = "stanzaswitch.timeout.trim";
+    public static final long TRIM_AFTER_DEFAULT_NS = 30_000_000_000L;
+
     /** Bytes queued for a client that does not read, past which its connection is closed. */
     public static final String MAX_OUTBOUND_BYTES_PROP_NAME = "stanzaswitch.c2s.max.outbound.bytes";
     public static final int MAX_OUTBOUND_BYTES_DEFAULT = 1024 * 1024;

@@ -33,6 +33,7 @@ public final class ServerContext
     private long headerTimeoutNs = durationNs(HEADER_TIMEOUT_PROP_NAME, HEADER_TIMEOUT_DEFAULT_NS);
     private long authTimeoutNs = durationNs(AUTH_TIMEOUT_PROP_NAME, AUTH_TIMEOUT_DEFAULT_NS);
     private long idleTimeoutNs = durationNs(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT_NS);
+    private long trimAfterNs = durationNs(TRIM_AFTER_PROP_NAME, TRIM_AFTER_DEFAULT_NS);
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
     private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
     private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
@@ -278,6 +279,17 @@ public final class ServerContext
     public ServerContext idleTimeoutNs(final long idleTimeoutNs)
     {
         this.idleTimeoutNs = idleTimeoutNs;
+        return this;
+    }
+
+    public long trimAfterNs()
+    {
+        return trimAfterNs;
+    }
+
+    public ServerContext trimAfterNs(final long trimAfterNs)
+    {
+        this.trimAfterNs = trimAfterNs;
         return this;
     }
 
