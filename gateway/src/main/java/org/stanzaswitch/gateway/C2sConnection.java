@@ -559,6 +559,20 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
 
     private void streamError(final StreamErrorCondition condition, final String reason)
     {
+        streamError(condition, reason, context.writer().streamError(condition));
+    }
+
+    /**
+     * XEP-0198 §6: undefined-condition with {@code <handled-count-too-high/>}.
+     */
+    private void handledCountTooHigh(final long h, final long sendCount)
+    {
+        streamError(StreamErrorCondition.UNDEFINED_CONDITION, "h=" + h + " acknowledges more than the " + sendCount +
+            " stanzas sent", context.writer().handledCountTooHigh(h, sendCount));
+    }
+
+    private void streamError(final StreamErrorCondition condition, final String reason, final DirectBuffer error)
+    {
         if (closing)
         {
             return;
@@ -571,7 +585,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             send(context.writer().header(context.newStreamId(), context.server().domain(), "en"));
         }
-        send(context.writer().streamError(condition));
+        send(error);
         channel.flush();
         channel.close();
     }
@@ -726,8 +740,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             return true;
         }
-        channel.executor().execute(() ->
-            streamError(StreamErrorCondition.UNDEFINED_CONDITION, "<a/> acknowledges more than was sent"));
+        final long sendCount = outbound == null ? 0 : outbound.sendCount();
+        channel.executor().execute(() -> handledCountTooHigh(h, sendCount));
         return false;
     }
 
@@ -741,7 +755,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         resumptionId = previd;
         jid = old.jid;
         final long received = old.streamManagement.received();
-        outbound.acknowledge(h);
+        final boolean countable = outbound.acknowledge(h);
+        final long sendCount = outbound.sendCount();
         // §5: what the client had not handled goes again, before anything new. The stream becomes bound, the
         // answer and the resent stanzas are written in one task on this connection's thread, so that nothing
         // the client sends after <resumed/> can be read before the stream is bound; what the router delivers
@@ -760,6 +775,13 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             streamManagement.resumeFrom(received);
             bound = true;
             cancelDeadline();
+            if (!countable)
+            {
+                // §6: the client claims more than it was sent. The stream ends; the session, now on this
+                // connection, waits to be resumed again with everything still unacknowledged.
+                handledCountTooHigh(h, sendCount);
+                return;
+            }
             send(new UnsafeBuffer(resumed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             resend.forEach(stanza -> send(new UnsafeBuffer(stanza)));
             event(EventRecord.Kind.RESUMED, jid.toString(), previd);

@@ -49,6 +49,14 @@ final class OutboundQueue
     }
 
     /**
+     * @return stanzas delivered on this stream so far, modulo 2^32, as the client counts them.
+     */
+    long sendCount()
+    {
+        return delivered & 0xFFFF_FFFFL;
+    }
+
+    /**
      * @param h the client's count of handled stanzas, modulo 2^32.
      * @return false if it counts more than was delivered.
      */

@@ -107,6 +107,8 @@ final class StreamWriter
         return view(xml.end().length());
     }
 
+    private static final String STREAMS_NS = "urn:ietf:params:xml:ns:xmpp-streams";
+
     DirectBuffer proceed()
     {
         buffer.putBytes(0, PROCEED);
@@ -116,6 +118,18 @@ final class StreamWriter
     DirectBuffer streamError(final StreamErrorCondition condition)
     {
         return view(streamEncoder.error(buffer, 0, condition, null));
+    }
+
+    /**
+     * XEP-0198 §6: the client acknowledged more than it was sent.
+     */
+    DirectBuffer handledCountTooHigh(final long h, final long sendCount)
+    {
+        final String text = "<stream:error><undefined-condition xmlns='" + STREAMS_NS + "'/>" +
+            "<handled-count-too-high xmlns='" + StreamManagement.NS + "' h='" + h + "' send-count='" + sendCount +
+            "'/><text xmlns='" + STREAMS_NS + "'>You acknowledged " + h + " stanzas, but were sent " + sendCount +
+            "</text></stream:error></stream:stream>";
+        return view(buffer.putStringWithoutLengthUtf8(0, text));
     }
 
     DirectBuffer close()

@@ -42,7 +42,7 @@ class StreamResumptionSystemTest
     }
 
     @Test
-    @DisplayName("XEP-0198 §5: resume on a new connection: <resumed h/>, then only what was not handled")
+    @DisplayName("XEP-0198 §5, §6: resume on a new connection: <resumed h/>, then only what was not handled; h too high ends that stream, not the session")
     void shouldResumeAndResendWhatWasNotHandled() throws Exception
     {
         try (TestServer server = TestServer.start().addUser("alice", "alice-secret").addUser("bob", "bob-secret")
@@ -71,6 +71,14 @@ class StreamResumptionSystemTest
                 carol.send("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='0'/>");
                 assertThat(carol.readUntil("</failed>", 5_000)).as("another account's stream")
                     .contains("<failed xmlns='urn:xmpp:sm:3'><item-not-found");
+            }
+            try (RawClient greedy = RawClient.directTls(server))
+            {
+                assertThat(greedy.authenticate("", "bob", "bob-secret")).isTrue();
+                greedy.send("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='9'/>");
+                assertThat(greedy.readUntil("</stream:stream>", 5_000)).as("§6: h above the 4 stanzas sent")
+                    .contains("<undefined-condition", "<handled-count-too-high xmlns='urn:xmpp:sm:3' h='9' send-count='4'/>")
+                    .doesNotContain("<resumed");
             }
             try (RawClient back = RawClient.directTls(server))
             {
