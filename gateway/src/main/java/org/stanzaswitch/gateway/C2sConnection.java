@@ -28,6 +28,7 @@ import org.stanzaswitch.switching.Session.UnacknowledgedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -559,7 +560,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
 
     private void streamError(final StreamErrorCondition condition, final String reason)
     {
-        streamError(condition, reason, context.writer().streamError(condition));
+        streamError(condition, reason, () -> context.writer().streamError(condition));
     }
 
     /**
@@ -568,10 +569,14 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private void handledCountTooHigh(final long h, final long sendCount)
     {
         streamError(StreamErrorCondition.UNDEFINED_CONDITION, "h=" + h + " acknowledges more than the " + sendCount +
-            " stanzas sent", context.writer().handledCountTooHigh(h, sendCount));
+            " stanzas sent", () -> context.writer().handledCountTooHigh(h, sendCount));
     }
 
-    private void streamError(final StreamErrorCondition condition, final String reason, final DirectBuffer error)
+    /**
+     * @param error writes the error; called after the stream header, which shares the writer's buffer.
+     */
+    private void streamError(
+        final StreamErrorCondition condition, final String reason, final Supplier<DirectBuffer> error)
     {
         if (closing)
         {
@@ -585,7 +590,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             send(context.writer().header(context.newStreamId(), context.server().domain(), "en"));
         }
-        send(error);
+        send(error.get());
         channel.flush();
         channel.close();
     }

@@ -51,6 +51,8 @@ final class MessageDelivery
     private static final byte[] STAMP = Bytes.ascii("stamp");
     private static final byte[] CHAT = Bytes.ascii("chat");
     private static final byte[] PRIVATE = Bytes.ascii("private");
+    private static final byte[] AMP = Bytes.ascii("amp");
+    private static final byte[] AMP_NS = Bytes.ascii(Amp.NS);
     private static final byte[] CARBONS_NS = Bytes.ascii(Carbons.CARBONS_NS);
     private static final byte[] RECEIPTS_NS = Bytes.ascii("urn:xmpp:receipts");
     private static final byte[] MARKERS_NS = Bytes.ascii("urn:xmpp:chat-markers:0");
@@ -63,6 +65,7 @@ final class MessageDelivery
     private final StanzaIds ids;
     private final OfflineStore offline;
     private final Carbons carbons;
+    private final Amp amp;
     private final ChildElements children = new ChildElements();
     private final JidCache jids = new JidCache(1024);
     private final XmlEncoder xml = new XmlEncoder();
@@ -75,6 +78,7 @@ final class MessageDelivery
     private boolean noStoreHint;
     private boolean onlyChatStates;
     private boolean privateHint;
+    private boolean ampRules;
     private boolean instantMessagingPayload;
     private long deliveries;
     private int lastSpliceLength;
@@ -99,6 +103,7 @@ final class MessageDelivery
         this.policy = policy;
         this.ids = ids;
         this.offline = offline;
+        this.amp = new Amp(domain);
     }
 
     /**
@@ -128,9 +133,25 @@ final class MessageDelivery
                 scanPayload(stanza, target.bare());
             }
         }
+        final Jid to = target.bare();
+        // Where it goes is decided before anything is done with it: XEP-0079 rules may stop it first.
+        final boolean behindBacklog = conversation && !onlyChatStates && offline.isDelivering(to);
+        final SessionState addressed = behindBacklog || target.isBare() ? null : sessions.full(target);
+        final List<SessionState> resources = sessions.bare(to);
+        final int best = addressed != null || behindBacklog ? Integer.MIN_VALUE : highestPriority(resources);
+        final boolean direct = addressed != null || best != Integer.MIN_VALUE && !groupchat;
+        if (conversation && ampRules)
+        {
+            final String disposition = direct ? Amp.DIRECT :
+                behindBacklog || conversation && !onlyChatStates && !noStoreHint ? Amp.STORED : Amp.NONE;
+            final String reached = addressed != null ? target.resource() : direct ? bestResource(resources, best) : null;
+            if (amp.apply(sender, target, stanza, disposition, reached) == Amp.DONE)
+            {
+                return null;
+            }
+        }
         final long received = System.currentTimeMillis();
         final Jid from = sender.jid().bare();
-        final Jid to = target.bare();
         final boolean namespaceDeclared = stanza.attributeIndex(XMLNS) != StartTagFlyweight.MISSING;
         long uid = -1;
         int flags = 0;
@@ -159,15 +180,12 @@ final class MessageDelivery
             childLength = stanzaId(to, uid, xml.wrap(child, 0)).length();
         }
 
-        if (conversation && !onlyChatStates && offline.isDelivering(to))
+        if (behindBacklog)
         {
             // The user's backlog is still going out: a new message waits behind it, so order holds.
             return keepOffline(sender, stanza, from, to, received, childLength);
         }
         final long delivery = ++deliveries;
-        final SessionState addressed = target.isBare() ? null : sessions.full(target);
-        final List<SessionState> resources = sessions.bare(to);
-        final int best = addressed != null ? Integer.MIN_VALUE : highestPriority(resources);
         if (addressed != null)
         {
             send(addressed, delivery, sender, stanza, childLength);
@@ -185,7 +203,7 @@ final class MessageDelivery
                 }
             }
         }
-        if (addressed != null || best != Integer.MIN_VALUE && !groupchat)
+        if (direct)
         {
             if (carbonCopied)
             {
@@ -275,6 +293,22 @@ final class MessageDelivery
     }
 
     /**
+     * @return the resource a message to the bare JID reaches first: one of those with the highest priority.
+     */
+    private static String bestResource(final List<SessionState> resources, final int best)
+    {
+        for (int i = 0; i < resources.size(); i++)
+        {
+            final SessionState resource = resources.get(i);
+            if (resource.available && resource.priority == best)
+            {
+                return resource.session.jid().resource();
+            }
+        }
+        return null;
+    }
+
+    /**
      * A session became available with non-negative priority: it gets what was kept for its user.
      */
     void onAvailable(final SessionState session)
@@ -347,6 +381,7 @@ final class MessageDelivery
     {
         forgedStanzaIdLength = 0;
         privateHint = false;
+        ampRules = false;
         instantMessagingPayload = false;
         hasBody = false;
         storeHint = false;
@@ -380,6 +415,11 @@ final class MessageDelivery
             else if (children.is(PRIVATE, CARBONS_NS))
             {
                 privateHint = true;
+                continue;
+            }
+            else if (children.is(AMP, AMP_NS))
+            {
+                ampRules = true;
                 continue;
             }
             else if (isChatState())

@@ -33,7 +33,9 @@ final class ServerServices
     static final byte[] LAST_BYTES = Bytes.ascii(LAST);
 
     private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, LAST, ROSTER, VCARD,
-        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2"};
+        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2", Amp.NS};
+    /** XEP-0079 §2.2: what the AMP node lists, one feature per supported action and condition. */
+    private static final String[] AMP_FEATURES = ampFeatures();
     /** XEP-0313 §6: the archive is the account's, so its features are on the account's bare JID. */
     private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
         "urn:xmpp:sid:0", "urn:xmpp:archive:auto", "urn:xmpp:archive:manage"};
@@ -58,6 +60,7 @@ final class ServerServices
     private static final byte[] OS = Bytes.ascii("os");
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SECONDS = Bytes.ascii("seconds");
+    private static final byte[] NODE = Bytes.ascii("node");
     private static final String PRIORITY = "priority";
     private static final String STATUS = "status";
     private static final int MAX_STATUS_CHARS = 1024;
@@ -97,7 +100,16 @@ final class ServerServices
             case SESSION:
                 return result(from, to, request, reply).end().length();
             case DISCO_INFO:
-                return get ? discoInfo(from, to, request, reply, toServer) : 0;
+                if (!get)
+                {
+                    return 0;
+                }
+                final String node = reader.attributeValue("node");
+                if (node == null)
+                {
+                    return discoInfo(from, to, request, reply, toServer);
+                }
+                return toServer && Amp.NS.equals(node) ? ampNode(from, to, request, reply) : 0;
             case DISCO_ITEMS:
                 return get && toServer ? emptyQuery(from, to, request, reply, DISCO_ITEMS) : 0;
             case VERSION:
@@ -161,6 +173,33 @@ final class ServerServices
             xml.attribute(CATEGORY, "account").attribute(TYPE, "registered").end();
         }
         for (final String feature : toServer ? FEATURES : ACCOUNT_FEATURES)
+        {
+            xml.start(FEATURE).attribute(VAR, feature).end();
+        }
+        return xml.end().end().length();
+    }
+
+    private static String[] ampFeatures()
+    {
+        final String[] features = new String[Amp.ACTIONS.length + Amp.CONDITIONS.length + 1];
+        int at = 0;
+        features[at++] = Amp.NS;
+        for (final String action : Amp.ACTIONS)
+        {
+            features[at++] = Amp.NS + "?action=" + action;
+        }
+        for (final String condition : Amp.CONDITIONS)
+        {
+            features[at++] = Amp.NS + "?condition=" + condition;
+        }
+        return features;
+    }
+
+    private int ampNode(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    {
+        final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_INFO)
+            .attribute(NODE, Amp.NS);
+        for (final String feature : AMP_FEATURES)
         {
             xml.start(FEATURE).attribute(VAR, feature).end();
         }
