@@ -639,7 +639,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
      * The one copy of outgoing XML: from the writer's or the router's buffer into the connection's pooled
      * buffer, which Netty frees once written.
      */
-    private static ByteBuf copyOf(
+    static ByteBuf copyOf(
         final ByteBufAllocator allocator, final DirectBuffer buffer, final int offset, final int length)
     {
         final ByteBuf out = allocator.buffer(length);

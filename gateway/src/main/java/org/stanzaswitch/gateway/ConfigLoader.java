@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader
 {
+    private static final String COMPONENTS = "components.";
+
     private ConfigLoader()
     {
     }
@@ -85,6 +87,7 @@ public final class ConfigLoader
                 case "listen.address" -> context.bindAddress(text(value));
                 case "listen.c2s_port" -> context.c2sPort(integer(value));
                 case "listen.direct_tls_port" -> context.directTlsPort(integer(value));
+                case "listen.component_port" -> context.componentPort(integer(value));
                 case "tls.required" -> context.tlsRequired(bool(value));
                 case "tls.certificate" -> context.tlsCertificate(text(value));
                 case "tls.key" -> context.tlsKey(text(value));
@@ -113,7 +116,15 @@ public final class ConfigLoader
                 case "archive.default" -> context.archiveDefault(text(value));
                 case "archive.max_page" -> context.archiveMaxPage(integer(value));
                 case "archive.retention_days" -> context.archiveRetentionDays(integer(value));
-                default -> throw new IllegalArgumentException("unknown setting");
+                default ->
+                {
+                    if (!key.startsWith(COMPONENTS))
+                    {
+                        throw new IllegalArgumentException("unknown setting");
+                    }
+                    // components: {push.example.org: secret}; the domain's own dots end up in the key.
+                    context.componentSecret(key.substring(COMPONENTS.length()), text(value));
+                }
             }
         }
         catch (final IllegalArgumentException | ClassCastException ex)

@@ -18,6 +18,10 @@ public final class ServerConfiguration
     public static final String BIND_ADDRESS_PROP_NAME = "stanzaswitch.bind.address";
     public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
 
+    /** XEP-0114: the port external components connect to (usually 5275); -1 disables it. */
+    public static final String COMPONENT_PORT_PROP_NAME = "stanzaswitch.component.port";
+    public static final int COMPONENT_PORT_DEFAULT = -1;
+
     /** RFC 6120 §3.2.1: 5222 for c2s with STARTTLS; 0 picks a free port. */
     public static final String C2S_PORT_PROP_NAME = "stanzaswitch.c2s.port";
     public static final int C2S_PORT_DEFAULT = 5222;

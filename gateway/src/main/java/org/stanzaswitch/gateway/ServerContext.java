@@ -2,12 +2,15 @@ package org.stanzaswitch.gateway;
 
 import org.stanzaswitch.codec.DecoderLimits;
 import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.JidParser;
 import org.stanzaswitch.switching.RouterWaitStrategy;
 import org.stanzaswitch.switching.SwitchSettings;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.stanzaswitch.gateway.ServerConfiguration.*;
@@ -24,6 +27,8 @@ public final class ServerContext
     private String bindAddress = string(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
     private int c2sPort = integer(C2S_PORT_PROP_NAME, C2S_PORT_DEFAULT);
     private int directTlsPort = integer(C2S_DIRECT_TLS_PORT_PROP_NAME, C2S_DIRECT_TLS_PORT_DEFAULT);
+    private int componentPort = integer(COMPONENT_PORT_PROP_NAME, COMPONENT_PORT_DEFAULT);
+    private final Map<String, String> componentSecrets = new LinkedHashMap<>();
     private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
     private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
     private String tlsKey = string(TLS_KEY_PROP_NAME, "");
@@ -80,6 +85,17 @@ public final class ServerContext
         }
         requirePort(C2S_PORT_PROP_NAME, c2sPort, false);
         requirePort(C2S_DIRECT_TLS_PORT_PROP_NAME, directTlsPort, true);
+        requirePort(COMPONENT_PORT_PROP_NAME, componentPort, true);
+        for (final Map.Entry<String, String> component : componentSecrets.entrySet())
+        {
+            final Jid name = new JidParser().parse(component.getKey());
+            if (name == null || name.local() != null || !name.isBare() || name.domain().equals(domainJid.domain()) ||
+                component.getValue().isEmpty())
+            {
+                throw new IllegalArgumentException("components." + component.getKey() +
+                    ": a component needs a domain of its own (not " + domain + ") and a secret");
+            }
+        }
         for (final String mechanism : saslMechanisms)
         {
             if (!List.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN").contains(mechanism))
@@ -127,6 +143,34 @@ public final class ServerContext
         {
             throw new IllegalArgumentException(name + "=" + port + " is not a port");
         }
+    }
+
+    /**
+     * @return the port components connect to, or -1 if there is no listener.
+     */
+    public int componentPort()
+    {
+        return componentPort;
+    }
+
+    public ServerContext componentPort(final int componentPort)
+    {
+        this.componentPort = componentPort;
+        return this;
+    }
+
+    /**
+     * @return each component's domain and the secret it authenticates with (XEP-0114 §2).
+     */
+    public Map<String, String> componentSecrets()
+    {
+        return componentSecrets;
+    }
+
+    public ServerContext componentSecret(final String domain, final String secret)
+    {
+        componentSecrets.put(domain, secret);
+        return this;
     }
 
     public Jid domainJid()

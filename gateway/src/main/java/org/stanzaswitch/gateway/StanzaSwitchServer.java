@@ -3,11 +3,14 @@ package org.stanzaswitch.gateway;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.agrona.CloseHelper;
 import org.stanzaswitch.gateway.tls.TlsMaterial;
@@ -42,6 +45,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     private TlsMaterial tlsMaterial;
     private StanzaSwitch stanzaSwitch;
     private int c2sPort = -1;
+    private int componentPort = -1;
     private int directTlsPort = -1;
 
     private StanzaSwitchServer(final ServerContext context)
@@ -97,6 +101,19 @@ public final class StanzaSwitchServer implements AutoCloseable
         {
             directTlsPort = listen(acceptors, workers, new C2sInitializer(c2s, true), context.directTlsPort());
         }
+        if (context.componentPort() >= 0)
+        {
+            componentPort = listen(acceptors, workers, new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    channel.pipeline().addLast("component", new ComponentConnection(c2s, context.componentSecrets()));
+                }
+            }, context.componentPort());
+            LOG.info(() -> "external components " + context.componentSecrets().keySet() + " on " +
+                context.bindAddress() + ":" + componentPort);
+        }
         LOG.info(() -> "serving " + context.domain() + " on " + context.bindAddress() + ":" + c2sPort + " (STARTTLS)" +
             (directTlsPort >= 0 ? " and :" + directTlsPort + " (direct TLS)" : "") + ", data in " + context.dataDir());
         if (tlsMaterial.generated())
@@ -136,7 +153,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     }
 
     private int listen(
-        final EventLoopGroup acceptors, final EventLoopGroup workers, final C2sInitializer initializer, final int port)
+        final EventLoopGroup acceptors, final EventLoopGroup workers, final ChannelHandler initializer, final int port)
         throws IOException
     {
         final int max = context.maxOutboundBytes();
@@ -162,6 +179,14 @@ public final class StanzaSwitchServer implements AutoCloseable
     public int c2sPort()
     {
         return c2sPort;
+    }
+
+    /**
+     * @return the port of the external component listener (XEP-0114), as bound, or -1 if disabled.
+     */
+    public int componentPort()
+    {
+        return componentPort;
     }
 
     /**

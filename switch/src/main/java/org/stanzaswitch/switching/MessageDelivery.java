@@ -66,6 +66,7 @@ final class MessageDelivery
     private final OfflineStore offline;
     private final Carbons carbons;
     private final Amp amp;
+    private final PushNotifications push;
     private final ChildElements children = new ChildElements();
     private final JidCache jids = new JidCache(1024);
     private final XmlEncoder xml = new XmlEncoder();
@@ -79,6 +80,8 @@ final class MessageDelivery
     private boolean onlyChatStates;
     private boolean privateHint;
     private boolean ampRules;
+    /** Whether the message being delivered reached a connected stream, not only ones waiting to be resumed. */
+    private boolean reachedConnected;
     private boolean instantMessagingPayload;
     private long deliveries;
     private int lastSpliceLength;
@@ -93,8 +96,10 @@ final class MessageDelivery
         final ArchivePolicy policy,
         final StanzaIds ids,
         final OfflineStore offline,
-        final Carbons carbons)
+        final Carbons carbons,
+        final PushNotifications push)
     {
+        this.push = push;
         this.carbons = carbons;
         this.domain = domain;
         this.accounts = accounts;
@@ -186,6 +191,7 @@ final class MessageDelivery
             return keepOffline(sender, stanza, from, to, received, childLength);
         }
         final long delivery = ++deliveries;
+        reachedConnected = false;
         if (addressed != null)
         {
             send(addressed, delivery, sender, stanza, childLength);
@@ -205,6 +211,11 @@ final class MessageDelivery
         }
         if (direct)
         {
+            if (!reachedConnected && hasBody)
+            {
+                // XEP-0357 §7: every stream it went to waits to be resumed; the user's phone may be asleep.
+                push.messageWaiting(to, sender.jid());
+            }
             if (carbonCopied)
             {
                 // The recipient's other resources see what their account received, as the recipient got it.
@@ -242,7 +253,16 @@ final class MessageDelivery
     {
         final int childLength = stanzaIdLength + writeDelay(stanzaIdLength, received);
         final int length = splice(sender, stanza, childLength);
-        return offline.store(from, to, copy, 0, length, received) ? null : StanzaErrorCondition.SERVICE_UNAVAILABLE;
+        if (!offline.store(from, to, copy, 0, length, received))
+        {
+            return StanzaErrorCondition.SERVICE_UNAVAILABLE;
+        }
+        if (hasBody)
+        {
+            // XEP-0357 §7: the user is offline; their registered devices hear of it.
+            push.messageWaiting(to, sender.jid());
+        }
+        return null;
     }
 
     /**
@@ -331,6 +351,7 @@ final class MessageDelivery
         final int childLength)
     {
         to.lastDelivery = delivery;
+        reachedConnected |= to.detachedAtMillis < 0;
         if (childLength == 0)
         {
             to.session.deliver(stanza.buffer(), stanza.offset(), stanza.length());

@@ -79,6 +79,9 @@ public final class Router implements EventHandler<StanzaEvent>
     private final int resumeSeconds;
     private final boolean refuseResourceConflicts;
     private final StateWriter stateWriter;
+    private final PushNotifications push;
+    /** XEP-0114: the connected external components, by the domain each serves. */
+    private final Map<String, Session> components = new HashMap<>();
     private final ElementFlyweight returned = new ElementFlyweight(64);
     private final Session.UnacknowledgedHandler returnedHandler = this::returnToOffline;
     private Jid returnedOwner;
@@ -131,7 +134,9 @@ public final class Router implements EventHandler<StanzaEvent>
         this.archiveService = new ArchiveService(archive, ids, settings.archiveMaxPage);
         this.legacyArchive = new LegacyArchiveService(archive, settings.archiveMaxPage);
         this.carbons = new Carbons(sessions);
-        this.messages = new MessageDelivery(domain, accounts, sessions, archive, preferences, ids, offline, carbons);
+        this.push = new PushNotifications(writer, state.pushRegistrations(), components::get);
+        this.messages = new MessageDelivery(
+            domain, accounts, sessions, archive, preferences, ids, offline, carbons, push);
     }
 
     /**
@@ -222,6 +227,17 @@ public final class Router implements EventHandler<StanzaEvent>
 
     private void onSessionOpened(final Session session)
     {
+        if (session.isComponent())
+        {
+            final Session previous = components.put(session.jid().domain(), session);
+            if (previous != null && previous != session)
+            {
+                // The newest connection for a component's domain wins, as a resource does.
+                previous.replaced();
+            }
+            return;
+        }
+        push.userConnected(session.jid().bare());
         final SessionState current = sessions.full(session.jid());
         if (current != null && refuseResourceConflicts && current.detachedAtMillis < 0)
         {
@@ -240,6 +256,11 @@ public final class Router implements EventHandler<StanzaEvent>
 
     private void onSessionClosed(final Session session)
     {
+        if (session.isComponent())
+        {
+            components.remove(session.jid().domain(), session);
+            return;
+        }
         offline.sessionClosed(session);
         final SessionState closed = sessions.full(session.jid());
         if (closed != null && closed.session == session)
@@ -406,6 +427,7 @@ public final class Router implements EventHandler<StanzaEvent>
     {
         session.resume(state.session, state.resumptionId, h);
         state.session = session;
+        push.userConnected(session.jid().bare());
         state.detachedAtMillis = -1;
         offline.sessionResumed(session);
     }
@@ -462,8 +484,22 @@ public final class Router implements EventHandler<StanzaEvent>
             bounce(sender, StanzaErrorCondition.JID_MALFORMED);
             return;
         }
+        if (to != null && !isLocal(to))
+        {
+            final Session component = components.get(to.domain());
+            if (component != null)
+            {
+                component.deliver(buffer, 0, length);
+                return;
+            }
+        }
         if (to != null && isLocal(to) && isBlocked(sender, to, kind))
         {
+            return;
+        }
+        if (sender.isComponent())
+        {
+            routeFromComponent(sender, to, kind, buffer, length);
             return;
         }
         switch (kind)
@@ -476,6 +512,55 @@ public final class Router implements EventHandler<StanzaEvent>
                 break;
             default:
                 routeIq(sender, to, buffer, length);
+                break;
+        }
+    }
+
+    /**
+     * XEP-0114: what a component sends to this server's domain and its users. Requests to the server are
+     * answered like a user's; to a user, messages are delivered as any message, IQs to a connected resource and
+     * directed presence to the user's resources. A component is no account: no roster, subscriptions or data.
+     */
+    private void routeFromComponent(
+        final Session sender, final Jid to, final StanzaKind kind, final DirectBuffer buffer, final int length)
+    {
+        final int type = stanza.typeIndex();
+        final boolean request = kind == StanzaKind.IQ &&
+            (stanza.attributeValueEquals(type, GET) || stanza.attributeValueEquals(type, SET));
+        if (to == null || to.equals(domain))
+        {
+            if (request)
+            {
+                answerService(sender, to);
+            }
+            return;
+        }
+        if (!isLocal(to) || to.local() == null)
+        {
+            bounceUnlessResult(sender, request, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND);
+            return;
+        }
+        switch (kind)
+        {
+            case MESSAGE:
+                routeMessage(sender, to, buffer, length);
+                break;
+            case IQ:
+                final SessionState resource = to.isBare() ? null : sessions.full(to);
+                if (resource != null)
+                {
+                    resource.session.deliver(buffer, 0, length);
+                }
+                else
+                {
+                    bounceUnlessResult(sender, request, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+                }
+                break;
+            default:
+                if (type == StartTagFlyweight.MISSING || stanza.attributeValueEquals(type, UNAVAILABLE))
+                {
+                    deliverDirectedPresence(to, buffer, length);
+                }
                 break;
         }
     }
@@ -575,13 +660,20 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         else if (type == StartTagFlyweight.MISSING || stanza.attributeValueEquals(type, UNAVAILABLE))
         {
-            // RFC 6121 §4.6: directed presence to a local user's resources.
-            for (final SessionState resource : sessions.bare(to.bare()))
+            deliverDirectedPresence(to, buffer, length);
+        }
+    }
+
+    /**
+     * RFC 6121 §4.6: directed presence to a local user's resources.
+     */
+    private void deliverDirectedPresence(final Jid to, final DirectBuffer buffer, final int length)
+    {
+        for (final SessionState resource : sessions.bare(to.bare()))
+        {
+            if (to.isBare() || resource.session.jid().equals(to))
             {
-                if (to.isBare() || resource.session.jid().equals(to))
-                {
-                    resource.session.deliver(buffer, 0, length);
-                }
+                resource.session.deliver(buffer, 0, length);
             }
         }
     }
@@ -702,6 +794,10 @@ public final class Router implements EventHandler<StanzaEvent>
         else if (UserDataService.VCARD_NS.equals(namespace) && accounts.exists(owner.local()))
         {
             error = userData.onVCard(sender, owner, to != null, stanza);
+        }
+        else if (PushNotifications.NS.equals(namespace) && owner.equals(user))
+        {
+            error = push.onIq(sender, stanza, stanza.attributeValueEquals(stanza.typeIndex(), SET));
         }
         else if (ServerServices.LAST.equals(namespace) && accounts.exists(owner.local()))
         {

@@ -36,9 +36,9 @@ final class ServerServices
         "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2", Amp.NS};
     /** XEP-0079 §2.2: what the AMP node lists, one feature per supported action and condition. */
     private static final String[] AMP_FEATURES = ampFeatures();
-    /** XEP-0313 §6: the archive is the account's, so its features are on the account's bare JID. */
-    private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended",
-        "urn:xmpp:sid:0", "urn:xmpp:archive:auto", "urn:xmpp:archive:manage"};
+    /** XEP-0313 §6, XEP-0357 §4: the archive and push are the account's, so their features are on its bare JID. */
+    private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, PushNotifications.NS, "urn:xmpp:mam:2",
+        "urn:xmpp:mam:2#extended", "urn:xmpp:sid:0", "urn:xmpp:archive:auto", "urn:xmpp:archive:manage"};
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");

@@ -9,9 +9,18 @@ import org.stanzaswitch.codec.Jid;
 public interface Session
 {
     /**
-     * @return the full address the session is bound to.
+     * @return the full address the session is bound to; a component's is its domain.
      */
     Jid jid();
+
+    /**
+     * @return true for an external component (XEP-0114): it speaks for a domain, its stanzas carry their own
+     *         {@code from}, and it is sent what is addressed to that domain.
+     */
+    default boolean isComponent()
+    {
+        return false;
+    }
 
     /**
      * Send bytes of XML to the client; copies them, so the caller may reuse its buffer. Called by the router

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * journal order, to the state it concerns. The same commands give the same state on every replay.
  * <p>
  * A snapshot writes the state as the commands that rebuild it (one per account, roster item, stored piece of
- * XML, blocked address, preference set, last logout), tagged with the last journal index applied; recovery applies the
+ * XML, blocked address, preference set, last logout, push registration), tagged with the last journal index applied; recovery applies the
  * snapshot and replays the journal after that index.
  */
 public final class StateMachine implements RecordHandler
@@ -33,6 +33,7 @@ public final class StateMachine implements RecordHandler
     private final BlockLists blockLists = new BlockLists();
     private final ArchivePreferences archivePreferences = new ArchivePreferences(rosters);
     private final LastActivity lastActivity = new LastActivity();
+    private final PushRegistrations pushRegistrations = new PushRegistrations();
     private Consumer<String> accountDeleted = username -> { };
     private long appliedIndex = Snapshot.NONE;
     private long sinceSnapshot;
@@ -90,6 +91,7 @@ public final class StateMachine implements RecordHandler
             blockLists.snapshot(scratch, out);
             archivePreferences.snapshot(scratch, out);
             lastActivity.snapshot(scratch, out);
+            pushRegistrations.snapshot(scratch, out);
             out.commit();
             sinceSnapshot = 0;
             return out.records();
@@ -131,6 +133,9 @@ public final class StateMachine implements RecordHandler
             case UserDataCommand.SET_USER_DATA:
                 UserDataCommand.apply(buffer, offset, userData);
                 break;
+            case PushRegistrations.PUSH:
+                pushRegistrations.apply(buffer, offset);
+                break;
             case LastActivity.LAST_ACTIVITY:
                 lastActivity.apply(buffer, offset);
                 break;
@@ -150,6 +155,7 @@ public final class StateMachine implements RecordHandler
         blockLists.deleteOwner(username);
         archivePreferences.deleteOwner(username);
         lastActivity.deleteOwner(username);
+        pushRegistrations.deleteOwner(username);
         accountDeleted.accept(username);
     }
 
@@ -181,5 +187,10 @@ public final class StateMachine implements RecordHandler
     LastActivity lastActivity()
     {
         return lastActivity;
+    }
+
+    PushRegistrations pushRegistrations()
+    {
+        return pushRegistrations;
     }
 }

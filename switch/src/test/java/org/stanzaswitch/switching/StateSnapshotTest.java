@@ -37,7 +37,7 @@ class StateSnapshotTest
     private final SecureRandom random = new SecureRandom();
 
     @Test
-    @DisplayName("snapshot + the journal after it = full replay: accounts, rosters and versions, XML, blocks, preferences, logouts")
+    @DisplayName("snapshot + the journal after it = full replay: accounts, rosters and versions, XML, blocks, preferences, logouts, push")
     void shouldRecoverTheStateAFullReplayGives()
     {
         final Path snapshot = directory.resolve("state.snapshot");
@@ -63,9 +63,14 @@ class StateSnapshotTest
             live.write(command, ArchivePreferences.encode(command, "alice",
                 new ArchivePreferences.Preferences(1, Set.of("bob@localhost"), Set.of())));
             live.write(command, LastActivity.encode(command, "bob", 1_700_000_000_000L, "Heading Home"));
+            final UnsafeBuffer form = new UnsafeBuffer("<x xmlns='jabber:x:data'/>".getBytes(StandardCharsets.UTF_8));
+            live.write(command, PushRegistrations.encode(command, "alice", true, "push.example", "phone", form, 0,
+                form.capacity()));
+            live.write(command, PushRegistrations.encode(command, "alice", true, "push.example", "tablet", form, 0, 0));
+            live.write(command, PushRegistrations.encode(command, "alice", false, "push.example", "tablet", form, 0, 0));
 
-            assertThat(live.state().snapshot(snapshot)).as("2 accounts, 2 roster records, 2 XML, 1 block, 1 preference set, 1 logout")
-                .isEqualTo(9);
+            assertThat(live.state().snapshot(snapshot)).as("2 accounts, 2 roster records, 2 XML, 1 block, 1 preference set, 1 logout, 1 push registration")
+                .isEqualTo(10);
             assertThat(live.state().snapshot(snapshot)).as("nothing new since").isZero();
 
             password(live, "erin");
@@ -80,7 +85,7 @@ class StateSnapshotTest
         }
         try (Journal journal = Journal.open(directory.resolve("state")))
         {
-            assertThat(replayed.recover(directory.resolve("absent.snapshot"), journal)).isEqualTo(20);
+            assertThat(replayed.recover(directory.resolve("absent.snapshot"), journal)).isEqualTo(23);
         }
 
         assertThat(describe(recovered)).isEqualTo(describe(replayed));
@@ -95,6 +100,8 @@ class StateSnapshotTest
         assertThat(recovered.userData().get("bob", "vcard")).isNull();
         assertThat(recovered.archivePreferences().of("alice").defaultMode).isEqualTo(1);
         assertThat(recovered.lastActivity().of("bob").status()).isEqualTo("Heading Home");
+        assertThat(recovered.pushRegistrations().of("alice")).extracting(PushRegistrations.Registration::node)
+            .containsExactly("phone");
     }
 
     private void password(final StateWriter live, final String user)
@@ -131,7 +138,10 @@ class StateSnapshotTest
                 .append("\n blocked ").append(state.blockLists().blocked(user));
             final ArchivePreferences.Preferences preferences = state.archivePreferences().of(user);
             text.append("\n archive ").append(preferences.defaultMode).append(preferences.always)
-                .append(preferences.never).append("\n last ").append(state.lastActivity().of(user)).append('\n');
+                .append(preferences.never).append("\n last ").append(state.lastActivity().of(user))
+                .append("\n push ").append(state.pushRegistrations().of(user).stream()
+                    .map(r -> r.jid() + "/" + r.node() + " " + new String(r.publishOptions(), StandardCharsets.UTF_8))
+                    .toList()).append('\n');
         }
         return text.toString();
     }

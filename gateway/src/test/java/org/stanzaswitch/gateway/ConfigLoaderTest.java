@@ -1,0 +1,46 @@
+package org.stanzaswitch.gateway;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest
+{
+    @TempDir
+    Path directory;
+
+    @Test
+    @DisplayName("the annotated example in docs/ loads and holds the defaults it claims")
+    void shouldLoadTheAnnotatedExample() throws Exception
+    {
+        final ServerContext context = ConfigLoader.load(Path.of("..", "docs", "stanzaswitch.example.yaml"),
+            new ServerContext()).conclude();
+        final ServerContext defaults = new ServerContext().conclude();
+        assertThat(context.c2sPort()).isEqualTo(defaults.c2sPort());
+        assertThat(context.componentPort()).isEqualTo(-1);
+        assertThat(context.componentSecrets()).isEmpty();
+        assertThat(context.trimAfterNs()).isEqualTo(defaults.trimAfterNs());
+    }
+
+    @Test
+    @DisplayName("XEP-0114 components: the domain (dots and all) and its secret; the server's own domain refused")
+    void shouldReadComponents() throws Exception
+    {
+        final Path good = Files.writeString(directory.resolve("good.yaml"),
+            "listen:\n  component_port: 5275\ncomponents:\n  push.localhost: s3cret\n  upload.localhost: other\n");
+        final ServerContext context = ConfigLoader.load(good, new ServerContext()).conclude();
+        assertThat(context.componentPort()).isEqualTo(5275);
+        assertThat(context.componentSecrets()).containsEntry("push.localhost", "s3cret")
+            .containsEntry("upload.localhost", "other");
+
+        final Path bad = Files.writeString(directory.resolve("bad.yaml"), "components:\n  localhost: s3cret\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, new ServerContext()).conclude())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("components.localhost");
+    }
+}
