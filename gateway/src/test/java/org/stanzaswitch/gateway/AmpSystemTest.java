@@ -72,8 +72,12 @@ class AmpSystemTest
                 rule("drop", "deliver", "direct"), rule("notify", "deliver", "stored")));
             assertThat(alice.readUntil("status='notify'", 5_000)).contains("id='m2'><amp")
                 .contains("<rule action='notify' condition='deliver' value='stored'/>");
-            // §3.3.2 expire-at in the past: dropped, nobody told.
+            // §3.3.2 expire-at in the past: dropped, nobody told. One a second ahead is stored, and expires there.
             alice.send(message("m3", "bob@localhost", "expired", rule("drop", "expire-at", "2004-01-01T00:00:00Z")));
+            final String soon = java.time.Instant.now().plusSeconds(1).toString();
+            alice.send(message("m3b", "bob@localhost", "expires while stored", rule("drop", "expire-at", soon)));
+            alice.send("<iq type='get' id='sync'><ping xmlns='urn:xmpp:ping'/></iq>").readUntil("id='sync'", 5_000);
+            Thread.sleep(1_500);
 
             final BlockingQueue<Message> toBob = new LinkedBlockingQueue<>();
             final XMPPTCPConnection bob = bob(server, "phone", toBob);
@@ -102,7 +106,7 @@ class AmpSystemTest
                     "<rule action='notify' condition='match-resource' value='exact'/>");
 
                 final Message next = toBob.poll(10, TimeUnit.SECONDS);
-                assertThat(next.getBody()).as("m1, m3, m4, m5 never reach bob").isEqualTo("exactly for the phone");
+                assertThat(next.getBody()).as("m1, m3, m3b (expired while stored), m4, m5 never reach bob").isEqualTo("exactly for the phone");
                 assertThat(next.hasExtension("amp", NS)).as("the rules travel with the message").isTrue();
 
                 // §4: what the server does not support or accept is refused before anything is done.

@@ -1,11 +1,13 @@
 package org.stanzaswitch.switching;
 
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
+import org.stanzaswitch.codec.XmppNamespaces;
 import org.stanzaswitch.codec.XmppTime;
 
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ final class Amp
     static final boolean DELIVER = true;
     static final boolean DONE = false;
 
+    private static final byte[] NS_BYTES = Bytes.ascii(NS);
     private static final String STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
     private static final byte[] MESSAGE = Bytes.ascii("message");
     private static final byte[] AMP = Bytes.ascii("amp");
@@ -83,7 +86,8 @@ final class Amp
         final Session sender, final Jid intended, final ElementFlyweight message, final String disposition,
         final String resource)
     {
-        if (!readRules(message))
+        reader.wrap(message);
+        if (!readRules())
         {
             return DELIVER;
         }
@@ -132,10 +136,38 @@ final class Amp
         return DELIVER;
     }
 
-    private boolean readRules(final ElementFlyweight message)
+    /**
+     * §3.3.2 with the note on offline storage (§8): a stored message whose expire-at moment passed while it waited
+     * is not delivered when its recipient comes back, unless its rule only asked for a notification. The sender is
+     * not told at that point.
+     *
+     * @return true if the stored message is to be dropped instead of delivered.
+     */
+    boolean expiredWhileStored(final DirectBuffer buffer, final int offset, final int length, final long now)
+    {
+        if (!Bytes.contains(buffer, offset, length, NS_BYTES))
+        {
+            return false;
+        }
+        reader.wrap(buffer, offset, length, "", XmppNamespaces.CLIENT);
+        if (!readRules())
+        {
+            return false;
+        }
+        for (final Rule rule : rules)
+        {
+            if ("expire-at".equals(rule.condition()) && !"notify".equals(rule.action()) && validValue(rule) &&
+                now >= XmppTime.parse(rule.value()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean readRules()
     {
         rules.clear();
-        reader.wrap(message);
         reader.next();
         XmlReader.Event event;
         boolean inAmp = false;

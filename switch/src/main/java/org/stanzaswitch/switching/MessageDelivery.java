@@ -97,9 +97,11 @@ final class MessageDelivery
         final StanzaIds ids,
         final OfflineStore offline,
         final Carbons carbons,
-        final PushNotifications push)
+        final PushNotifications push,
+        final Amp amp)
     {
         this.push = push;
+        this.amp = amp;
         this.carbons = carbons;
         this.domain = domain;
         this.accounts = accounts;
@@ -108,7 +110,6 @@ final class MessageDelivery
         this.policy = policy;
         this.ids = ids;
         this.offline = offline;
-        this.amp = new Amp(domain);
     }
 
     /**

@@ -135,8 +135,10 @@ public final class Router implements EventHandler<StanzaEvent>
         this.legacyArchive = new LegacyArchiveService(archive, settings.archiveMaxPage);
         this.carbons = new Carbons(sessions);
         this.push = new PushNotifications(writer, state.pushRegistrations(), components::get);
+        final Amp amp = new Amp(domain);
+        offline.expireWith(amp::expiredWhileStored);
         this.messages = new MessageDelivery(
-            domain, accounts, sessions, archive, preferences, ids, offline, carbons, push);
+            domain, accounts, sessions, archive, preferences, ids, offline, carbons, push, amp);
     }
 
     /**

@@ -38,12 +38,23 @@ public final class OfflineStore implements AutoCloseable
     private final MessageRecord record = new MessageRecord();
     private final ExpandableArrayBuffer header = new ExpandableArrayBuffer(256);
     private final RecordHandler deliverer = this::deliverRecord;
+    private Expiry expiry = (buffer, offset, length, nowMillis) -> false;
     private Session recipient;
 
     /**
      * @param directory of the offline journal.
      * @param quota     the most messages kept for one user.
      */
+    /** Decides whether a stored message has expired by the time it would be delivered. */
+    @FunctionalInterface
+    public interface Expiry
+    {
+        /**
+         * @return true to drop the stored message instead of delivering it.
+         */
+        boolean expired(DirectBuffer buffer, int offset, int length, long nowMillis);
+    }
+
     public OfflineStore(final Path directory, final int quota)
     {
         this.journal = Journal.open(directory);
@@ -255,10 +266,21 @@ public final class OfflineStore implements AutoCloseable
         }
     }
 
+    /**
+     * @param expiry consulted for each stored message as it is delivered (XEP-0079 expire-at).
+     */
+    public void expireWith(final Expiry expiry)
+    {
+        this.expiry = expiry;
+    }
+
     private void deliverRecord(final long index, final DirectBuffer buffer, final int offset, final int length)
     {
         record.wrap(buffer, offset);
-        recipient.deliver(buffer, record.stanzaOffset(), record.stanzaLength());
+        if (!expiry.expired(buffer, record.stanzaOffset(), record.stanzaLength(), System.currentTimeMillis()))
+        {
+            recipient.deliver(buffer, record.stanzaOffset(), record.stanzaLength());
+        }
     }
 
     /**
