@@ -64,48 +64,7 @@ final class SinkSession implements Session
     }
 
     @Override
-    public void handled(final long count)
-    {
-    }
-
-    @Override
     public void replaced()
-    {
-    }
-
-    @Override
-    public void bindDecided(final boolean accepted)
-    {
-    }
-
-    @Override
-    public void enableStreamManagement(final String resumptionId, final int maxSeconds)
-    {
-    }
-
-    @Override
-    public boolean acknowledge(final long h)
-    {
-        return true;
-    }
-
-    @Override
-    public void resume(final Session previous, final String previd, final long h)
-    {
-    }
-
-    @Override
-    public void resumeFailed()
-    {
-    }
-
-    @Override
-    public void drainUnacknowledged(final UnacknowledgedHandler handler)
-    {
-    }
-
-    @Override
-    public void clientActive(final boolean active)
     {
     }
 }

@@ -28,6 +28,7 @@ import org.stanzaswitch.switching.Session.UnacknowledgedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,7 +57,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private final SaslNegotiation sasl;
     private final StreamManagement streamManagement = new StreamManagement();
     private final InBandRegistration registration;
-    private final UnsafeBuffer input = new UnsafeBuffer(new byte[0]);
+    private final FramedInput input;
+    private final BooleanSupplier isClosing = () -> this.closing;
     private ChannelHandlerContext channel;
     private ScheduledFuture<?> deadline;
     private boolean tlsActive;
@@ -83,6 +85,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         this.context = context;
         this.framer = new StreamFramer(context.server().decoderLimits(), this);
+        this.input = new FramedInput(framer);
         this.sasl = new SaslNegotiation(context);
         this.registration = new InBandRegistration(context);
         this.tlsActive = directTls;
@@ -109,21 +112,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             {
                 return;
             }
-            if (buf.hasArray())
-            {
-                input.wrap(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
-            }
-            else
-            {
-                input.wrap(buf.nioBuffer());
-            }
-            int status = framer.decode(input, 0, input.capacity());
-            if (status == StreamFramer.BACK_PRESSURED)
-            {
-                ctx.channel().config().setAutoRead(false);
-                retryLater();
-            }
-            else if (status == StreamFramer.OK && !bound && framer.pendingBytes() == 0)
+            final int status = input.read(ctx, buf, isClosing);
+            if (status == StreamFramer.OK && !bound && framer.pendingBytes() == 0)
             {
                 framer.releaseIdleBuffers();
             }
@@ -132,26 +122,6 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             buf.release();
         }
-    }
-
-    /**
-     * Back pressure from the ring: the framer holds the refused stanza and the socket is not read until the
-     * router has made room (ARCHITECTURE invariant 6).
-     */
-    private void retryLater()
-    {
-        channel.executor().schedule(() ->
-        {
-            final int status = framer.resume();
-            if (status == StreamFramer.BACK_PRESSURED)
-            {
-                retryLater();
-            }
-            else if (!closing)
-            {
-                channel.channel().config().setAutoRead(true);
-            }
-        }, 1, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -52,7 +53,8 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
     private final StreamFramer framer;
     private final StreamEncoder encoder = new StreamEncoder();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(512);
-    private final UnsafeBuffer input = new UnsafeBuffer(new byte[0]);
+    private final FramedInput input;
+    private final BooleanSupplier isClosing = () -> this.closing;
     private ChannelHandlerContext channel;
     private ScheduledFuture<?> deadline;
     private String streamId;
@@ -65,6 +67,7 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
         this.context = context;
         this.secrets = secrets;
         this.framer = new StreamFramer(context.server().decoderLimits(), this);
+        this.input = new FramedInput(framer);
     }
 
     @Override
@@ -86,42 +89,12 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
             {
                 return;
             }
-            if (buf.hasArray())
-            {
-                input.wrap(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
-            }
-            else
-            {
-                input.wrap(buf.nioBuffer());
-            }
-            if (framer.decode(input, 0, input.capacity()) == StreamFramer.BACK_PRESSURED)
-            {
-                ctx.channel().config().setAutoRead(false);
-                retryLater();
-            }
+            input.read(ctx, buf, isClosing);
         }
         finally
         {
             buf.release();
         }
-    }
-
-    /**
-     * Back pressure from the ring, as for clients: the refused stanza waits in the framer, the socket unread.
-     */
-    private void retryLater()
-    {
-        channel.executor().schedule(() ->
-        {
-            if (framer.resume() == StreamFramer.BACK_PRESSURED)
-            {
-                retryLater();
-            }
-            else if (!closing)
-            {
-                channel.channel().config().setAutoRead(true);
-            }
-        }, 1, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -308,49 +281,8 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     @Override
-    public void handled(final long count)
-    {
-    }
-
-    @Override
-    public void enableStreamManagement(final String resumptionId, final int maxSeconds)
-    {
-    }
-
-    @Override
-    public boolean acknowledge(final long h)
-    {
-        return true;
-    }
-
-    @Override
-    public void resume(final Session previous, final String previd, final long h)
-    {
-    }
-
-    @Override
-    public void resumeFailed()
-    {
-    }
-
-    @Override
-    public void drainUnacknowledged(final UnacknowledgedHandler handler)
-    {
-    }
-
-    @Override
-    public void clientActive(final boolean active)
-    {
-    }
-
-    @Override
     public void replaced()
     {
         channel.executor().execute(() -> streamError(StreamErrorCondition.CONFLICT, "another connection for " + domain));
-    }
-
-    @Override
-    public void bindDecided(final boolean accepted)
-    {
     }
 }

@@ -5,9 +5,12 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.stanzaswitch.gateway.cli.StanzaSwitchMain;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,6 +62,13 @@ class AccountDurabilitySystemTest
                 assertThat(admin.usernames()).containsExactly("erin", "grace");
                 admin.setPassword("heidi", "heidi-1");
             }
+            // The CLI writes one too, from the journal, in a process of its own.
+            final Process cli = ChildJvm.java(List.of("-Xmx128m"), StanzaSwitchMain.class, "snapshot", "--data",
+                data.toString()).redirectErrorStream(true).start();
+            final String printed = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(cli.waitFor()).as(printed).isZero();
+            assertThat(printed).as("3 accounts and the last logouts of erin and grace")
+                .contains("state.snapshot: 5 records (1 journal commands after the previous snapshot");
             final byte[] whole = Files.readAllBytes(snapshot);
             whole[whole.length / 2] ^= 1;
             Files.write(snapshot, whole);

@@ -4,7 +4,9 @@ import org.agrona.DirectBuffer;
 import org.stanzaswitch.codec.Jid;
 
 /**
- * A bound client session as the router sees it; the gateway implements it over a connection.
+ * A bound client session as the router sees it; the gateway implements it over a connection. The hooks of
+ * stream management (XEP-0198), client state (XEP-0352) and binding do nothing by default, for sessions that
+ * have no such protocol (an external component, a benchmark's sink).
  */
 public interface Session
 {
@@ -45,7 +47,9 @@ public interface Session
      *
      * @param count the session's count at its request, as given to {@link StanzaSwitch#requestAck}.
      */
-    void handled(long count);
+    default void handled(final long count)
+    {
+    }
 
     /**
      * XEP-0198 §3: stream management is on; from now on what is delivered is counted and kept until the
@@ -54,7 +58,9 @@ public interface Session
      * @param resumptionId the id to resume the stream with, or null if it cannot be resumed.
      * @param maxSeconds   how long a dropped stream stays resumable.
      */
-    void enableStreamManagement(String resumptionId, int maxSeconds);
+    default void enableStreamManagement(final String resumptionId, final int maxSeconds)
+    {
+    }
 
     /**
      * XEP-0198 §4: the client has handled this many of the stanzas delivered (its h, 32 bits): they are
@@ -62,7 +68,10 @@ public interface Session
      *
      * @return false if h counts more than was delivered.
      */
-    boolean acknowledge(long h);
+    default boolean acknowledge(final long h)
+    {
+        return true;
+    }
 
     /**
      * XEP-0198 §5: this (new, authenticated, unbound) session takes over a dropped one: its address, its
@@ -73,18 +82,24 @@ public interface Session
      * @param previd   the resumption id.
      * @param h        the client's count of stanzas it handled from the previous stream.
      */
-    void resume(Session previous, String previd, long h);
+    default void resume(final Session previous, final String previd, final long h)
+    {
+    }
 
     /**
      * XEP-0198 §5: resumption is refused (unknown or expired id, another account's); the client may bind.
      */
-    void resumeFailed();
+    default void resumeFailed()
+    {
+    }
 
     /**
      * Hand over what was delivered but never acknowledged, oldest first, and forget it: the session is over
      * and these go to offline storage (XEP-0198 §5, §6). Router thread.
      */
-    void drainUnacknowledged(UnacknowledgedHandler handler);
+    default void drainUnacknowledged(final UnacknowledgedHandler handler)
+    {
+    }
 
     /** Receives a stanza the client never acknowledged. */
     @FunctionalInterface
@@ -97,7 +112,9 @@ public interface Session
      * XEP-0352: the client says whether a user is looking at it; inactive clients may be sent less, later.
      * Router thread, in order with the stanzas around it.
      */
-    void clientActive(boolean active);
+    default void clientActive(final boolean active)
+    {
+    }
 
     /**
      * Close the session because another one took its resource (RFC 6120 §7.7.2.2).
@@ -110,5 +127,7 @@ public interface Session
      * policy is to keep it with the session that has it; this session stays unbound and may ask for another.
      * Router thread.
      */
-    void bindDecided(boolean accepted);
+    default void bindDecided(final boolean accepted)
+    {
+    }
 }
