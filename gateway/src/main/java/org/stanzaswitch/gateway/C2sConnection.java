@@ -105,22 +105,9 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object message)
     {
-        final ByteBuf buf = (ByteBuf)message;
-        try
+        if (input.read(ctx, message, isClosing) == StreamFramer.OK && !bound && framer.pendingBytes() == 0)
         {
-            if (closing)
-            {
-                return;
-            }
-            final int status = input.read(ctx, buf, isClosing);
-            if (status == StreamFramer.OK && !bound && framer.pendingBytes() == 0)
-            {
-                framer.releaseIdleBuffers();
-            }
-        }
-        finally
-        {
-            buf.release();
+            framer.releaseIdleBuffers();
         }
     }
 

@@ -1,6 +1,5 @@
 package org.stanzaswitch.gateway;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -82,19 +81,7 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object message)
     {
-        final ByteBuf buf = (ByteBuf)message;
-        try
-        {
-            if (closing)
-            {
-                return;
-            }
-            input.read(ctx, buf, isClosing);
-        }
-        finally
-        {
-            buf.release();
-        }
+        input.read(ctx, message, isClosing);
     }
 
     @Override

@@ -26,11 +26,24 @@ final class FramedInput
 
     /**
      * @param channel the connection.
-     * @param bytes   what was read; the caller releases it.
-     * @param closing whether the connection is closing by the time a retry comes (then reading stays off).
-     * @return the framer's status.
+     * @param message what was read, a {@link ByteBuf}; released here.
+     * @param closing whether the connection is closing: then what was read is dropped, and reading stays off.
+     * @return the framer's status; {@link StreamFramer#CLOSED} if the connection was closing.
      */
-    int read(final ChannelHandlerContext channel, final ByteBuf bytes, final BooleanSupplier closing)
+    int read(final ChannelHandlerContext channel, final Object message, final BooleanSupplier closing)
+    {
+        final ByteBuf bytes = (ByteBuf)message;
+        try
+        {
+            return closing.getAsBoolean() ? StreamFramer.CLOSED : decode(channel, bytes, closing);
+        }
+        finally
+        {
+            bytes.release();
+        }
+    }
+
+    private int decode(final ChannelHandlerContext channel, final ByteBuf bytes, final BooleanSupplier closing)
     {
         if (bytes.hasArray())
         {
