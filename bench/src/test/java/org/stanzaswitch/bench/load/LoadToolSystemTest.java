@@ -1,0 +1,108 @@
+package org.stanzaswitch.bench.load;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.stanzaswitch.gateway.ServerContext;
+import org.stanzaswitch.gateway.StanzaSwitchServer;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load tool against a real server on loopback: accounts by in-band registration, a login storm, open-loop
+ * chat over STARTTLS and plain TCP with every message accounted for, figures in the results file, the .hlog and
+ * its plot, and a failing run reported as one.
+ */
+@Timeout(120)
+class LoadToolSystemTest
+{
+    @TempDir
+    static Path directory;
+
+    private static StanzaSwitchServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception
+    {
+        server = StanzaSwitchServer.launch(new ServerContext().domain("localhost").dataDir(directory.resolve("data"))
+            .c2sPort(0).directTlsPort(-1).tlsRequired(false).registrationOpen(true).conclude());
+    }
+
+    @AfterAll
+    static void stopServer()
+    {
+        server.close();
+    }
+
+    private static int loadtool(final String... args)
+    {
+        final List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--port", Integer.toString(server.c2sPort()), "--results",
+            directory.resolve("results.tsv").toString(), "--out", directory.toString(), "--label", "ss",
+            "--server-pid", Long.toString(ProcessHandle.current().pid())));
+        return new CommandLine(LoadTool.class).execute(all.toArray(String[]::new));
+    }
+
+    /**
+     * @return the figures of one scenario from the results file: metric to value.
+     */
+    private static Map<String, Double> results(final String scenario) throws Exception
+    {
+        return Files.readAllLines(directory.resolve("results.tsv")).stream()
+            .map(line -> line.split("\t"))
+            .filter(row -> row.length == 4 && row[1].equals(scenario))
+            .collect(Collectors.toMap(row -> row[2], row -> Double.parseDouble(row[3]), (first, last) -> last));
+    }
+
+    @Test
+    @DisplayName("register, storm, chat with TLS and without: nothing lost, figures and plot written")
+    void shouldMeasureARealServer() throws Exception
+    {
+        assertThat(loadtool("connections", "--register", "--clients", "20", "--hold-seconds", "0",
+            "--login-concurrency", "10")).isZero();
+        assertThat(server.accounts().usernames()).hasSize(20).contains("load0", "load19");
+        assertThat(results("connections")).containsKeys("logins_per_s", "login_p99_ms");
+
+        for (final String tls : new String[]{"--tls", "--no-tls"})
+        {
+            assertThat(loadtool("chat", tls, "--clients", "20", "--rate", "400", "--seconds", "2", "--warmup", "1"))
+                .as("exit 0: nothing lost, no client failed").isZero();
+        }
+        for (final String scenario : new String[]{"chat-tls", "chat-plain"})
+        {
+            final Map<String, Double> chat = results(scenario);
+            assertThat(chat.get("sent")).as("%s: 3 s at 400 msg/s, warm-up included", scenario).isBetween(1150.0, 1250.0);
+            assertThat(chat.get("lost")).isZero();
+            assertThat(chat.get("duplicates")).isZero();
+            assertThat(chat.get("achieved_msg_per_s")).isBetween(360.0, 440.0);
+            assertThat(chat.get("p99_ms")).isPositive().isLessThanOrEqualTo(chat.get("max_ms"));
+            assertThat(chat).containsKeys("server_cpu_us_per_msg", "loadtool_cpu_us_per_msg");
+            assertThat(directory.resolve("ss-" + scenario + ".hlog")).isNotEmptyFile();
+        }
+
+        final Path svg = directory.resolve("chat.svg");
+        assertThat(new CommandLine(LoadTool.class).execute("plot", "--out", svg.toString(),
+            directory.resolve("ss-chat-tls.hlog").toString(), directory.resolve("ss-chat-plain.hlog").toString()))
+            .isZero();
+        assertThat(Files.readString(svg)).startsWith("<svg").contains("ss-chat-plain");
+    }
+
+    @Test
+    @DisplayName("clients that cannot log in make the run fail, not report figures of nothing as a success")
+    void shouldFailWhenClientsCannotLogIn()
+    {
+        assertThat(loadtool("chat", "--no-tls", "--user-prefix", "nobody", "--clients", "4", "--rate", "10",
+            "--seconds", "1", "--warmup", "0")).isNotZero();
+    }
+}
