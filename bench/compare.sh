@@ -16,7 +16,7 @@ rate=${RATE:-2000}
 chat_seconds=${CHAT_SECONDS:-30}
 logins=${LOGINS:-5000}
 saturate_start=${SATURATE_START:-4000}
-scenarios=${SCENARIOS:-"footprint connections chat-plain chat-tls saturate"}
+scenarios=${SCENARIOS:-"footprint connections chat-plain chat-tls presence saturate"}
 results="$work/results.tsv"
 loadtool="$home/bench/loadtool"
 
@@ -110,6 +110,9 @@ run() {
     chat-tls)
         "$loadtool" chat --clients "$clients" --rate "$rate" --seconds "$chat_seconds" "${common[@]}" \
             --label "$name" ;;
+    presence)
+        "$loadtool" presence --no-tls --clients "$clients" --contacts 20 --rate 100 --seconds "$chat_seconds" \
+            "${common[@]}" --label "$name" ;;
     saturate)
         "$loadtool" saturate --no-tls --clients "$clients" --start-rate "$saturate_start" "${common[@]}" \
             --label "$name" || true ;;

@@ -4,22 +4,15 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * One-to-one chat at an open-loop rate: the send time of every message is fixed in advance (message k at
- * start + k / rate), and its latency is measured from that scheduled time, not from when it was actually
- * written, so a server (or client) stall shows as latency instead of silently lowering the rate
- * (coordinated omission). Client i talks to client i + n/2, so every message crosses between two sessions.
+ * One-to-one chat at an open-loop rate ({@link OpenLoop}): message k is due at start + k / rate and its latency
+ * is measured from that time. Client i talks to client i + n/2, so every message crosses between two sessions.
  */
 final class ChatScenario implements LoadEvents
 {
-    /** Parking is only this precise; the last stretch before a send time is spun when asked to. */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(80);
-
     private final List<LoadConnection> clients;
     private final byte[][] partners;
     private final boolean spin;
@@ -107,18 +100,11 @@ final class ChatScenario implements LoadEvents
         received.set(0);
         duplicates.set(0);
         errors.set(0);
-        final double period = 1e9 / rate;
-        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-        long maxLag = 0;
-        for (long k = 0; k < total; k++)
+        final long maxLag = OpenLoop.drive(total, rate, warmupMessages, spin, (k, scheduled) ->
         {
-            final long scheduled = start + (long)(k * period);
-            waitUntil(scheduled);
-            final long now = System.nanoTime();
-            maxLag = k >= warmupMessages ? Math.max(maxLag, now - scheduled) : maxLag;
             final int sender = (int)(k % clients.size());
             clients.get(sender).sendMessage(partners[sender], k, scheduled);
-        }
+        });
         final long drainDeadline = System.nanoTime() + (long)(drainSeconds * 1e9);
         while (received.get() + errors.get() < total && System.nanoTime() < drainDeadline)
         {
@@ -127,22 +113,6 @@ final class ChatScenario implements LoadEvents
         log.finish();
         return new Result(rate, total, received.get(), errors.get(), duplicates.get(), log.total().copy(), maxLag,
             seconds);
-    }
-
-    private void waitUntil(final long deadline)
-    {
-        long remaining;
-        while ((remaining = deadline - System.nanoTime()) > 0)
-        {
-            if (spin && remaining < SPIN_NANOS)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                LockSupport.parkNanos(spin ? remaining - SPIN_NANOS : remaining);
-            }
-        }
     }
 
     @Override

@@ -155,12 +155,12 @@ final class ClientPool implements LoadEvents, AutoCloseable
     }
 
     @Override
-    public void presence(final LoadConnection connection, final long scheduled)
+    public void presence(final LoadConnection connection, final long sequence, final long scheduled)
     {
         final LoadEvents target = scenario;
         if (target != null)
         {
-            target.presence(connection, scheduled);
+            target.presence(connection, sequence, scheduled);
         }
     }
 

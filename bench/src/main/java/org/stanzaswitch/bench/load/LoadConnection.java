@@ -42,6 +42,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
     private static final byte[] RESULT = Bytes.ascii("result");
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SET = Bytes.ascii("set");
+    private static final byte[] SUBSCRIBE = Bytes.ascii("subscribe");
     private static final String BODY = "<body>Load test: a chat line of about the length people type.</body>";
 
     private final ClientSettings settings;
@@ -58,6 +59,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
     private boolean bound;
     private boolean failed;
     private volatile boolean closing;
+    /** The last load id parsed, on the I/O thread. */
+    private long idSequence;
+    private long idScheduled;
     private String jid;
     private long connectStarted;
     private long boundAt;
@@ -117,6 +121,21 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
         out.writeByte('.');
         writeDigits(out, scheduled);
         out.writeCharSequence("'>" + BODY + "</message>", StandardCharsets.US_ASCII);
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    /**
+     * Broadcast one load presence update, {@code P<sequence>.<nanos>} in its id; may be called from any thread.
+     */
+    void sendPresence(final long sequence, final long scheduled)
+    {
+        final Channel channel = context.channel();
+        final ByteBuf out = channel.alloc().buffer(96);
+        out.writeCharSequence("<presence id='P", StandardCharsets.US_ASCII);
+        writeDigits(out, sequence);
+        out.writeByte('.');
+        writeDigits(out, scheduled);
+        out.writeCharSequence("'><status>presence storm</status></presence>", StandardCharsets.US_ASCII);
         channel.writeAndFlush(out, channel.voidPromise());
     }
 
@@ -199,10 +218,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
         }
         else if (kind == StanzaKind.PRESENCE)
         {
-            if (!element.attributeValueEquals(element.typeIndex(), ERROR))
-            {
-                events.presence(this, -1);
-            }
+            onPresence(element);
         }
         else if (kind == StanzaKind.IQ)
         {
@@ -234,17 +250,54 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
             events.stanzaError(this);
             return;
         }
-        final int id = message.idIndex();
+        if (parseLoadId(message, 'L'))
+        {
+            events.message(this, idSequence, idScheduled);
+        }
+    }
+
+    /**
+     * Load presence updates are timed; subscription requests from other load clients are approved at once
+     * (RFC 6121 §3.1.4), which is how a presence storm's rosters get built on any server.
+     */
+    private void onPresence(final ElementFlyweight presence)
+    {
+        final int type = presence.typeIndex();
+        if (presence.attributeValueEquals(type, ERROR))
+        {
+            events.stanzaError(this);
+        }
+        else if (presence.attributeValueEquals(type, SUBSCRIBE))
+        {
+            final int from = presence.fromIndex();
+            if (from != StartTagFlyweight.MISSING)
+            {
+                sendRaw("<presence type='subscribed' to='" + presence.buffer().getStringWithoutLengthUtf8(
+                    presence.attributeValueOffset(from), presence.attributeValueLength(from)) + "'/>");
+            }
+        }
+        else if (type == StartTagFlyweight.MISSING && parseLoadId(presence, 'P'))
+        {
+            events.presence(this, idSequence, idScheduled);
+        }
+    }
+
+    /**
+     * @return true if the stanza's id is {@code <kind><sequence>.<nanos>}; then they are in idSequence, idScheduled.
+     */
+    private boolean parseLoadId(final ElementFlyweight stanza, final char kind)
+    {
+        final int id = stanza.idIndex();
         if (id == StartTagFlyweight.MISSING)
         {
-            return;
+            return false;
         }
-        final DirectBuffer buffer = message.buffer();
-        int position = message.attributeValueOffset(id);
-        final int end = position + message.attributeValueLength(id);
-        if (position == end || buffer.getByte(position) != 'L')
+        final DirectBuffer buffer = stanza.buffer();
+        int position = stanza.attributeValueOffset(id);
+        final int end = position + stanza.attributeValueLength(id);
+        if (position == end || buffer.getByte(position) != kind)
         {
-            return;
+            return false;
         }
         long sequence = 0;
         for (position++; position < end && buffer.getByte(position) != '.'; position++)
@@ -256,7 +309,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
         {
             scheduled = scheduled * 10 + buffer.getByte(position) - '0';
         }
-        events.message(this, sequence, scheduled);
+        idSequence = sequence;
+        idScheduled = scheduled;
+        return true;
     }
 
     private void onIq(final ElementFlyweight iq)

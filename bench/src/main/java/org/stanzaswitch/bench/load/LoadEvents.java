@@ -29,9 +29,12 @@ interface LoadEvents
     void stanzaError(LoadConnection connection);
 
     /**
-     * A presence stanza from someone else arrived, with the time its sender stamped in its status, or -1.
+     * A load presence update from a contact arrived.
+     *
+     * @param sequence  the update's number in the scenario.
+     * @param scheduled when it was scheduled to be sent, {@link System#nanoTime()}.
      */
-    default void presence(final LoadConnection connection, final long scheduled)
+    default void presence(final LoadConnection connection, final long sequence, final long scheduled)
     {
     }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "loadtool", mixinStandardHelpOptions = true,
     description = "Load any XMPP server with real clients and measure latency, throughput, CPU and memory.",
     subcommands = {
-        ChatCommand.class, SaturateCommand.class, ConnectionsCommand.class, PlotCommand.class, TableCommand.class})
+        ChatCommand.class, SaturateCommand.class, PresenceCommand.class, ConnectionsCommand.class, PlotCommand.class,
+        TableCommand.class})
 public final class LoadTool
 {
     private LoadTool()

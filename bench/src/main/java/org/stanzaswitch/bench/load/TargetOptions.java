@@ -22,9 +22,11 @@ final class TargetOptions
     @Option(names = "--domain", description = "XMPP domain (default: ${DEFAULT-VALUE})")
     String domain = "localhost";
 
-    @Option(names = "--tls", negatable = true,
+    // A negatable option that is true by default needs its default in the annotation: with only a field
+    // initializer, picocli 4.7 takes --no-tls to mean true and --tls false.
+    @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "STARTTLS before logging in (default: ${DEFAULT-VALUE}); --no-tls only where the server allows it")
-    boolean tls = true;
+    boolean tls;
 
     @Option(names = "--sasl", description = "PLAIN, SCRAM-SHA-1 or SCRAM-SHA-256 (default: ${DEFAULT-VALUE})")
     String mechanism = "SCRAM-SHA-1";
