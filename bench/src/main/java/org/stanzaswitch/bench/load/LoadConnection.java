@@ -63,6 +63,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
     private long idSequence;
     private long idScheduled;
     private String jid;
+    private byte[] jidBytes = new byte[0];
     private long connectStarted;
     private long boundAt;
 
@@ -276,10 +277,21 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
                     presence.attributeValueOffset(from), presence.attributeValueLength(from)) + "'/>");
             }
         }
-        else if (type == StartTagFlyweight.MISSING && parseLoadId(presence, 'P'))
+        else if (type == StartTagFlyweight.MISSING && !isOwn(presence) && parseLoadId(presence, 'P'))
         {
             events.presence(this, idSequence, idScheduled);
         }
+    }
+
+    /**
+     * @return true if the stanza is from this client itself: servers that follow RFC 6121 §4.4.2 to the letter
+     *         echo a presence broadcast to the resource that sent it, and that copy is not one for a contact.
+     */
+    private boolean isOwn(final ElementFlyweight stanza)
+    {
+        final int from = stanza.fromIndex();
+        return from != StartTagFlyweight.MISSING && Bytes.equals(stanza.buffer(), stanza.attributeValueOffset(from),
+            stanza.attributeValueLength(from), jidBytes);
     }
 
     /**
@@ -351,6 +363,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
                 if (event == XmlReader.Event.START_ELEMENT && "jid".equals(reader.localName()))
                 {
                     jid = reader.elementText().trim();
+                    jidBytes = jid.getBytes(StandardCharsets.UTF_8);
                 }
             }
             sendRaw("<presence/>");
