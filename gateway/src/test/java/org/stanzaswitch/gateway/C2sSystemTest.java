@@ -257,6 +257,25 @@ class C2sSystemTest
     }
 
     @Test
+    @DisplayName("RFC 6121 §4.2.2, §4.4.2: available presence goes to all the user's resources, the sender's included")
+    void shouldEchoPresenceToTheSendingResource() throws Exception
+    {
+        try (RawClient phone = RawClient.directTls(server); RawClient desk = RawClient.directTls(server))
+        {
+            final String phoneJid = phone.login("", "bob", "bob-secret");
+            desk.login("", "bob", "bob-secret");
+            desk.send("<presence/>");
+            phone.send("<presence id='initial'/>");
+            assertThat(phone.readUntil("id='initial'", 5_000)).as("initial presence, §4.2.2")
+                .contains("<presence from='" + phoneJid + "' id='initial'");
+            phone.send("<presence id='update'><status>away for lunch</status></presence>");
+            assertThat(phone.readUntil("id='update'", 5_000)).as("subsequent presence, §4.4.2")
+                .contains("<presence from='" + phoneJid + "' id='update'>");
+            assertThat(desk.readUntil("away for lunch", 5_000)).as("and the other resource").contains("id='update'");
+        }
+    }
+
+    @Test
     @DisplayName("RFC 6120 §8.4: an IQ to another user's bare JID on their behalf is service-unavailable")
     void shouldAnswerUnhandledIqWithServiceUnavailable() throws Exception
     {

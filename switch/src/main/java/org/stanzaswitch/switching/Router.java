@@ -703,6 +703,9 @@ public final class Router implements EventHandler<StanzaEvent>
             session.unavailableStatus = null;
             session.priority = services.priorityOf(stanza);
             session.rememberPresence(buffer, length);
+            // RFC 6121 §4.2.2 and §4.4.2: to all the user's available resources, the one that sent it included
+            // (an entity is implicitly subscribed to its own presence).
+            sender.deliver(buffer, 0, length);
             deliverToOtherResources(session, buffer, length);
             presence.available(session, !wasAvailable, buffer, length);
             messages.onAvailable(session);
