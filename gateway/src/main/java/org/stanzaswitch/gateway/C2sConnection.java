@@ -773,6 +773,15 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         outbound = null;
     }
 
+    @Override
+    public void peekUnacknowledged(final UnacknowledgedHandler handler)
+    {
+        if (outbound != null)
+        {
+            outbound.forEach(handler);
+        }
+    }
+
     private void writeFromRouter(final String xml)
     {
         final io.netty.channel.Channel ch = channel.channel();

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * XEP-0357 Push Notifications, the user's server's part: clients enable and disable push to an app server's node
  * (§5, §6; kept on the state journal), and when a message with a body arrives for a user who cannot get it now
- * (offline, so it is stored, or with only streams that wait to be resumed) each registration gets a pubsub
+ * (offline, so it is stored, or with only streams that wait to be resumed, including messages a connection
+ * took and never acknowledged before it dropped) each registration gets a pubsub
  * publish of the summary form (§7): the count of messages since the user was last connected and the last
  * sender, never the body. App servers are reached as external components (XEP-0114); one that is not connected
  * misses the notification, which is logged. Owned by the router thread.
@@ -127,12 +128,22 @@ final class PushNotifications
      */
     void messageWaiting(final Jid user, final Jid sender)
     {
+        messagesWaiting(user, sender, 1);
+    }
+
+    /**
+     * Messages with a body are waiting for the user, all at once: one notification for them.
+     *
+     * @param sender who sent the last of them, or null if unknown.
+     */
+    void messagesWaiting(final Jid user, final Jid sender, final int messages)
+    {
         final List<PushRegistrations.Registration> list = registrations.of(user.local());
         if (list.isEmpty())
         {
             return;
         }
-        final int count = waiting.merge(user.local(), 1, Integer::sum);
+        final int count = waiting.merge(user.local(), messages, Integer::sum);
         for (int i = 0; i < list.size(); i++)
         {
             final PushRegistrations.Registration registration = list.get(i);
@@ -169,7 +180,10 @@ final class PushNotifications
             .start(X).attribute(XMLNS, DATA_NS).attribute(TYPE, "submit");
         field("FORM_TYPE", "urn:xmpp:push:summary");
         field("message-count", Integer.toString(count));
-        field("last-message-sender", sender.toString());
+        if (sender != null)
+        {
+            field("last-message-sender", sender.toString());
+        }
         xml.end().end().end().end();
         if (registration.publishOptions().length > 0)
         {

@@ -82,8 +82,12 @@ public final class Router implements EventHandler<StanzaEvent>
     private final PushNotifications push;
     /** XEP-0114: the connected external components, by the domain each serves. */
     private final Map<String, Session> components = new HashMap<>();
+    private static final byte[] BODY_START = Bytes.ascii("<body");
     private final ElementFlyweight returned = new ElementFlyweight(64);
     private final Session.UnacknowledgedHandler returnedHandler = this::returnToOffline;
+    private final Session.UnacknowledgedHandler waitingCounter = this::countWaitingMessage;
+    private int waitingMessages;
+    private Jid lastWaitingSender;
     private Jid returnedOwner;
     private final long archiveRetentionMillis;
     private long nextRetentionCheck;
@@ -393,6 +397,7 @@ public final class Router implements EventHandler<StanzaEvent>
             // XEP-0198 §5: the session, its presence and what it is sent wait for the client to come back.
             offline.sessionDetached(session);
             state.detachedAtMillis = System.currentTimeMillis();
+            pushUnacknowledged(state);
             final PendingResume pending = pendingResumes.remove(state);
             if (pending != null)
             {
@@ -451,6 +456,42 @@ public final class Router implements EventHandler<StanzaEvent>
             {
                 endSession(state);
             }
+        }
+    }
+
+    /**
+     * XEP-0357 §7 for a connection that died under its messages: what it was sent and never acknowledged waits for
+     * the user now, so if no other stream of theirs is connected their devices hear of it, as of any message
+     * that arrives while they are away.
+     */
+    private void pushUnacknowledged(final SessionState detached)
+    {
+        final Jid user = detached.session.jid().bare();
+        final List<SessionState> resources = sessions.bare(user);
+        for (int i = 0; i < resources.size(); i++)
+        {
+            if (resources.get(i).detachedAtMillis < 0)
+            {
+                return;
+            }
+        }
+        waitingMessages = 0;
+        lastWaitingSender = null;
+        detached.session.peekUnacknowledged(waitingCounter);
+        if (waitingMessages > 0)
+        {
+            push.messagesWaiting(user, lastWaitingSender, waitingMessages);
+        }
+    }
+
+    private void countWaitingMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        returned.wrap(buffer, offset, length, CLIENT_NS, 0, CLIENT_NS.capacity());
+        if (returned.kind() == StanzaKind.MESSAGE && Bytes.contains(buffer, offset, length, BODY_START) &&
+            returned.fromIndex() != StartTagFlyweight.MISSING)
+        {
+            waitingMessages++;
+            lastWaitingSender = resolve(returned, returned.fromIndex());
         }
     }
 
@@ -595,13 +636,18 @@ public final class Router implements EventHandler<StanzaEvent>
 
     private Jid resolve(final int attributeIndex)
     {
-        final int offset = stanza.attributeValueOffset(attributeIndex);
-        final int length = stanza.attributeValueLength(attributeIndex);
-        if (!stanza.attributeValueNeedsDecoding(attributeIndex))
+        return resolve(stanza, attributeIndex);
+    }
+
+    private Jid resolve(final ElementFlyweight element, final int attributeIndex)
+    {
+        final int offset = element.attributeValueOffset(attributeIndex);
+        final int length = element.attributeValueLength(attributeIndex);
+        if (!element.attributeValueNeedsDecoding(attributeIndex))
         {
-            return jids.lookup(stanza.buffer(), offset, length);
+            return jids.lookup(element.buffer(), offset, length);
         }
-        final int decodedLength = stanza.decodeAttributeValue(attributeIndex, decoded, 0);
+        final int decodedLength = element.decodeAttributeValue(attributeIndex, decoded, 0);
         return jids.lookup(decoded, 0, decodedLength);
     }
 

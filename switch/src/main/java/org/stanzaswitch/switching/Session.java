@@ -101,6 +101,13 @@ public interface Session
     {
     }
 
+    /**
+     * Show what was delivered but not yet acknowledged, oldest first, keeping it. Router thread.
+     */
+    default void peekUnacknowledged(final UnacknowledgedHandler handler)
+    {
+    }
+
     /** Receives a stanza the client never acknowledged. */
     @FunctionalInterface
     interface UnacknowledgedHandler
