@@ -127,6 +127,16 @@ class PushSystemTest
                 assertThat(fourth.substring(fourth.indexOf("push-4"))).as("counted since bob was last connected")
                     .contains("<field var='message-count'><value>3</value></field>");
 
+                // §7: an error from the app server disables that JID and node.
+                appServer.send("<iq type='error' from='push.localhost' to='bob@localhost' id='push-4'>" +
+                    "<error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>" +
+                    "<iq type='get' from='push.localhost' to='localhost' id='after-error'><ping xmlns='urn:xmpp:ping'/></iq>");
+                // The ping's answer comes after the router took the error: they share the component's stream.
+                appServer.readUntil("id='after-error'", 5_000);
+                chat(alice, "anyone?");
+                assertThat(count(appServer.readUntil("push-5", 1_000), "<publish ")).as("disabled by the error")
+                    .isEqualTo(4);
+
                 try (RawClient bob = RawClient.directTls(server))
                 {
                     bob.login("", "bob", "bob-secret");

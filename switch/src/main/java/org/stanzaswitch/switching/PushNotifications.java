@@ -11,6 +11,7 @@ import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -23,7 +24,8 @@ import java.util.logging.Logger;
  * took and never acknowledged before it dropped) each registration gets a pubsub
  * publish of the summary form (§7): the count of messages since the user was last connected and the last
  * sender, never the body. App servers are reached as external components (XEP-0114); one that is not connected
- * misses the notification, which is logged. Owned by the router thread.
+ * misses the notification, which is logged; one that answers a publish with an error has that registration
+ * disabled. Owned by the router thread.
  */
 final class PushNotifications
 {
@@ -31,6 +33,7 @@ final class PushNotifications
 
     private static final Logger LOG = Logger.getLogger(PushNotifications.class.getName());
     private static final String PUBSUB_NS = "http://jabber.org/protocol/pubsub";
+    private static final int MAX_IN_FLIGHT = 4096;
     private static final String DATA_NS = "jabber:x:data";
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PUBSUB = Bytes.ascii("pubsub");
@@ -59,6 +62,15 @@ final class PushNotifications
     private final ExpandableArrayBuffer publish = new ExpandableArrayBuffer(1024);
     private final UnsafeBuffer options = new UnsafeBuffer(0, 0);
     private final Map<String, Integer> waiting = new HashMap<>();
+    /** The registration each publish in flight went to, by IQ id; bounded, answers are not awaited. */
+    private final Map<String, PushRegistrations.Registration> inFlight = new LinkedHashMap<>(16, 0.75f, false)
+    {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<String, PushRegistrations.Registration> eldest)
+        {
+            return size() > MAX_IN_FLIGHT;
+        }
+    };
     private long published;
 
     /**
@@ -154,7 +166,9 @@ final class PushNotifications
                 LOG.fine(() -> "push for " + user + " not sent: app server " + registration.jid() + " not connected");
                 continue;
             }
-            component.deliver(publish, 0, encodePublish(user, sender, count, registration));
+            final String id = "push-" + ++published;
+            inFlight.put(id, registration);
+            component.deliver(publish, 0, encodePublish(user, sender, count, registration, id));
         }
     }
 
@@ -169,11 +183,44 @@ final class PushNotifications
         }
     }
 
+    /**
+     * An app server answered a publish with an error: the registration is dead (the device unregistered, the
+     * token expired), so it is disabled, as XEP-0357 §7 asks of the user's server, instead of being retried with
+     * every message.
+     *
+     * @param appServer the component that answered.
+     * @param user      the bare JID the publish was sent from.
+     * @param error     the IQ of type error.
+     */
+    void onPublishError(final Session appServer, final Jid user, final ElementFlyweight error)
+    {
+        final int idIndex = error.idIndex();
+        if (idIndex < 0)
+        {
+            return;
+        }
+        final String id = error.buffer().getStringWithoutLengthUtf8(
+            error.attributeValueOffset(idIndex), error.attributeValueLength(idIndex));
+        final PushRegistrations.Registration registration = inFlight.remove(id);
+        final Jid registered = registration == null ? null : jids.parse(registration.jid());
+        if (registered == null || !registered.domain().equals(appServer.jid().domain()) ||
+            !registrations.of(user.local()).contains(registration))
+        {
+            return;
+        }
+        LOG.info(() -> "push to " + registration.jid() + " node " + registration.node() + " for " + user +
+            " refused by the app server; registration disabled");
+        options.wrap(registration.publishOptions());
+        writer.write(command, PushRegistrations.encode(command, user.local(), false, registration.jid(),
+            registration.node(), options, 0, 0));
+    }
+
     private int encodePublish(
-        final Jid user, final Jid sender, final int count, final PushRegistrations.Registration registration)
+        final Jid user, final Jid sender, final int count, final PushRegistrations.Registration registration,
+        final String id)
     {
         xml.wrap(publish, 0).start(IQ).attribute(TYPE, "set").attribute(FROM, user.toString())
-            .attribute(TO, registration.jid()).attribute(ID, "push-" + ++published)
+            .attribute(TO, registration.jid()).attribute(ID, id)
             .start(PUBSUB).attribute(XMLNS, PUBSUB_NS)
             .start(PUBLISH).attribute(NODE, registration.node()).start(ITEM)
             .start(NOTIFICATION).attribute(XMLNS, NS)

@@ -594,6 +594,11 @@ public final class Router implements EventHandler<StanzaEvent>
                 {
                     resource.session.deliver(buffer, 0, length);
                 }
+                else if (stanza.attributeValueEquals(type, ERROR))
+                {
+                    // Perhaps an app server refusing a push notification sent on the user's behalf.
+                    push.onPublishError(sender, to, stanza);
+                }
                 else
                 {
                     bounceUnlessResult(sender, request, StanzaErrorCondition.SERVICE_UNAVAILABLE);
