@@ -116,16 +116,6 @@ final class ChatScenario implements LoadEvents
     }
 
     @Override
-    public void bound(final LoadConnection connection)
-    {
-    }
-
-    @Override
-    public void failed(final LoadConnection connection, final String reason)
-    {
-    }
-
-    @Override
     public void message(final LoadConnection connection, final long sequence, final long scheduled)
     {
         final long latency = System.nanoTime() - scheduled;

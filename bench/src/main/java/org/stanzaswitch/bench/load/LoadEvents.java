@@ -1,19 +1,24 @@
 package org.stanzaswitch.bench.load;
 
 /**
- * What simulated clients report to the scenario driving them, on their I/O thread.
+ * What simulated clients report to the scenario driving them, on their I/O thread; a scenario hears only what it
+ * needs.
  */
 interface LoadEvents
 {
     /**
      * The client is logged in, bound and has sent its initial presence.
      */
-    void bound(LoadConnection connection);
+    default void bound(final LoadConnection connection)
+    {
+    }
 
     /**
      * The client could not log in, or its stream ended while the scenario needed it.
      */
-    void failed(LoadConnection connection, String reason);
+    default void failed(final LoadConnection connection, final String reason)
+    {
+    }
 
     /**
      * A load message arrived.
@@ -21,7 +26,9 @@ interface LoadEvents
      * @param sequence  its number in the scenario.
      * @param scheduled when it was scheduled to be sent, {@link System#nanoTime()}.
      */
-    void message(LoadConnection connection, long sequence, long scheduled);
+    default void message(final LoadConnection connection, final long sequence, final long scheduled)
+    {
+    }
 
     /**
      * A stanza of type error arrived: a bounce of something the client sent.

@@ -99,21 +99,6 @@ final class PresenceScenario implements LoadEvents
     }
 
     @Override
-    public void bound(final LoadConnection connection)
-    {
-    }
-
-    @Override
-    public void failed(final LoadConnection connection, final String reason)
-    {
-    }
-
-    @Override
-    public void message(final LoadConnection connection, final long sequence, final long scheduled)
-    {
-    }
-
-    @Override
     public void presence(final LoadConnection connection, final long sequence, final long scheduled)
     {
         final long latency = System.nanoTime() - scheduled;
