@@ -22,7 +22,6 @@ import org.stanzaswitch.switching.archive.LegacyArchiveService;
 import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 import org.stanzaswitch.switching.offline.OfflineStore;
-import org.stanzaswitch.switching.roster.RosterItem;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,6 +40,7 @@ public final class Router implements EventHandler<StanzaEvent>
 {
     private static final UnsafeBuffer CLIENT_NS = new UnsafeBuffer(Bytes.ascii(XmppNamespaces.CLIENT));
     private static final byte[] ERROR = Bytes.ascii("error");
+    private static final byte[] BODY_START = Bytes.ascii("<body");
     private static final byte[] UNAVAILABLE = Bytes.ascii("unavailable");
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SET = Bytes.ascii("set");
@@ -78,11 +78,10 @@ public final class Router implements EventHandler<StanzaEvent>
     private final SecureRandom random = new SecureRandom();
     private final int resumeSeconds;
     private final boolean refuseResourceConflicts;
-    private final StateWriter stateWriter;
+    private final LastActivityService lastActivity;
     private final PushNotifications push;
     /** XEP-0114: the connected external components, by the domain each serves. */
     private final Map<String, Session> components = new HashMap<>();
-    private static final byte[] BODY_START = Bytes.ascii("<body");
     private final ElementFlyweight returned = new ElementFlyweight(64);
     private final Session.UnacknowledgedHandler returnedHandler = this::returnToOffline;
     private final Session.UnacknowledgedHandler waitingCounter = this::countWaitingMessage;
@@ -127,10 +126,10 @@ public final class Router implements EventHandler<StanzaEvent>
         this.refuseResourceConflicts = settings.refuseResourceConflicts;
         this.services = new ServerServices(domain);
         final StateWriter writer = new StateWriter(journal, state);
-        this.stateWriter = writer;
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
+        this.lastActivity = new LastActivityService(writer, sessions, services);
         this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
         final ArchivePreferences preferences = state.archivePreferences();
         preferences.serverDefault(settings.archiveDefault);
@@ -243,7 +242,6 @@ public final class Router implements EventHandler<StanzaEvent>
             }
             return;
         }
-        push.userConnected(session.jid().bare());
         final SessionState current = sessions.full(session.jid());
         if (current != null && refuseResourceConflicts && current.detachedAtMillis < 0)
         {
@@ -257,6 +255,7 @@ public final class Router implements EventHandler<StanzaEvent>
         {
             previous.session.replaced();
         }
+        push.userConnected(session.jid().bare());
         session.bindDecided(true);
     }
 
@@ -290,7 +289,7 @@ public final class Router implements EventHandler<StanzaEvent>
         {
             resumable.remove(closed.resumptionId);
         }
-        recordLogout(closed);
+        lastActivity.sessionEnded(closed);
         // XEP-0198 §5: what the client never acknowledged is not lost with the stream.
         returnedOwner = session.jid().bare();
         session.drainUnacknowledged(returnedHandler);
@@ -302,66 +301,6 @@ public final class Router implements EventHandler<StanzaEvent>
             deliverToOtherResources(closed, scratch, length);
             presence.unavailable(session.jid().bare(), scratch, length);
         }
-    }
-
-    /**
-     * XEP-0012 §3: the end of a user's last session is their logout, kept on the state journal with the status
-     * they left with (empty if the connection just ended).
-     */
-    private void recordLogout(final SessionState closed)
-    {
-        final Jid user = closed.session.jid().bare();
-        if (sessions.bare(user).isEmpty() && accounts.exists(user.local()))
-        {
-            final String status = closed.unavailableStatus == null ? "" : closed.unavailableStatus;
-            stateWriter.write(scratch, LastActivity.encode(scratch, user.local(), System.currentTimeMillis(), status));
-        }
-    }
-
-    /**
-     * XEP-0012 §3 and §4: last activity of a local account, for those who may see its presence.
-     *
-     * @return the error to answer with, or null if answered.
-     */
-    private StanzaErrorCondition answerLastActivity(final Session sender, final Jid owner)
-    {
-        if (!mayViewPresence(sender.jid(), owner))
-        {
-            return StanzaErrorCondition.FORBIDDEN;
-        }
-        if (!stanza.attributeValueEquals(stanza.typeIndex(), GET))
-        {
-            return StanzaErrorCondition.BAD_REQUEST;
-        }
-        long seconds = 0;
-        String status = "";
-        if (sessions.bare(owner).isEmpty())
-        {
-            final LastActivity.Logout logout = state.lastActivity().of(owner.local());
-            if (logout == null)
-            {
-                return StanzaErrorCondition.ITEM_NOT_FOUND;
-            }
-            seconds = (System.currentTimeMillis() - logout.epochMillis()) / 1000;
-            status = logout.status();
-        }
-        final int length = services.lastActivity(sender.jid(), owner, stanza, scratch, seconds, status);
-        sender.deliver(scratch, 0, length);
-        return null;
-    }
-
-    /**
-     * XEP-0012 §3: the account itself, or a contact the owner's roster gives a subscription to its presence.
-     */
-    private boolean mayViewPresence(final Jid requester, final Jid owner)
-    {
-        final Jid bare = requester.bare();
-        if (bare.equals(owner))
-        {
-            return true;
-        }
-        final RosterItem item = state.rosters().item(owner.local(), bare.toString());
-        return item != null && item.subscription().hasFrom();
     }
 
     /**
@@ -819,7 +758,7 @@ public final class Router implements EventHandler<StanzaEvent>
         final SessionState session = to.isBare() ? null : sessions.full(to);
         if (session != null)
         {
-            if (request && isForbiddenLastActivity(sender, to, buffer, length))
+            if (request && lastActivity.forbids(sender, to, stanza, buffer, length))
             {
                 bounce(sender, StanzaErrorCondition.FORBIDDEN);
                 return;
@@ -857,7 +796,7 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         else if (ServerServices.LAST.equals(namespace) && accounts.exists(owner.local()))
         {
-            error = answerLastActivity(sender, owner);
+            error = lastActivity.onIq(sender, owner, stanza);
         }
         else if (UserDataService.PRIVATE_NS.equals(namespace))
         {
@@ -895,16 +834,6 @@ public final class Router implements EventHandler<StanzaEvent>
             bounce(sender, error);
         }
         return true;
-    }
-
-    /**
-     * XEP-0012 §4: a last activity query reaches a resource only from those who may see its presence. The byte
-     * search keeps other IQs between clients from being parsed.
-     */
-    private boolean isForbiddenLastActivity(final Session sender, final Jid to, final DirectBuffer buffer, final int length)
-    {
-        return Bytes.contains(buffer, 0, length, ServerServices.LAST_BYTES) &&
-            ServerServices.LAST.equals(services.payloadNamespace(stanza)) && !mayViewPresence(sender.jid(), to.bare());
     }
 
     private void answerService(final Session sender, final Jid to)
