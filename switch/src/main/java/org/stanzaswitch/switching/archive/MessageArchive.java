@@ -1,5 +1,7 @@
 package org.stanzaswitch.switching.archive;
 
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Object2IntHashMap;
@@ -37,7 +39,16 @@ public final class MessageArchive implements AutoCloseable
      */
     public MessageArchive(final Path directory)
     {
-        journal = Journal.open(directory);
+        this(directory, SystemTimeProvider.CLOCK);
+    }
+
+    /**
+     * @param directory of the archive journal.
+     * @param clock     the time that decides which day's file a record goes to: retention tests archive past days.
+     */
+    public MessageArchive(final Path directory, final TimeProvider clock)
+    {
+        journal = Journal.open(directory, clock);
     }
 
     /**
