@@ -89,9 +89,11 @@ public class ArchiveQueryBenchmark
         {
             final int from = random.nextInt(users);
             final int to = (from + 1 + random.nextInt(users - 1)) % users;
-            final int length = stanza.putStringWithoutLengthAscii(0, "<message to='" + jids[to] + "' from='" + jids[from] +
-                "/phone' type='chat' id='m" + m + "'><body>message number " + m + "</body></message>");
-            archive.archive(jids[from], jids[to], MessageRecord.FLAG_SENDER_ARCHIVE | MessageRecord.FLAG_RECIPIENT_ARCHIVE,
+            final int length = stanza.putStringWithoutLengthAscii(0, "<message to='" + jids[to] +
+                "' from='" + jids[from] + "/phone' type='chat' id='m" + m + "'><body>message number " + m +
+                "</body></message>");
+            archive.archive(jids[from], jids[to],
+                MessageRecord.FLAG_SENDER_ARCHIVE | MessageRecord.FLAG_RECIPIENT_ARCHIVE,
                 stanza, 0, length, start + m);
         }
         System.out.printf("%narchived %,d messages in %.1f s%n", messages, (System.nanoTime() - began) / 1e9);
@@ -99,12 +101,15 @@ public class ArchiveQueryBenchmark
         user = new SinkSession(Jid.of("user42@localhost/bench"));
         lastPage = Stanzas.frame("<iq type='set' id='q1'><query xmlns='urn:xmpp:mam:2' queryid='f1'>" + RSM +
             "<before/></set></query></iq>");
-        withContact = Stanzas.frame("<iq type='set' id='q2'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
+        withContact = Stanzas.frame(
+            "<iq type='set' id='q2'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
             "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field>" +
             "<field var='with'><value>user7@localhost</value></field></x>" + RSM + "</set></query></iq>");
-        firstPageSince = Stanzas.frame("<iq type='set' id='q3'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
+        firstPageSince = Stanzas.frame(
+            "<iq type='set' id='q3'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
             "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field>" +
-            "<field var='start'><value>" + java.time.Instant.ofEpochMilli(start + messages / 2) + "</value></field></x>" +
+            "<field var='start'><value>" + java.time.Instant.ofEpochMilli(start + messages / 2) +
+                "</value></field></x>" +
             RSM + "</set></query></iq>");
         // What a restart costs: rebuilding the index from the journal.
         final long replayStart = System.nanoTime();

@@ -167,7 +167,8 @@ public class RouterBenchmark
     }
 
     private void offerAndWait(
-        final SinkSession sender, final byte[] from, final ElementFlyweight stanza, final SinkSession last, final int count)
+        final SinkSession sender, final byte[] from, final ElementFlyweight stanza, final SinkSession last,
+        final int count)
     {
         final long until = last.stanzas() + count;
         while (!stanzaSwitch.offerStanza(sender, stanza, from))

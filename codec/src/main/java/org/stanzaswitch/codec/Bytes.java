@@ -100,7 +100,8 @@ public final class Bytes
      * @return true if both ranges hold the same bytes.
      */
     public static boolean regionEquals(
-        final DirectBuffer left, final int leftOffset, final DirectBuffer right, final int rightOffset, final int length)
+        final DirectBuffer left, final int leftOffset, final DirectBuffer right, final int rightOffset,
+        final int length)
     {
         final byte[] leftArray = left.byteArray();
         final byte[] rightArray = right.byteArray();

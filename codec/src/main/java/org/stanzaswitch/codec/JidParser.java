@@ -177,7 +177,8 @@ public final class JidParser
             if (c == '.')
             {
                 final int labelLength = i - labelStart;
-                if (labelLength == 0 || labelLength > 63 || text.charAt(labelStart) == '-' || text.charAt(i - 1) == '-' ||
+                if (labelLength == 0 || labelLength > 63 || text.charAt(labelStart) == '-' ||
+                    text.charAt(i - 1) == '-' ||
                     (labelLength >= 4 && text.charAt(labelStart + 2) == '-' && text.charAt(labelStart + 3) == '-'))
                 {
                     return null;

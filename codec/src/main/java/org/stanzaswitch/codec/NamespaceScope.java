@@ -62,7 +62,8 @@ final class NamespaceScope
     /**
      * @return false if the declaration would pass the limit.
      */
-    boolean declare(final int relPrefixOffset, final int relPrefixLength, final int relUriOffset, final int relUriLength)
+    boolean declare(final int relPrefixOffset, final int relPrefixLength, final int relUriOffset,
+        final int relUriLength)
     {
         if (count == maxDeclarations)
         {
@@ -155,7 +156,8 @@ final class NamespaceScope
         for (int i = count - 1; i >= 0; i--)
         {
             if (prefixLength[i] == relPrefixLength &&
-                Bytes.regionEquals(buffer, unitStart + prefixOffset[i], buffer, unitStart + relPrefixOffset, relPrefixLength))
+                Bytes.regionEquals(buffer, unitStart + prefixOffset[i], buffer, unitStart + relPrefixOffset,
+                    relPrefixLength))
             {
                 return i;
             }

@@ -82,7 +82,8 @@ public final class StanzaErrorEncoder
     {
         if (index != StartTagFlyweight.MISSING)
         {
-            encoder.attributeCopied(name, stanza.buffer(), stanza.attributeValueOffset(index), stanza.attributeValueLength(index));
+            encoder.attributeCopied(name, stanza.buffer(), stanza.attributeValueOffset(index),
+                stanza.attributeValueLength(index));
         }
     }
 }

@@ -105,7 +105,8 @@ public final class StanzaSplicer
     }
 
     private static int copy(
-        final DirectBuffer source, final int offset, final int length, final MutableDirectBuffer destination, final int at)
+        final DirectBuffer source, final int offset, final int length, final MutableDirectBuffer destination,
+        final int at)
     {
         destination.putBytes(at, source, offset, length);
         return length;

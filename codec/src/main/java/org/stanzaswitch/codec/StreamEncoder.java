@@ -72,7 +72,8 @@ public final class StreamEncoder
      * @return bytes written.
      */
     public int error(
-        final MutableDirectBuffer buffer, final int offset, final StreamErrorCondition condition, final CharSequence text)
+        final MutableDirectBuffer buffer, final int offset, final StreamErrorCondition condition,
+        final CharSequence text)
     {
         encoder.wrap(buffer, offset)
             .start(STREAM_ERROR)

@@ -765,7 +765,8 @@ public final class StreamFramer
                 attributeCount = count;
                 return b == '>' ? startTagEnd(buffer, false, j) : startTagEnd(buffer, true, j + 1);
             }
-            if (j == beforeSpace || count == limits.maxAttributes() || b < 0 || b == ':' || !XmlChars.isNameStartChar(b))
+            if (j == beforeSpace || count == limits.maxAttributes() || b < 0 || b == ':' ||
+                !XmlChars.isNameStartChar(b))
             {
                 return -1;
             }
@@ -810,7 +811,8 @@ public final class StreamFramer
                 value = value * (hex ? 16 : 10) + digit;
                 j++;
             }
-            final boolean valid = j > digitsStart && j < limit && array[j + adjustment] == ';' && XmlChars.isChar(value);
+            final boolean valid = j > digitsStart && j < limit && array[j + adjustment] == ';' &&
+                XmlChars.isChar(value);
             return valid ? j + 1 : -1;
         }
         int name = 0;
@@ -850,7 +852,7 @@ public final class StreamFramer
     {
         final byte[] array = buffer.byteArray();
         final int adjustment = buffer.wrapAdjustment();
-        int j = fastQualifiedName(buffer, nameStart, limit);
+        final int j = fastQualifiedName(buffer, nameStart, limit);
         if (j < 0)
         {
             return -1;
@@ -1337,7 +1339,8 @@ public final class StreamFramer
             for (int j = 0; j < k; j++)
             {
                 if (attributeNameEnd[j] - attributeNameStart[j] == nameLength &&
-                    Bytes.regionEquals(buffer, unitStart + attributeNameStart[j], buffer, unitStart + nameStart, nameLength))
+                    Bytes.regionEquals(buffer, unitStart + attributeNameStart[j], buffer, unitStart + nameStart,
+                        nameLength))
                 {
                     fail(NOT_WELL_FORMED, "duplicate attribute");
                     return false;
@@ -1394,7 +1397,8 @@ public final class StreamFramer
             return i + 1;
         }
         if (nameLength != elementNameLength[depth] ||
-            !Bytes.regionEquals(buffer, unitStart + elementNameStart[depth], buffer, unitStart + endNameStart, nameLength))
+            !Bytes.regionEquals(buffer, unitStart + elementNameStart[depth], buffer, unitStart + endNameStart,
+                nameLength))
         {
             return failAt(NOT_WELL_FORMED, "end tag does not match the start tag", i);
         }

@@ -42,7 +42,8 @@ class EncoderTest
             "xmlns:stream='http://etherx.jabber.org/streams' id='abc&apos;1' from='example.com' " +
             "to='juliet@example.com' version='1.0' xml:lang='en'>");
         assertThat(decode(written(length))).containsExactly(
-            "open to=juliet@example.com from=example.com id=abc&apos;1 version=1.0 lang=en xmlns=jabber:client prefix=6");
+            "open to=juliet@example.com from=example.com id=abc&apos;1 version=1.0 lang=en xmlns=jabber:client " +
+            "prefix=6");
     }
 
     @Test
@@ -62,7 +63,8 @@ class EncoderTest
     void shouldWriteStanzaError()
     {
         final ElementFlyweight stanza = firstElement(
-            "<message from='romeo@example.net/o' to='juliet@example.com' id='a&amp;b\"c' type='chat'><body/></message>");
+            "<message from='romeo@example.net/o' to='juliet@example.com' id='a&amp;b\"c' type='chat'>" +
+            "<body/></message>");
         final int length = new StanzaErrorEncoder().encode(stanza, Jid.of("juliet@example.com"),
             StanzaErrorCondition.SERVICE_UNAVAILABLE, null, buffer, 0);
         assertThat(written(length)).isEqualTo("<message id='a&amp;b\"c' from='juliet@example.com' " +
@@ -75,7 +77,8 @@ class EncoderTest
     @DisplayName("RFC 6120 §8.1.2.1: the server's from replaces the client's, other bytes stay as they came")
     void shouldSpliceFromReplacingExisting()
     {
-        final ElementFlyweight stanza = firstElement("<message to='a@b' from='forged@evil'\n type='chat'><body>x</body></message>");
+        final ElementFlyweight stanza = firstElement(
+            "<message to='a@b' from='forged@evil'\n type='chat'><body>x</body></message>");
         final int length = StanzaSplicer.splice(stanza, Jid.of("romeo@example.net/o'1").utf8(), null, 0, 0, buffer, 0);
         assertThat(written(length))
             .isEqualTo("<message from='romeo@example.net/o&apos;1' to='a@b'\n type='chat'><body>x</body></message>");
@@ -93,11 +96,14 @@ class EncoderTest
     @DisplayName("XEP-0203 §3: a <delay/> child is added before the closing tag, also of an empty element")
     void shouldSpliceChild()
     {
-        final byte[] delay = "<delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/>".getBytes(StandardCharsets.UTF_8);
+        final byte[] delay = "<delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/>".getBytes(
+            StandardCharsets.UTF_8);
         final ElementFlyweight full = firstElement("<message to='a@b'><body>x</body></message>");
-        int length = StanzaSplicer.splice(full, Jid.of("r@x").utf8(), new UnsafeBuffer(delay), 0, delay.length, buffer, 0);
+        int length = StanzaSplicer.splice(
+            full, Jid.of("r@x").utf8(), new UnsafeBuffer(delay), 0, delay.length, buffer, 0);
         assertThat(written(length)).isEqualTo(
-            "<message from='r@x' to='a@b'><body>x</body><delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>");
+            "<message from='r@x' to='a@b'><body>x</body>" +
+            "<delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>");
 
         final ElementFlyweight empty = firstElement("<message to='a@b' from='z@y'/>");
         length = StanzaSplicer.splice(empty, Jid.of("r@x").utf8(), new UnsafeBuffer(delay), 0, delay.length, buffer, 0);
@@ -115,7 +121,8 @@ class EncoderTest
         assertThat(written(length)).isEqualTo(
             "<body a='&lt;&apos;&amp;&quot;&gt;'>1 &lt; 2 &amp; &quot;3&quot; &gt; &apos;x&apos;&#13;\n☺</body>");
         assertThat(decode(HEADER + written(length)).get(1))
-            .isEqualTo("element OTHER ({jabber:client}body[{}a=<'&\\u0022>]\"1 < 2 & \\u00223\\u0022 > 'x'\\u000d\\u000a☺\")");
+            .isEqualTo("element OTHER ({jabber:client}body[{}a=<'&\\u0022>]\"1 < 2 & \\u00223\\u0022 > " +
+                "'x'\\u000d\\u000a☺\")");
     }
 
     private ElementFlyweight firstElement(final String xml)

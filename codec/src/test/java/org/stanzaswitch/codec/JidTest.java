@@ -47,9 +47,11 @@ class JidTest
     @DisplayName("RFC 7622 §3.1: each part is at most 1023 bytes")
     void shouldRefuseLongParts()
     {
-        assertThatThrownBy(() -> Jid.of("a".repeat(1024) + "@example.com")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Jid.of("a".repeat(1024) + "@example.com"))
+            .isInstanceOf(IllegalArgumentException.class);
         assertThat(Jid.of("a".repeat(1023) + "@example.com").local()).hasSize(1023);
-        assertThatThrownBy(() -> Jid.of("a@example.com/" + "é".repeat(512))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Jid.of("a@example.com/" + "é".repeat(512)))
+            .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -212,7 +212,8 @@ class StreamFramerDifferentialTest
         }
         final int c = Integer.parseInt(matcher.group(2), 16);
         final boolean surrogate = c >= 0xD800 && c <= 0xDFFF;
-        return c >= 0x80 && (surrogate || (matcher.group(1) == null ? XmlChars.isNameChar(c) : XmlChars.isNameStartChar(c)));
+        return c >= 0x80 && (surrogate ||
+            (matcher.group(1) == null ? XmlChars.isNameChar(c) : XmlChars.isNameStartChar(c)));
     }
 
     /**

@@ -65,7 +65,8 @@ class StreamFramerTest
     @DisplayName("RFC 6120 §4.9: stream-level elements take the stream prefix's namespace")
     void shouldResolveStreamPrefix()
     {
-        assertThat(lastEvent(HEADER, "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>"))
+        assertThat(lastEvent(HEADER,
+            "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>"))
             .isEqualTo("element OTHER ({http://etherx.jabber.org/streams}features[]" +
                 "({urn:ietf:params:xml:ns:xmpp-bind}bind[]))");
     }
@@ -101,7 +102,8 @@ class StreamFramerTest
 
     private static String value(final StartTagFlyweight tag, final int index)
     {
-        return tag.buffer().getStringWithoutLengthUtf8(tag.attributeValueOffset(index), tag.attributeValueLength(index));
+        return tag.buffer().getStringWithoutLengthUtf8(tag.attributeValueOffset(index),
+            tag.attributeValueLength(index));
     }
 
     @Test
@@ -134,7 +136,8 @@ class StreamFramerTest
     @DisplayName("XML 1.0 §2.4, §4.1, §2.7: references and CDATA are decoded in the payload")
     void shouldDecodeReferencesAndCdata()
     {
-        assertThat(lastEvent(HEADER, "<message><body>&#x48;&#105;&lt;&gt;&apos;&quot;<![CDATA[<&>]]>\r\n</body></message>"))
+        assertThat(lastEvent(HEADER,
+            "<message><body>&#x48;&#105;&lt;&gt;&apos;&quot;<![CDATA[<&>]]>\r\n</body></message>"))
             .isEqualTo("element MESSAGE ({jabber:client}message[]({jabber:client}body[]\"Hi<>'\\u0022<&>\\u000a\"))");
     }
 
@@ -154,7 +157,8 @@ class StreamFramerTest
     }
 
     @Test
-    @DisplayName("RFC 6120 §11.1: a processing instruction other than the XML declaration before the stream is restricted")
+    @DisplayName("RFC 6120 §11.1: a processing instruction other than the XML declaration before the stream is " +
+        "restricted")
     void shouldRejectProcessingInstructionInProlog()
     {
         assertThat(lastEvent("<?xml-stylesheet href='a'?><stream:stream/>")).isEqualTo("error restricted-xml");
@@ -365,7 +369,8 @@ class StreamFramerTest
     {
         final StreamFramer framer = new StreamFramer(
             new DecoderLimits().maxAttributeValueLength(4000).conclude(), listener);
-        final byte[] bytes = (HEADER + "<message to='" + "\u00e9".repeat(2100) + "'/>").getBytes(StandardCharsets.UTF_8);
+        final byte[] bytes =
+            (HEADER + "<message to='" + "\u00e9".repeat(2100) + "'/>").getBytes(StandardCharsets.UTF_8);
         framer.decode(new UnsafeBuffer(bytes), 0, bytes.length);
         assertThat(framer.errorCondition()).isEqualTo(StreamErrorCondition.POLICY_VIOLATION);
     }

@@ -164,7 +164,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         final int xmlns = header.defaultNamespaceIndex();
         final int to = header.toIndex();
-        final String lang = header.langIndex() == StartTagFlyweight.MISSING ? "en" : attribute(header, header.langIndex());
+        final String lang =
+            header.langIndex() == StartTagFlyweight.MISSING ? "en" : attribute(header, header.langIndex());
         send(context.writer().header(context.newStreamId(), context.server().domain(), lang));
         headerSent = true;
         if (xmlns == StartTagFlyweight.MISSING || !header.attributeValueEquals(xmlns, CLIENT_NS))
@@ -203,7 +204,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
 
     private static String attribute(final StartTagFlyweight tag, final int index)
     {
-        return tag.buffer().getStringWithoutLengthUtf8(tag.attributeValueOffset(index), tag.attributeValueLength(index));
+        return tag.buffer().getStringWithoutLengthUtf8(tag.attributeValueOffset(index),
+            tag.attributeValueLength(index));
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a client connection: TLS from the first byte on the direct TLS port (XEP-0368), the idle
- * timers (silence closes the connection; a shorter quiet trims its buffers), and the connection's stream state machine. STARTTLS adds TLS later on the other port.
+ * timers (silence closes the connection; a shorter quiet trims its buffers), and the connection's stream state machine.
+ * STARTTLS adds TLS later on the other port.
  */
 final class C2sInitializer extends ChannelInitializer<SocketChannel>
 {

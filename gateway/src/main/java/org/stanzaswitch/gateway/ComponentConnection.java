@@ -150,7 +150,8 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
         }
         final int from = element.fromIndex();
         final Jid claimed = from == StartTagFlyweight.MISSING ? null :
-            context.jids().lookup(element.buffer(), element.attributeValueOffset(from), element.attributeValueLength(from));
+            context.jids().lookup(element.buffer(), element.attributeValueOffset(from),
+                element.attributeValueLength(from));
         if (claimed == null || !claimed.domain().equals(domain.domain()))
         {
             // XEP-0114 §3: a component speaks only for addresses of its own domain.
@@ -188,7 +189,8 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
     {
         try
         {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         }
         catch (final NoSuchAlgorithmException ex)
         {
@@ -217,7 +219,8 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         closing = true;
-        LOG.info(() -> "stream error " + condition.elementName() + " to component " + channel.channel().remoteAddress() +
+        LOG.info(() -> "stream error " + condition.elementName() + " to component " +
+            channel.channel().remoteAddress() +
             ": " + reason);
         if (streamId == null)
         {
@@ -270,6 +273,7 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
     @Override
     public void replaced()
     {
-        channel.executor().execute(() -> streamError(StreamErrorCondition.CONFLICT, "another connection for " + domain));
+        channel.executor().execute(() -> streamError(StreamErrorCondition.CONFLICT, "another connection for " +
+            domain));
     }
 }

@@ -101,7 +101,8 @@ public final class ConfigLoader
                 case "limits.max_stanza_size" -> context.decoderLimits().maxStanzaSize(size(value));
                 case "limits.max_depth" -> context.decoderLimits().maxDepth(integer(value));
                 case "limits.max_attributes" -> context.decoderLimits().maxAttributes(integer(value));
-                case "limits.max_attribute_value_length" -> context.decoderLimits().maxAttributeValueLength(size(value));
+                case "limits.max_attribute_value_length" -> context.decoderLimits()
+                    .maxAttributeValueLength(size(value));
                 case "limits.max_outbound_bytes" -> context.maxOutboundBytes(size(value));
                 case "tuning.ring_size" -> context.ringSize(integer(value));
                 case "tuning.wait_strategy" -> context.waitStrategy(RouterWaitStrategy.of(text(value)));

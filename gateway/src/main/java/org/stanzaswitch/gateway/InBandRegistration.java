@@ -257,14 +257,16 @@ final class InBandRegistration
     }
 
     private void poll(
-        final String username, final boolean exists, final EventExecutor executor, final Runnable action, final int left)
+        final String username, final boolean exists, final EventExecutor executor, final Runnable action,
+        final int left)
     {
         if (context.stanzaSwitch().accounts().exists(username) == exists || left == 0)
         {
             action.run();
             return;
         }
-        executor.schedule(() -> poll(username, exists, executor, action, left - 1), APPLIED_POLL_MS, TimeUnit.MILLISECONDS);
+        executor.schedule(() -> poll(username, exists, executor, action, left - 1), APPLIED_POLL_MS,
+            TimeUnit.MILLISECONDS);
     }
 
     private XmlEncoder start(final ElementFlyweight iq)

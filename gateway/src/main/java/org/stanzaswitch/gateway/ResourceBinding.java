@@ -74,7 +74,8 @@ final class ResourceBinding
         return new Result(writer.encoded(length), jid);
     }
 
-    private static Result error(final ElementFlyweight iq, final C2sContext context, final StanzaErrorCondition condition)
+    private static Result error(final ElementFlyweight iq, final C2sContext context,
+        final StanzaErrorCondition condition)
     {
         return new Result(context.stanzaError(iq, condition), null);
     }

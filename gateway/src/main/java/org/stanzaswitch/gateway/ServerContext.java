@@ -42,7 +42,8 @@ public final class ServerContext
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
     private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
     private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
-    private RouterWaitStrategy waitStrategy = RouterWaitStrategy.of(string(WAIT_STRATEGY_PROP_NAME, WAIT_STRATEGY_DEFAULT));
+    private RouterWaitStrategy waitStrategy = RouterWaitStrategy.of(string(WAIT_STRATEGY_PROP_NAME,
+        WAIT_STRATEGY_DEFAULT));
     private int routerCpu = integer(ROUTER_CPU_PROP_NAME, ROUTER_CPU_DEFAULT);
     private int ioThreads = integer(IO_THREADS_PROP_NAME, IO_THREADS_DEFAULT);
     private int resumeTimeoutSeconds = integer(RESUME_TIMEOUT_PROP_NAME, RESUME_TIMEOUT_DEFAULT);

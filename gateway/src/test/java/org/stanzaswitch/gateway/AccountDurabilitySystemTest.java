@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AccountDurabilitySystemTest
 {
     @Test
-    @DisplayName("accounts added while stopped, added while running, changed and deleted survive restarts, by snapshot or by journal")
+    @DisplayName("accounts added while stopped, added while running, changed and deleted survive restarts, by " +
+        "snapshot or by journal")
     void shouldKeepAccountsAcrossRestarts() throws Exception
     {
         final Path data = TestServer.newDataDir();

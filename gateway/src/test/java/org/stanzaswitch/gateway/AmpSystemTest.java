@@ -54,7 +54,8 @@ class AmpSystemTest
     }
 
     @Test
-    @DisplayName("XEP-0079: deliver, expire-at and match-resource with drop, alert, error and notify; unsupported rules refused")
+    @DisplayName("XEP-0079: deliver, expire-at and match-resource with drop, alert, error and notify; unsupported " +
+        "rules refused")
     void shouldApplyRules() throws Exception
     {
         try (TestServer server = TestServer.start().addUser("alice", "alice-secret").addUser("bob", "bob-secret");
@@ -106,7 +107,8 @@ class AmpSystemTest
                     "<rule action='notify' condition='match-resource' value='exact'/>");
 
                 final Message next = toBob.poll(10, TimeUnit.SECONDS);
-                assertThat(next.getBody()).as("m1, m3, m3b (expired while stored), m4, m5 never reach bob").isEqualTo("exactly for the phone");
+                assertThat(next.getBody()).as("m1, m3, m3b (expired while stored), m4, m5 never reach bob")
+                    .isEqualTo("exactly for the phone");
                 assertThat(next.hasExtension("amp", NS)).as("the rules travel with the message").isTrue();
 
                 // §4: what the server does not support or accept is refused before anything is done.
@@ -124,7 +126,8 @@ class AmpSystemTest
                 final ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(bob);
                 assertThat(disco.serverSupportsFeature(NS)).isTrue();
                 final DiscoverInfo node = disco.discoverInfo(JidCreate.from("localhost"), NS);
-                for (final String supported : new String[]{"action=alert", "action=drop", "action=error", "action=notify",
+                for (final String supported : new String[]{"action=alert", "action=drop", "action=error",
+                    "action=notify",
                     "condition=deliver", "condition=expire-at", "condition=match-resource"})
                 {
                     assertThat(node.containsFeature(NS + "?" + supported)).as(supported).isTrue();

@@ -45,7 +45,8 @@ class ArchiveSystemTest
     {
         dataDir = TestServer.newDataDir();
         server = TestServer.start(dataDir, false, context -> context.archiveMaxPage(50));
-        for (final String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+        for (final String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan",
+            "judy",
             "ken", "leo", "mia", "nina", "pat", "quinn", "rob", "sam", "tina"))
         {
             server.addUser(user, user + "-secret");
@@ -75,7 +76,8 @@ class ArchiveSystemTest
      */
     private static void sync(final XMPPTCPConnection connection) throws Exception
     {
-        connection.sendIqRequestAndWaitForResponse(new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
+        connection.sendIqRequestAndWaitForResponse(
+            new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
     }
 
     private static List<String> bodies(final List<Message> messages)
@@ -89,7 +91,8 @@ class ArchiveSystemTest
     }
 
     @Test
-    @DisplayName("XEP-0313 §3, §4.2: both parties' archives hold the message; the recipient's copy names its archive id")
+    @DisplayName("XEP-0313 §3, §4.2: both parties' archives hold the message; the recipient's copy names its archive " +
+        "id")
     void shouldArchiveForSenderAndRecipient() throws Exception
     {
         final XMPPTCPConnection alice = login("alice");
@@ -132,7 +135,8 @@ class ArchiveSystemTest
     }
 
     @Test
-    @DisplayName("XEP-0313 §4.3, XEP-0059 §2: pages forward with <after/>, the last page with <before/>, exact boundaries complete")
+    @DisplayName("XEP-0313 §4.3, XEP-0059 §2: pages forward with <after/>, the last page with <before/>, exact " +
+        "boundaries complete")
     void shouldPageThroughResults() throws Exception
     {
         final XMPPTCPConnection carol = login("carol");
@@ -340,7 +344,8 @@ class ArchiveSystemTest
             final List<MamElements.MamResultExtension> all =
                 MamManager.getInstanceFor(leo).queryArchive(query().build()).getMamResultExtensions();
             assertThat(mia.login("", "mia", "mia-secret")).startsWith("mia@localhost/");
-            mia.send("<iq type='set' id='f1'><query xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>" +
+            mia.send("<iq type='set' id='f1'><query xmlns='urn:xmpp:mam:2'><set " +
+                "xmlns='http://jabber.org/protocol/rsm'>" +
                 "<max>3</max></set><flip-page/></query></iq>");
             final String flipped = mia.readUntil("</fin>", 5_000);
             assertThat(flipped.indexOf("flip 2")).as("a flipped page comes newest first")
@@ -350,7 +355,8 @@ class ArchiveSystemTest
 
             mia.send("<iq type='set' id='i1'><query xmlns='urn:xmpp:mam:2'><x xmlns='jabber:x:data' type='submit'>" +
                 "<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='ids'>" +
-                "<value>" + all.get(3).getId() + "</value><value>" + all.get(1).getId() + "</value></field></x></query></iq>");
+                "<value>" + all.get(3).getId() + "</value><value>" + all.get(1).getId() +
+                    "</value></field></x></query></iq>");
             final String byIds = mia.readUntil("<count>2</count>", 5_000);
             assertThat(byIds.substring(byIds.indexOf("</fin>") + 6)).contains("flip 1").contains("flip 3")
                 .doesNotContain("flip 2").doesNotContain("flip 4");

@@ -55,7 +55,8 @@ class BlockingSystemTest
                 othello.sendStanza(chat(othello, "iago@localhost", "begone"));
                 final Message refused = (Message)toOthello.poll(10, TimeUnit.SECONDS);
                 assertThat(refused.getError().getCondition()).isEqualTo(StanzaError.Condition.not_acceptable);
-                assertThat(refused.getError().toXML().toString()).contains("<blocked xmlns='urn:xmpp:blocking:errors'/>");
+                assertThat(refused.getError().toXML().toString())
+                    .contains("<blocked xmlns='urn:xmpp:blocking:errors'/>");
 
                 blocking.unblockAll();
                 othello.createStanzaCollectorAndSend(new Ping(JidCreate.from(TestServer.DOMAIN))).nextResultOrThrow();

@@ -176,7 +176,8 @@ class C2sSystemTest
     }
 
     @Test
-    @DisplayName("RFC 6120 §7.7.2.2, resources.conflict: refuse: a resource in use gets conflict and stays with its session")
+    @DisplayName("RFC 6120 §7.7.2.2, resources.conflict: refuse: a resource in use gets conflict and stays with its " +
+        "session")
     void shouldRefuseResourceInUseWhenConfigured() throws Exception
     {
         try (TestServer refusing = TestServer.start(context -> context.resourceConflict("refuse"))

@@ -70,7 +70,8 @@ class CarbonsSystemTest
                     .as("the copy is the message as the recipient got it").isEqualTo("alice@localhost");
 
                 desktop.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("bob@localhost"))
-                    .ofType(Message.Type.chat).setBody("private").addExtension(CarbonExtension.Private.INSTANCE).build());
+                    .ofType(Message.Type.chat).setBody("private").addExtension(CarbonExtension.Private.INSTANCE)
+                        .build());
                 desktop.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("bob@localhost"))
                     .ofType(Message.Type.chat).setBody("after").build());
                 assertThat(copies.poll(10, TimeUnit.SECONDS).message().getBody())

@@ -57,7 +57,8 @@ class ClientStateSystemTest
                         for (final String to : List.of(activeJid, inactiveJid))
                         {
                             contact.sendStanza(contact.getStanzaFactory().buildPresenceStanza()
-                                .ofType(Presence.Type.available).setStatus("status " + u).to(JidCreate.from(to)).build());
+                                .ofType(Presence.Type.available).setStatus("status " + u)
+                                    .to(JidCreate.from(to)).build());
                         }
                     }
                 }

@@ -146,7 +146,8 @@ class CrashSafetySystemTest
                 final List<Thread> threads = new ArrayList<>();
                 for (final Sender sender : senders)
                 {
-                    final Thread thread = new Thread(() -> sender.run(server, certificate, stop), "sender-" + sender.number);
+                    final Thread thread = new Thread(() -> sender.run(server, certificate, stop), "sender-" +
+                        sender.number);
                     thread.start();
                     threads.add(thread);
                 }
@@ -184,7 +185,8 @@ class CrashSafetySystemTest
                 final List<Integer> archived = archivedBy(server, certificate, "s" + sender.number, sender.number);
                 assertThat(archived).as("seed %d: sender %d's archive", seed, sender.number).isSorted()
                     .doesNotHaveDuplicates().containsAll(sender.acked);
-                assertThat(archivedBy(server, certificate, "online", sender.number)).as("seed %d: online's archive", seed)
+                assertThat(archivedBy(server, certificate, "online", sender.number)).as("seed %d: online's archive",
+                    seed)
                     .isSorted().doesNotHaveDuplicates().containsAll(ackedTo(sender, "online"));
             }
             assertThat(totalAcked).as("the load acknowledged something in every run").isGreaterThan(ROUNDS * BATCH);

@@ -42,7 +42,8 @@ class JournalTailSystemTest
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final Thread reader = new Thread(() ->
         {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)))
             {
                 String line;
                 while ((line = in.readLine()) != null)
@@ -84,10 +85,12 @@ class JournalTailSystemTest
             try
             {
                 final BlockingQueue<String> lines = lines(follower);
-                final XMPPTCPConnection alice = TestClients.connect(TestClients.startTls(server, "alice", "alice-secret"));
+                final XMPPTCPConnection alice = TestClients.connect(TestClients.startTls(server, "alice",
+                    "alice-secret"));
                 final String jid = alice.getUser().toString();
                 assertThat(next(lines, "\"type\":\"connected\"")).contains("\"address\":\"/127.0.0.1:");
-                assertThat(next(lines, "\"type\":\"authenticated\"")).contains("\"jid\":\"alice\"", "\"detail\":\"SCRAM-SHA-");
+                assertThat(next(lines, "\"type\":\"authenticated\"")).contains("\"jid\":\"alice\"",
+                    "\"detail\":\"SCRAM-SHA-");
                 next(lines, "\"type\":\"bound\"", "\"jid\":\"" + jid + "\"");
                 next(lines, "\"type\":\"available\"", "\"jid\":\"" + jid + "\"");
                 alice.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("bob@localhost"))

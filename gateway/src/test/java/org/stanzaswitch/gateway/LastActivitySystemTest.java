@@ -33,7 +33,8 @@ class LastActivitySystemTest
     private static final BareJid BOB = bare("bob@localhost");
 
     @Test
-    @DisplayName("XEP-0012 §3-§5: uptime, 0 while online, logout time and status after, across a restart; forbidden to strangers")
+    @DisplayName("XEP-0012 §3-§5: uptime, 0 while online, logout time and status after, across a restart; forbidden " +
+        "to strangers")
     void shouldAnswerLastActivity() throws Exception
     {
         final Path data = TestServer.newDataDir();
@@ -67,7 +68,8 @@ class LastActivitySystemTest
 
                     bob.disconnect(bob.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.unavailable)
                         .setStatus("Heading Home").build());
-                    await(() -> lastOf(aliceLast) != null && "Heading Home".equals(lastOf(aliceLast).getStatusMessage()));
+                    await(() -> lastOf(aliceLast) != null &&
+                        "Heading Home".equals(lastOf(aliceLast).getStatusMessage()));
                     final LastActivity loggedOut = aliceLast.getLastActivity(BOB);
                     assertThat(loggedOut.getStatusMessage()).isEqualTo("Heading Home");
                     assertThat(loggedOut.getIdleTime()).isBetween(0L, 30L);
@@ -108,7 +110,8 @@ class LastActivitySystemTest
         final Roster aliceRoster = Roster.getInstanceFor(alice);
         aliceRoster.reloadAndWait();
         aliceRoster.createItemAndRequestSubscription(BOB, "Bob", null);
-        await(() -> bobRoster.getEntry(ALICE) != null && bobRoster.getEntry(ALICE).getType() == RosterPacket.ItemType.from);
+        await(() -> bobRoster.getEntry(ALICE) != null &&
+            bobRoster.getEntry(ALICE).getType() == RosterPacket.ItemType.from);
     }
 
     private static LastActivity lastOf(final LastActivityManager manager)

@@ -42,7 +42,8 @@ class OfflineSystemTest
     {
         final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
         connection.addSyncStanzaListener(stanza -> received.add((Message)stanza), stanza -> stanza instanceof Message);
-        connection.sendStanza(connection.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.available).build());
+        connection.sendStanza(connection.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.available)
+            .build());
         return received;
     }
 
@@ -107,7 +108,8 @@ class OfflineSystemTest
             alice.sendStanza(chat(alice, "carol@localhost", "before restart 1"));
             alice.sendStanza(chat(alice, "carol@localhost", "before restart 2"));
             // A round trip through the switch: both messages are handled, so on the journal.
-            alice.sendIqRequestAndWaitForResponse(new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
+            alice.sendIqRequestAndWaitForResponse(
+                new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
             alice.disconnect();
         }
         try (TestServer server = TestServer.start(dataDir, true, context -> { }))

@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutboundQueueTest
 {
     @Test
-    @DisplayName("XEP-0198 §4: h releases what the client handled; a burst's room is given back once all is acknowledged")
+    @DisplayName("XEP-0198 §4: h releases what the client handled; a burst's room is given back once all is " +
+        "acknowledged")
     void shouldReleaseAcknowledgedAndShrinkAfterBurst()
     {
         final OutboundQueue queue = new OutboundQueue(1 << 20);

@@ -59,11 +59,13 @@ class PushSystemTest
     }
 
     @Test
-    @DisplayName("XEP-0357 §5-§7: enable, a publish per waiting message (offline, or only a dropped resumable stream), disable")
+    @DisplayName("XEP-0357 §5-§7: enable, a publish per waiting message (offline, or only a dropped resumable " +
+        "stream), disable")
     void shouldPublishToTheAppServer() throws Exception
     {
         try (TestServer server = TestServer.start(context -> context.componentPort(0)
-                .componentSecret("push.localhost", SECRET)).addUser("alice", "alice-secret").addUser("bob", "bob-secret");
+                .componentSecret("push.localhost", SECRET)).addUser("alice", "alice-secret").addUser("bob",
+                    "bob-secret");
             RawClient appServer = new RawClient(server.server().componentPort()))
         {
             try (RawClient impostor = new RawClient(server.server().componentPort()))
@@ -72,7 +74,8 @@ class PushSystemTest
                     .contains("<not-authorized");
             }
             assertThat(handshake(appServer, SECRET)).contains("<handshake/>");
-            appServer.send("<iq type='get' from='push.localhost' to='localhost' id='c-ping'><ping xmlns='urn:xmpp:ping'/></iq>");
+            appServer.send("<iq type='get' from='push.localhost' to='localhost' id='c-ping'><ping " +
+                "xmlns='urn:xmpp:ping'/></iq>");
             assertThat(appServer.readUntil("id='c-ping'", 5_000)).as("the server answers the component")
                 .contains("to='push.localhost' type='result'");
             final XMPPTCPConnection alice = TestClients.connect(TestClients.startTls(server, "alice", "alice-secret"));
@@ -130,7 +133,8 @@ class PushSystemTest
                 // §7: an error from the app server disables that JID and node.
                 appServer.send("<iq type='error' from='push.localhost' to='bob@localhost' id='push-4'>" +
                     "<error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>" +
-                    "<iq type='get' from='push.localhost' to='localhost' id='after-error'><ping xmlns='urn:xmpp:ping'/></iq>");
+                    "<iq type='get' from='push.localhost' to='localhost' id='after-error'><ping " +
+                        "xmlns='urn:xmpp:ping'/></iq>");
                 // The ping's answer comes after the router took the error: they share the component's stream.
                 appServer.readUntil("id='after-error'", 5_000);
                 chat(alice, "anyone?");
@@ -140,7 +144,8 @@ class PushSystemTest
                 try (RawClient bob = RawClient.directTls(server))
                 {
                     bob.login("", "bob", "bob-secret");
-                    bob.send("<iq type='set' id='push-off'><disable xmlns='urn:xmpp:push:0' jid='push.localhost'/></iq>");
+                    bob.send("<iq type='set' id='push-off'><disable xmlns='urn:xmpp:push:0' " +
+                        "jid='push.localhost'/></iq>");
                     assertThat(bob.readUntil("id='push-off'", 5_000)).contains("type='result'");
                     bob.send("</stream:stream>").readUntilClosed(2_000);
                 }

@@ -56,7 +56,8 @@ class ReceiptsSystemTest
                     }
                 });
                 final BlockingQueue<Message> toAlice = new LinkedBlockingQueue<>();
-                alice.addSyncStanzaListener(stanza -> toAlice.add((Message)stanza), stanza -> stanza instanceof Message);
+                alice.addSyncStanzaListener(stanza -> toAlice.add((Message)stanza),
+                    stanza -> stanza instanceof Message);
 
                 final MessageBuilder request = MessageBuilder.buildMessage("receipt-asked")
                     .to(JidCreate.from("bob@localhost/desk"))
@@ -75,13 +76,16 @@ class ReceiptsSystemTest
                 alice.disconnect();
                 bob.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("alice@localhost"))
                     .ofType(Message.Type.chat).addExtension(new DeliveryReceipt("later-id")).build());
-                bob.sendIqRequestAndWaitForResponse(new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
+                bob.sendIqRequestAndWaitForResponse(
+                    new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
 
                 final XMPPTCPConnection aliceAgain = TestClients.connect(
                     TestClients.startTls(server, "alice", "alice-secret").setSendPresence(false));
                 final BlockingQueue<Message> kept = new LinkedBlockingQueue<>();
-                aliceAgain.addSyncStanzaListener(stanza -> kept.add((Message)stanza), stanza -> stanza instanceof Message);
-                aliceAgain.sendStanza(aliceAgain.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.available).build());
+                aliceAgain.addSyncStanzaListener(stanza -> kept.add((Message)stanza),
+                    stanza -> stanza instanceof Message);
+                aliceAgain.sendStanza(aliceAgain.getStanzaFactory().buildPresenceStanza()
+                    .ofType(Presence.Type.available).build());
                 final Message offline = kept.poll(10, TimeUnit.SECONDS);
                 assertThat(DeliveryReceipt.from(offline).getId()).isEqualTo("later-id");
                 assertThat(DelayInformation.from(offline)).isNotNull();

@@ -33,7 +33,8 @@ class RegistrationSystemTest
     @DisplayName("XEP-0077 §3.1-§3.3: an account registered in band logs in, changes its password, and cancels")
     void shouldRegisterChangeAndCancel() throws Exception
     {
-        try (TestServer server = TestServer.start(context -> context.registrationOpen(true)).addUser("taken", "x-secret"))
+        try (TestServer server = TestServer.start(context -> context.registrationOpen(true)).addUser("taken",
+            "x-secret"))
         {
             final XMPPTCPConnection anonymous = unauthenticated(server);
             try
@@ -51,13 +52,15 @@ class RegistrationSystemTest
                 anonymous.disconnect();
             }
 
-            final XMPPTCPConnection newbie = TestClients.connect(TestClients.startTls(server, "newbie", "first-secret"));
+            final XMPPTCPConnection newbie = TestClients.connect(TestClients.startTls(server, "newbie",
+                "first-secret"));
             AccountManager.getInstance(newbie).changePassword("second-secret");
             newbie.disconnect();
             assertThatThrownBy(() -> TestClients.connect(TestClients.startTls(server, "newbie", "first-secret")))
                 .isInstanceOf(SASLErrorException.class);
 
-            final XMPPTCPConnection again = TestClients.connect(TestClients.startTls(server, "newbie", "second-secret"));
+            final XMPPTCPConnection again = TestClients.connect(TestClients.startTls(server, "newbie",
+                "second-secret"));
             AccountManager.getInstance(again).deleteAccount();
             again.disconnect();
             assertThat(server.server().accounts().exists("newbie")).isFalse();

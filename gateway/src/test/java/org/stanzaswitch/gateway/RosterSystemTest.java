@@ -143,13 +143,15 @@ class RosterSystemTest
                 final Roster ginaRoster = Roster.getInstanceFor(gina);
                 ginaRoster.setSubscriptionMode(Roster.SubscriptionMode.manual);
                 ginaRoster.reloadAndWait();
-                final java.util.List<RosterPacket.ItemType> seenByGina = new java.util.concurrent.CopyOnWriteArrayList<>();
+                final java.util.List<RosterPacket.ItemType> seenByGina =
+                    new java.util.concurrent.CopyOnWriteArrayList<>();
                 ginaRoster.addRosterListener(new org.jivesoftware.smack.roster.AbstractRosterListener()
                 {
                     @Override
                     public void entriesAdded(final java.util.Collection<org.jxmpp.jid.Jid> addresses)
                     {
-                        addresses.forEach(address -> seenByGina.add(ginaRoster.getEntry(address.asBareJid()).getType()));
+                        addresses.forEach(address ->
+                            seenByGina.add(ginaRoster.getEntry(address.asBareJid()).getType()));
                     }
 
                     @Override

@@ -77,9 +77,11 @@ class SlowClientSystemTest
 
                 assertThat(slow.discardUntilClosed(30_000)).as("the slow reader is cut off at its bound").isTrue();
                 System.out.printf("slow reader: round trips of two other users, quiet: p50 %.2f ms, p99 %.2f ms, " +
-                    "max %.2f ms; while one client stops reading under a flood: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    "max %.2f ms; while one client stops reading under a flood: p50 %.2f ms, p99 %.2f ms, max %.2f " +
+                        "ms%n",
                     ms(quiet, 50), ms(quiet, 99), ms(quiet, 100), ms(flooded, 50), ms(flooded, 99), ms(flooded, 100));
-                assertThat(ms(flooded, 100)).as("no stall of seconds, as measured on a peer (4.9 s)").isLessThan(1_000.0);
+                assertThat(ms(flooded, 100)).as("no stall of seconds, as measured on a peer (4.9 s)")
+                    .isLessThan(1_000.0);
                 assertThat(TestClients.disconnectWithin(flood, 20_000)).as("the flooding sender closes").isTrue();
                 assertThat(roundTrips(ping, echoes)).as("the server still routes after the flood").hasSize(ROUND_TRIPS);
             }

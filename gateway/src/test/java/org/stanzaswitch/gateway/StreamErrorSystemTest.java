@@ -140,7 +140,8 @@ class StreamErrorSystemTest
     {
         try (RawClient client = new RawClient(server.c2sPort()))
         {
-            final String plain = Base64.getEncoder().encodeToString("\0carol\0carol-secret".getBytes(StandardCharsets.UTF_8));
+            final String plain = Base64.getEncoder()
+                .encodeToString("\0carol\0carol-secret".getBytes(StandardCharsets.UTF_8));
             final String answer = client.send(RawClient.HEADER)
                 .send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>")
                 .readUntil("</failure>", WAIT_MILLIS);
@@ -154,7 +155,8 @@ class StreamErrorSystemTest
     void shouldDisconnectClientThatDoesNotRead() throws Exception
     {
         // Dave's stream management is off: the errors bounced back to him by the thousand are not under test.
-        final XMPPTCPConnection dave = new XMPPTCPConnection(TestClients.directTls(server, "dave", "dave-secret").build());
+        final XMPPTCPConnection dave = new XMPPTCPConnection(TestClients.directTls(server, "dave",
+            "dave-secret").build());
         dave.setUseStreamManagement(false);
         dave.connect().login();
         try (RawClient carol = RawClient.directTls(server))

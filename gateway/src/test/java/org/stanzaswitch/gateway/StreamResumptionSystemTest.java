@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class StreamResumptionSystemTest
 {
-    private static final Pattern ENABLED = Pattern.compile("<enabled xmlns='urn:xmpp:sm:3' id='([^']+)' resume='true' max='(\\d+)'/>");
+    private static final Pattern ENABLED = Pattern.compile(
+        "<enabled xmlns='urn:xmpp:sm:3' id='([^']+)' resume='true' max='(\\d+)'/>");
 
     private static void chat(final XMPPTCPConnection from, final String to, final String body) throws Exception
     {
-        from.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from(to)).ofType(Message.Type.chat).setBody(body).build());
+        from.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from(to)).ofType(Message.Type.chat).setBody(body)
+            .build());
     }
 
     /**
@@ -42,7 +44,8 @@ class StreamResumptionSystemTest
     }
 
     @Test
-    @DisplayName("XEP-0198 §5, §6: resume on a new connection: <resumed h/>, then only what was not handled; h too high ends that stream, not the session")
+    @DisplayName("XEP-0198 §5, §6: resume on a new connection: <resumed h/>, then only what was not handled; h too " +
+        "high ends that stream, not the session")
     void shouldResumeAndResendWhatWasNotHandled() throws Exception
     {
         try (TestServer server = TestServer.start().addUser("alice", "alice-secret").addUser("bob", "bob-secret")
@@ -63,7 +66,8 @@ class StreamResumptionSystemTest
             }
             chat(alice, bobJid, "three");
             chat(alice, bobJid, "four");
-            alice.sendIqRequestAndWaitForResponse(new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
+            alice.sendIqRequestAndWaitForResponse(
+                new org.jivesoftware.smackx.ping.packet.Ping(JidCreate.from("localhost")));
 
             try (RawClient carol = RawClient.directTls(server))
             {
@@ -78,7 +82,8 @@ class StreamResumptionSystemTest
                 greedy.send("<resume xmlns='urn:xmpp:sm:3' previd='" + id + "' h='9'/>");
                 // Sent so far: the echo of bob's own presence (RFC 6121 §4.2.2) and the four messages.
                 assertThat(greedy.readUntil("</stream:stream>", 5_000)).as("§6: h above the 5 stanzas sent")
-                    .contains("<undefined-condition", "<handled-count-too-high xmlns='urn:xmpp:sm:3' h='9' send-count='5'/>")
+                    .contains("<undefined-condition",
+                        "<handled-count-too-high xmlns='urn:xmpp:sm:3' h='9' send-count='5'/>")
                     .doesNotContain("<resumed");
             }
             try (RawClient back = RawClient.directTls(server))
@@ -92,7 +97,8 @@ class StreamResumptionSystemTest
                 assertThat(resumed.indexOf(">three<")).isLessThan(resumed.indexOf(">four<"));
 
                 final BlockingQueue<Message> toAlice = new LinkedBlockingQueue<>();
-                alice.addSyncStanzaListener(stanza -> toAlice.add((Message)stanza), stanza -> stanza instanceof Message);
+                alice.addSyncStanzaListener(stanza -> toAlice.add((Message)stanza),
+                    stanza -> stanza instanceof Message);
                 back.send("<message to='alice@localhost' type='chat'><body>I am back</body></message>");
                 final Message reply = toAlice.poll(10, TimeUnit.SECONDS);
                 assertThat(reply.getBody()).isEqualTo("I am back");

@@ -54,7 +54,8 @@ class UserDataSystemTest
                 final XMPPTCPConnection horatio = TestClients.connect(TestClients.startTls(server, "horatio", "h"));
                 try
                 {
-                    final VCard read = VCardManager.getInstanceFor(horatio).loadVCard(JidCreate.entityBareFrom("hamlet@localhost"));
+                    final VCard read = VCardManager.getInstanceFor(horatio)
+                        .loadVCard(JidCreate.entityBareFrom("hamlet@localhost"));
                     assertThat(read.getNickName()).isEqualTo("Prince & Dane");
                     assertThat(read.getEmailHome()).isEqualTo("hamlet@denmark.lit");
                 }
@@ -80,7 +81,8 @@ class UserDataSystemTest
             try
             {
                 final PrivateDataManager manager = PrivateDataManager.getInstanceFor(ophelia);
-                final DefaultPrivateData empty = (DefaultPrivateData)manager.getPrivateData("prefs", "urn:example:prefs");
+                final DefaultPrivateData empty = (DefaultPrivateData)manager.getPrivateData("prefs",
+                    "urn:example:prefs");
                 assertThat(empty.getValue("theme")).isNull();
 
                 final DefaultPrivateData prefs = new DefaultPrivateData("prefs", "urn:example:prefs");

@@ -36,7 +36,8 @@ public final class JournalJson
     /**
      * @return the record as one line of JSON, without the line end.
      */
-    public String format(final Name journal, final long index, final DirectBuffer buffer, final int offset, final int length)
+    public String format(final Name journal, final long index, final DirectBuffer buffer, final int offset,
+        final int length)
     {
         final StringBuilder json = new StringBuilder(128).append("{\"index\":").append(index);
         final byte type = buffer.getByte(offset);

@@ -61,7 +61,8 @@ class JournalTest
             journal.append(direct, 0, 5);
             assertThat(drain(journal)).containsExactly("one", "<head><body/>", "three");
             final List<String> byIndex = new ArrayList<>();
-            assertThat(journal.read(second, (index, buffer, offset, length) -> byIndex.add(text(buffer, offset, length))))
+            assertThat(journal.read(second,
+                (index, buffer, offset, length) -> byIndex.add(text(buffer, offset, length))))
                 .isTrue();
             assertThat(byIndex).containsExactly("<head><body/>");
             assertThat(journal.read(second + 100, (index, buffer, offset, length) -> byIndex.add("none"))).isFalse();
@@ -121,7 +122,8 @@ class JournalTest
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TornWriter.class.getName(),
             directory.toString()));
         final Process writer = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8)))
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
+            StandardCharsets.UTF_8)))
         {
             String line;
             while ((line = out.readLine()) != null && !line.equals(TornWriter.READY))
@@ -153,7 +155,8 @@ class JournalTest
 
         public static void main(final String[] args) throws Exception
         {
-            try (ChronicleQueue queue = SingleChronicleQueueBuilder.single(args[0]).rollCycle(RollCycles.FAST_DAILY).build();
+            try (ChronicleQueue queue = SingleChronicleQueueBuilder.single(args[0]).rollCycle(RollCycles.FAST_DAILY)
+                .build();
                  ExcerptAppender appender = queue.createAppender())
             {
                 try (DocumentContext context = appender.writingDocument())

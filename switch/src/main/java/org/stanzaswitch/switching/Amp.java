@@ -318,7 +318,8 @@ final class Amp
         final int id = message.idIndex();
         if (id >= 0)
         {
-            xml.attributeCopied(ID, message.buffer(), message.attributeValueOffset(id), message.attributeValueLength(id));
+            xml.attributeCopied(ID, message.buffer(), message.attributeValueOffset(id),
+                message.attributeValueLength(id));
         }
         return error ? xml.attribute(TYPE, "error") : xml;
     }

@@ -131,7 +131,8 @@ final class Carbons
         if (type >= 0)
         {
             // §6: the wrapper keeps the type, so that clients file the copy with the conversation.
-            xml.attributeCopied(TYPE, stanza.buffer(), stanza.attributeValueOffset(type), stanza.attributeValueLength(type));
+            xml.attributeCopied(TYPE, stanza.buffer(), stanza.attributeValueOffset(type),
+                stanza.attributeValueLength(type));
         }
         xml.start(direction).attribute(XMLNS, CARBONS_NS_BYTES).start(FORWARDED).attribute(XMLNS, FORWARD_NS);
         if (namespaceDeclared)

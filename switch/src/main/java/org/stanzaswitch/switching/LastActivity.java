@@ -28,7 +28,8 @@ final class LastActivity
 
     private final Map<String, Logout> byOwner = new HashMap<>();
 
-    static int encode(final ExpandableArrayBuffer buffer, final String owner, final long epochMillis, final String status)
+    static int encode(final ExpandableArrayBuffer buffer, final String owner, final long epochMillis,
+        final String status)
     {
         buffer.putByte(0, LAST_ACTIVITY);
         final int at = CountedStrings.put(buffer, 1, owner);

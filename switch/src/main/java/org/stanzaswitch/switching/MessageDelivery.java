@@ -150,7 +150,8 @@ final class MessageDelivery
         {
             final String disposition = direct ? Amp.DIRECT :
                 behindBacklog || conversation && !onlyChatStates && !noStoreHint ? Amp.STORED : Amp.NONE;
-            final String reached = addressed != null ? target.resource() : direct ? bestResource(resources, best) : null;
+            final String reached =
+                addressed != null ? target.resource() : direct ? bestResource(resources, best) : null;
             if (amp.apply(sender, target, stanza, disposition, reached) == Amp.DONE)
             {
                 return null;
@@ -159,19 +160,9 @@ final class MessageDelivery
         final long received = System.currentTimeMillis();
         final Jid from = sender.jid().bare();
         final boolean namespaceDeclared = stanza.attributeIndex(XMLNS) != StartTagFlyweight.MISSING;
-        long uid = -1;
-        int flags = 0;
-        // XEP-0313 §7.1.1: conversation messages with a body, unless a XEP-0334 hint says otherwise.
-        if (conversation && (hasBody || storeHint) && !noStoreHint)
-        {
-            flags |= policy.archives(from, to) ? MessageRecord.FLAG_SENDER_ARCHIVE : 0;
-            flags |= policy.archives(to, from) ? MessageRecord.FLAG_RECIPIENT_ARCHIVE : 0;
-            if (flags != 0)
-            {
-                flags |= namespaceDeclared ? MessageRecord.FLAG_NAMESPACE_DECLARED : 0;
-                uid = archive.archive(from, to, flags, stanza.buffer(), stanza.offset(), stanza.length(), received);
-            }
-        }
+        final int flags = conversation ? archiveFlags(from, to, namespaceDeclared) : 0;
+        final long uid = flags == 0 ? -1 :
+            archive.archive(from, to, flags, stanza.buffer(), stanza.offset(), stanza.length(), received);
         // XEP-0280 §6.1: chat, normal with a body, or instant-messaging payloads; never <private/>.
         final boolean carbonCopied = conversation && !privateHint &&
             (stanza.attributeValueEquals(type, CHAT) || hasBody || instantMessagingPayload);
@@ -219,11 +210,7 @@ final class MessageDelivery
             }
             if (carbonCopied)
             {
-                // The recipient's other resources see what their account received, as the recipient got it.
-                final DirectBuffer delivered = childLength == 0 ? stanza.buffer() : copy;
-                final int offset = childLength == 0 ? stanza.offset() : 0;
-                final int length = childLength == 0 ? stanza.length() : lastSpliceLength;
-                carbons.received(to, delivery, stanza, delivered, offset, length, namespaceDeclared);
+                carbonsReceived(to, delivery, stanza, childLength, namespaceDeclared);
             }
             return null;
         }
@@ -242,6 +229,36 @@ final class MessageDelivery
             return StanzaErrorCondition.SERVICE_UNAVAILABLE;
         }
         return keepOffline(sender, stanza, from, to, received, childLength);
+    }
+
+    /**
+     * XEP-0313 §7.1.1: conversation messages with a body are archived, unless a XEP-0334 hint says otherwise, for
+     * each party whose XEP-0441 preferences keep it.
+     *
+     * @return {@link MessageRecord} flags saying whose archives keep the message; 0 for none.
+     */
+    private int archiveFlags(final Jid from, final Jid to, final boolean namespaceDeclared)
+    {
+        if (!(hasBody || storeHint) || noStoreHint)
+        {
+            return 0;
+        }
+        final int flags = (policy.archives(from, to) ? MessageRecord.FLAG_SENDER_ARCHIVE : 0) |
+            (policy.archives(to, from) ? MessageRecord.FLAG_RECIPIENT_ARCHIVE : 0);
+        return flags == 0 || !namespaceDeclared ? flags : flags | MessageRecord.FLAG_NAMESPACE_DECLARED;
+    }
+
+    /**
+     * The recipient's other resources see what their account received, as the recipient got it.
+     */
+    private void carbonsReceived(
+        final Jid to, final long delivery, final ElementFlyweight stanza, final int childLength,
+        final boolean namespaceDeclared)
+    {
+        final DirectBuffer delivered = childLength == 0 ? stanza.buffer() : copy;
+        final int offset = childLength == 0 ? stanza.offset() : 0;
+        final int length = childLength == 0 ? stanza.length() : lastSpliceLength;
+        carbons.received(to, delivery, stanza, delivered, offset, length, namespaceDeclared);
     }
 
     private StanzaErrorCondition keepOffline(

@@ -33,7 +33,8 @@ final class PresenceService
     private final XmlEncoder xml = new XmlEncoder();
 
     PresenceService(
-        final Accounts accounts, final RosterService roster, final SessionRegistry sessions, final BlockLists blockLists)
+        final Accounts accounts, final RosterService roster, final SessionRegistry sessions,
+        final BlockLists blockLists)
     {
         this.accounts = accounts;
         this.roster = roster;

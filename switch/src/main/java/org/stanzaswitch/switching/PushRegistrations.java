@@ -34,7 +34,8 @@ final class PushRegistrations
     private final Map<String, List<Registration>> byOwner = new HashMap<>();
 
     static int encode(
-        final ExpandableArrayBuffer buffer, final String owner, final boolean enable, final String jid, final String node,
+        final ExpandableArrayBuffer buffer, final String owner, final boolean enable, final String jid,
+        final String node,
         final DirectBuffer options, final int optionsOffset, final int optionsLength)
     {
         buffer.putByte(0, PUSH);

@@ -160,7 +160,8 @@ final class RosterService
         final Jid contact = contactText == null ? null : jidParser.parse(contactText);
         if (items != 1 || contact == null || !contact.isBare())
         {
-            return items == 1 && contactText != null ? StanzaErrorCondition.JID_MALFORMED : StanzaErrorCondition.BAD_REQUEST;
+            return items == 1 && contactText != null ? StanzaErrorCondition.JID_MALFORMED
+                : StanzaErrorCondition.BAD_REQUEST;
         }
         final RosterItem existing = state.rosters().item(user.local(), contact.toString());
         if (remove)

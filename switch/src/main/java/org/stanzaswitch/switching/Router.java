@@ -45,7 +45,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SET = Bytes.ascii("set");
     private static final int JOURNAL_POLL_LIMIT = 256;
-    private static final UnsafeBuffer BLOCKED = new UnsafeBuffer(Bytes.ascii("<blocked xmlns='urn:xmpp:blocking:errors'/>"));
+    private static final UnsafeBuffer BLOCKED = new UnsafeBuffer(
+        Bytes.ascii("<blocked xmlns='urn:xmpp:blocking:errors'/>"));
 
     private static final byte[] SUBSCRIBE = Bytes.ascii("subscribe");
     private static final byte[] SUBSCRIBED = Bytes.ascii("subscribed");
@@ -814,7 +815,8 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         else if (Carbons.CARBONS_NS.equals(namespace) && owner.equals(user))
         {
-            error = carbons.onIq(sessions.full(sender.jid()), stanza, stanza.attributeValueEquals(stanza.typeIndex(), SET));
+            error = carbons.onIq(sessions.full(sender.jid()), stanza,
+                stanza.attributeValueEquals(stanza.typeIndex(), SET));
         }
         else if (LegacyArchiveService.ARCHIVE_NS.equals(namespace) && owner.equals(user))
         {

@@ -20,7 +20,8 @@ final class RouterExceptionHandler implements ExceptionHandler<StanzaEvent>
     @Override
     public void handleEventException(final Throwable ex, final long sequence, final StanzaEvent event)
     {
-        LOG.log(Level.SEVERE, "router failed on event " + sequence + " (failure " + failures.incrementAndGet() + ")", ex);
+        LOG.log(Level.SEVERE, "router failed on event " + sequence + " (failure " + failures.incrementAndGet() + ")",
+            ex);
     }
 
     @Override

@@ -145,7 +145,8 @@ final class ServerServices
         return reader.next() == XmlReader.Event.START_ELEMENT ? reader.localName() : "";
     }
 
-    private XmlEncoder result(final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply)
+    private XmlEncoder result(final Jid from, final Jid to, final ElementFlyweight request,
+        final ExpandableArrayBuffer reply)
     {
         encoder.wrap(reply, 0).startIqReply(request);
         return encoder.attribute(FROM, (to == null ? from.bare() : to).toString())
@@ -154,7 +155,8 @@ final class ServerServices
     }
 
     private int emptyQuery(
-        final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply, final String ns)
+        final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply,
+        final String ns)
     {
         return result(from, to, request, reply).start(QUERY).attribute(XMLNS, ns).end().end().length();
     }
@@ -163,7 +165,8 @@ final class ServerServices
         final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply,
         final boolean toServer)
     {
-        final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_INFO).start(IDENTITY);
+        final XmlEncoder xml =
+            result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_INFO).start(IDENTITY);
         if (toServer)
         {
             xml.attribute(CATEGORY, "server").attribute(TYPE, "im").attribute(NAME, "Stanza Switch").end();

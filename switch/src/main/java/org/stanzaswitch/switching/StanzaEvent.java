@@ -5,7 +5,8 @@ import org.agrona.ExpandableArrayBuffer;
 /**
  * A slot of the inbound ring: a stanza from a session (already stamped with its {@code from}), a session
  * opening or closing, a session asking what has been handled of what it sent (XEP-0198), or a connection
- * event for the event journal, already encoded. Slots are preallocated and reused; the stanza buffer grows to the largest stanza seen.
+ * event for the event journal, already encoded. Slots are preallocated and reused; the stanza buffer grows to the
+ * largest stanza seen.
  */
 public final class StanzaEvent
 {

@@ -20,8 +20,8 @@ import java.util.logging.Logger;
  * journal order, to the state it concerns. The same commands give the same state on every replay.
  * <p>
  * A snapshot writes the state as the commands that rebuild it (one per account, roster item, stored piece of
- * XML, blocked address, preference set, last logout, push registration), tagged with the last journal index applied; recovery applies the
- * snapshot and replays the journal after that index.
+ * XML, blocked address, preference set, last logout, push registration), tagged with the last journal index
+ * applied; recovery applies the snapshot and replays the journal after that index.
  */
 public final class StateMachine implements RecordHandler
 {

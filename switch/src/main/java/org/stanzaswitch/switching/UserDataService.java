@@ -54,7 +54,8 @@ final class UserDataService
      * @param owner the user whose vCard it is: the addressee, or the requester when the IQ has no 'to'.
      * @return null if answered, else the error to return.
      */
-    StanzaErrorCondition onVCard(final Session requester, final Jid owner, final boolean addressed, final ElementFlyweight iq)
+    StanzaErrorCondition onVCard(final Session requester, final Jid owner, final boolean addressed,
+        final ElementFlyweight iq)
     {
         final boolean set = iq.attributeValueEquals(iq.typeIndex(), SET);
         if (set)
@@ -174,7 +175,8 @@ final class UserDataService
     {
         final int start = reader.elementOffset();
         reader.skipElement();
-        final int length = UserDataCommand.encode(command, owner.local(), key, iq.buffer(), start, reader.position() - start);
+        final int length = UserDataCommand.encode(
+            command, owner.local(), key, iq.buffer(), start, reader.position() - start);
         writer.write(command, length);
     }
 

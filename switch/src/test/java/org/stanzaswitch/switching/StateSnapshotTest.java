@@ -37,7 +37,8 @@ class StateSnapshotTest
     private final SecureRandom random = new SecureRandom();
 
     @Test
-    @DisplayName("snapshot + the journal after it = full replay: accounts, rosters and versions, XML, blocks, preferences, logouts, push")
+    @DisplayName("snapshot + the journal after it = full replay: accounts, rosters and versions, XML, blocks, " +
+        "preferences, logouts, push")
     void shouldRecoverTheStateAFullReplayGives()
     {
         final Path snapshot = directory.resolve("state.snapshot");
@@ -64,12 +65,14 @@ class StateSnapshotTest
                 new ArchivePreferences.Preferences(1, Set.of("bob@localhost"), Set.of())));
             live.write(command, LastActivity.encode(command, "bob", 1_700_000_000_000L, "Heading Home"));
             final UnsafeBuffer form = new UnsafeBuffer("<x xmlns='jabber:x:data'/>".getBytes(StandardCharsets.UTF_8));
-            live.write(command, PushRegistrations.encode(command, "alice", true, "push.example", "phone", form, 0,
-                form.capacity()));
+            live.write(command, PushRegistrations.encode(
+                command, "alice", true, "push.example", "phone", form, 0, form.capacity()));
             live.write(command, PushRegistrations.encode(command, "alice", true, "push.example", "tablet", form, 0, 0));
-            live.write(command, PushRegistrations.encode(command, "alice", false, "push.example", "tablet", form, 0, 0));
+            live.write(command, PushRegistrations.encode(
+                command, "alice", false, "push.example", "tablet", form, 0, 0));
 
-            assertThat(live.state().snapshot(snapshot)).as("2 accounts, 2 roster records, 2 XML, 1 block, 1 preference set, 1 logout, 1 push registration")
+            assertThat(live.state().snapshot(snapshot))
+                .as("2 accounts, 2 roster records, 2 XML, 1 block, 1 preference set, 1 logout, 1 push registration")
                 .isEqualTo(10);
             assertThat(live.state().snapshot(snapshot)).as("nothing new since").isZero();
 

@@ -22,7 +22,8 @@ final class PresenceCommand implements Callable<Integer>
     @Option(names = "--contacts", description = "contacts per client, even (default: ${DEFAULT-VALUE})")
     int contacts = 20;
 
-    @Option(names = "--rate", description = "presence updates per second, all clients together (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate",
+        description = "presence updates per second, all clients together (default: ${DEFAULT-VALUE})")
     double rate = 100;
 
     @Option(names = "--seconds", description = "measured seconds (default: ${DEFAULT-VALUE})")

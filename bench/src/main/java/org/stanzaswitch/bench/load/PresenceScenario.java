@@ -60,7 +60,8 @@ final class PresenceScenario implements LoadEvents
             }
         }
         Thread.sleep((long)(settleSeconds * 1000));
-        System.out.printf("%s: rosters of %d contacts requested for %d clients%n", target.label, contacts, bound.size());
+        System.out.printf("%s: rosters of %d contacts requested for %d clients%n", target.label, contacts,
+            bound.size());
         return storm;
     }
 

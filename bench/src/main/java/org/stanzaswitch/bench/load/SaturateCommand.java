@@ -33,7 +33,8 @@ final class SaturateCommand implements Callable<Integer>
     @Option(names = "--step-seconds", description = "measured seconds per step (default: ${DEFAULT-VALUE})")
     double stepSeconds = 5;
 
-    @Option(names = "--slo-ms", description = "a step is sustained only if its p99 is below this (default: ${DEFAULT-VALUE})")
+    @Option(names = "--slo-ms",
+        description = "a step is sustained only if its p99 is below this (default: ${DEFAULT-VALUE})")
     double sloMillis = 50;
 
     @Override

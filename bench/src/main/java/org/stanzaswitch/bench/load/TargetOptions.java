@@ -25,7 +25,8 @@ final class TargetOptions
     // A negatable option that is true by default needs its default in the annotation: with only a field
     // initializer, picocli 4.7 takes --no-tls to mean true and --tls false.
     @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "STARTTLS before logging in (default: ${DEFAULT-VALUE}); --no-tls only where the server allows it")
+        description = "STARTTLS before logging in (default: ${DEFAULT-VALUE}); --no-tls only where the server allows " +
+            "it")
     boolean tls;
 
     @Option(names = "--sasl", description = "PLAIN, SCRAM-SHA-1 or SCRAM-SHA-256 (default: ${DEFAULT-VALUE})")

@@ -66,7 +66,8 @@ class LoadToolSystemTest
     }
 
     @Test
-    @DisplayName("register, login storm, chat with TLS and without, presence storm: nothing lost, figures and plot written")
+    @DisplayName("register, login storm, chat with TLS and without, presence storm: nothing lost, figures and plot " +
+        "written")
     void shouldMeasureARealServer() throws Exception
     {
         assertThat(loadtool("connections", "--register", "--clients", "20", "--hold-seconds", "0",
@@ -82,7 +83,8 @@ class LoadToolSystemTest
         for (final String scenario : new String[]{"chat-tls", "chat-plain"})
         {
             final Map<String, Double> chat = results(scenario);
-            assertThat(chat.get("sent")).as("%s: 3 s at 400 msg/s, warm-up included", scenario).isBetween(1150.0, 1250.0);
+            assertThat(chat.get("sent")).as("%s: 3 s at 400 msg/s, warm-up included", scenario)
+                .isBetween(1150.0, 1250.0);
             assertThat(chat.get("lost")).isZero();
             assertThat(chat.get("duplicates")).isZero();
             assertThat(chat.get("achieved_msg_per_s")).isBetween(360.0, 440.0);

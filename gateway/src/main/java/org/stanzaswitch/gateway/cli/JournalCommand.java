@@ -49,7 +49,8 @@ final class JournalCommand
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new IllegalArgumentException("no journal named " + name + " (state, archive, offline, events)", ex);
+                throw new IllegalArgumentException("no journal named " + name + " (state, archive, offline, events)",
+                    ex);
             }
             final Path directory = options.context().dataDir().resolve(journalName.directory());
             if (!Files.isDirectory(directory))

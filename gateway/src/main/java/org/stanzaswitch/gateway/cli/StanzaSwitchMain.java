@@ -182,7 +182,8 @@ public final class StanzaSwitchMain
                             {
                                 throw new IllegalArgumentException("no password on line: " + trimmed);
                             }
-                            passwords.put(admin.username(trimmed.substring(0, space)), trimmed.substring(space + 1).trim());
+                            passwords.put(admin.username(trimmed.substring(0, space)),
+                                trimmed.substring(space + 1).trim());
                         }
                     }
                     admin.setPasswords(passwords);

@@ -60,7 +60,8 @@ public final class TlsMaterial
      * @return the material.
      * @throws IOException if files cannot be read or written.
      */
-    public static TlsMaterial resolve(final String certificate, final String key, final Path dataDir, final String domain)
+    public static TlsMaterial resolve(final String certificate, final String key, final Path dataDir,
+        final String domain)
         throws IOException
     {
         if (!certificate.isEmpty())

@@ -125,7 +125,8 @@ public final class ScramCredentials
         private final int length;
 
         ScramAlgorithm(
-            final String mechanism, final String hmacName, final String hashName, final String pbkdf2Name, final int length)
+            final String mechanism, final String hmacName, final String hashName, final String pbkdf2Name,
+            final int length)
         {
             this.mechanism = mechanism;
             this.hmacName = hmacName;

@@ -347,7 +347,8 @@ final class ArchiveQuery
      * there are no such filters and every position passes.
      */
     private IntArrayList matches(
-        final MessageArchive archive, final OwnerArchive owner, final int low, final int high, final RecordFilter filter)
+        final MessageArchive archive, final OwnerArchive owner, final int low, final int high,
+        final RecordFilter filter)
         throws Refused
     {
         if (with == null && idList == null)

@@ -129,7 +129,8 @@ public final class OfflineStore implements AutoCloseable
      * @return false if the user's store is full (XEP-0160 §3: the sender gets service-unavailable).
      */
     public boolean store(
-        final Jid from, final Jid to, final DirectBuffer stanza, final int offset, final int length, final long received)
+        final Jid from, final Jid to, final DirectBuffer stanza, final int offset, final int length,
+        final long received)
     {
         final LongArrayList list = pendingFor(to.toString());
         if (list.size() >= quota)
@@ -299,7 +300,8 @@ public final class OfflineStore implements AutoCloseable
 
     private void markDelivered(final String owner, final long upTo)
     {
-        journal.append(header, 0, OwnerMark.encode(header, OwnerMark.DELIVERED, owner.getBytes(StandardCharsets.UTF_8), upTo));
+        journal.append(header, 0,
+            OwnerMark.encode(header, OwnerMark.DELIVERED, owner.getBytes(StandardCharsets.UTF_8), upTo));
     }
 
     @Override

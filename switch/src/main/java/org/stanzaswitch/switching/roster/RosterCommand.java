@@ -52,7 +52,8 @@ public final class RosterCommand
     }
 
     private static int header(
-        final ExpandableArrayBuffer buffer, final byte type, final String owner, final String contact, final long version)
+        final ExpandableArrayBuffer buffer, final byte type, final String owner, final String contact,
+        final long version)
     {
         buffer.putByte(0, type);
         int at = CountedStrings.put(buffer, 1, owner);

@@ -9,7 +9,8 @@ import java.util.List;
  * whether the owner's subscription request is pending ({@code ask}), whether the contact's request to the
  * owner awaits an answer, whether the owner has pre-approved one (§3.4), and whether the item is hidden: a
  * contact's pending request to someone who has no item for them is kept here, but stays out of the roster
- * and its pushes until approved (§3.1.3, §3.1.5). Immutable: a change is a new item, journaled as a command. The contact is kept parsed, so presence broadcast never parses it again.
+ * and its pushes until approved (§3.1.3, §3.1.5). Immutable: a change is a new item, journaled as a command. The
+ * contact is kept parsed, so presence broadcast never parses it again.
  */
 public record RosterItem(
     Jid contact,
