@@ -1,5 +1,6 @@
 package org.stanzaswitch.gateway;
 
+import org.stanzaswitch.gateway.tls.TlsProvider;
 import org.agrona.SystemUtil;
 import org.stanzaswitch.switching.RouterWaitStrategy;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -91,6 +92,7 @@ public final class ConfigLoader
                 case "tls.required" -> context.tlsRequired(bool(value));
                 case "tls.certificate" -> context.tlsCertificate(text(value));
                 case "tls.key" -> context.tlsKey(text(value));
+                case "tls.provider" -> context.tlsProvider(TlsProvider.of(text(value)));
                 case "sasl.mechanisms" -> context.saslMechanisms(list(value));
                 case "sasl.scram_iterations" -> context.scramIterations(integer(value));
                 case "sasl.max_failures_per_minute" -> context.maxAuthFailuresPerMinute(integer(value));
@@ -108,6 +110,7 @@ public final class ConfigLoader
                 case "tuning.wait_strategy" -> context.waitStrategy(RouterWaitStrategy.of(text(value)));
                 case "tuning.router_cpu" -> context.routerCpu(integer(value));
                 case "tuning.io_threads" -> context.ioThreads(integer(value));
+                case "tuning.transport" -> context.transport(Transport.of(text(value)));
                 case "registration.open" -> context.registrationOpen(bool(value));
                 case "stream_management.resume_timeout" -> context.resumeTimeoutSeconds(integer(value));
                 case "stream_management.max_unacked_bytes" -> context.maxUnackedBytes(size(value));

@@ -38,6 +38,10 @@ public final class ServerConfiguration
     public static final String TLS_CERTIFICATE_PROP_NAME = "stanzaswitch.tls.certificate";
     public static final String TLS_KEY_PROP_NAME = "stanzaswitch.tls.key";
 
+    /** The TLS implementation: auto (OpenSSL/BoringSSL where it loads, else the JDK), openssl or jdk. */
+    public static final String TLS_PROVIDER_PROP_NAME = "stanzaswitch.tls.provider";
+    public static final String TLS_PROVIDER_DEFAULT = "auto";
+
     /** SASL mechanisms offered, in order of preference. PLAIN is offered only over TLS. */
     public static final String SASL_MECHANISMS_PROP_NAME = "stanzaswitch.sasl.mechanisms";
     public static final String SASL_MECHANISMS_DEFAULT = "SCRAM-SHA-256,SCRAM-SHA-1,PLAIN";
@@ -85,6 +89,10 @@ public final class ServerConfiguration
     /** Netty I/O threads for client connections; 0 means one per available processor. */
     public static final String IO_THREADS_PROP_NAME = "stanzaswitch.io.threads";
     public static final int IO_THREADS_DEFAULT = 0;
+
+    /** The socket layer: auto (native epoll where it loads, else NIO), epoll or nio. */
+    public static final String TRANSPORT_PROP_NAME = "stanzaswitch.io.transport";
+    public static final String TRANSPORT_DEFAULT = "auto";
 
     /** XEP-0077: whether anyone who can connect may register an account in band. */
     public static final String REGISTRATION_OPEN_PROP_NAME = "stanzaswitch.registration.open";

@@ -1,5 +1,6 @@
 package org.stanzaswitch.gateway;
 
+import org.stanzaswitch.gateway.tls.TlsProvider;
 import org.stanzaswitch.codec.DecoderLimits;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.JidParser;
@@ -32,6 +33,7 @@ public final class ServerContext
     private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
     private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
     private String tlsKey = string(TLS_KEY_PROP_NAME, "");
+    private TlsProvider tlsProvider = TlsProvider.of(string(TLS_PROVIDER_PROP_NAME, TLS_PROVIDER_DEFAULT));
     private List<String> saslMechanisms = Arrays.asList(string(SASL_MECHANISMS_PROP_NAME, SASL_MECHANISMS_DEFAULT)
         .split("\\s*,\\s*"));
     private int scramIterations = integer(SCRAM_ITERATIONS_PROP_NAME, SCRAM_ITERATIONS_DEFAULT);
@@ -46,6 +48,7 @@ public final class ServerContext
         WAIT_STRATEGY_DEFAULT));
     private int routerCpu = integer(ROUTER_CPU_PROP_NAME, ROUTER_CPU_DEFAULT);
     private int ioThreads = integer(IO_THREADS_PROP_NAME, IO_THREADS_DEFAULT);
+    private Transport transport = Transport.of(string(TRANSPORT_PROP_NAME, TRANSPORT_DEFAULT));
     private int resumeTimeoutSeconds = integer(RESUME_TIMEOUT_PROP_NAME, RESUME_TIMEOUT_DEFAULT);
     private int maxUnackedBytes = size(MAX_UNACKED_BYTES_PROP_NAME, MAX_UNACKED_BYTES_DEFAULT);
     private boolean registrationOpen = bool(REGISTRATION_OPEN_PROP_NAME, REGISTRATION_OPEN_DEFAULT);
@@ -272,6 +275,17 @@ public final class ServerContext
         return this;
     }
 
+    public TlsProvider tlsProvider()
+    {
+        return tlsProvider;
+    }
+
+    public ServerContext tlsProvider(final TlsProvider tlsProvider)
+    {
+        this.tlsProvider = tlsProvider;
+        return this;
+    }
+
     public List<String> saslMechanisms()
     {
         return saslMechanisms;
@@ -474,6 +488,17 @@ public final class ServerContext
     public ServerContext ioThreads(final int ioThreads)
     {
         this.ioThreads = ioThreads;
+        return this;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    public ServerContext transport(final Transport transport)
+    {
+        this.transport = transport;
         return this;
     }
 

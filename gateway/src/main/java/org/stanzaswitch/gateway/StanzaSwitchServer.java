@@ -9,9 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import org.agrona.CloseHelper;
 import org.stanzaswitch.gateway.tls.TlsMaterial;
 import org.stanzaswitch.gateway.tls.TlsSupport;
@@ -43,6 +43,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final ServerContext context;
     private TlsMaterial tlsMaterial;
+    private Transport transport;
     private StanzaSwitch stanzaSwitch;
     private int c2sPort = -1;
     private int componentPort = -1;
@@ -84,11 +85,14 @@ public final class StanzaSwitchServer implements AutoCloseable
         Files.createDirectories(context.dataDir());
         tlsMaterial = TlsMaterial.resolve(
             context.tlsCertificate(), context.tlsKey(), context.dataDir(), context.domain());
-        final TlsSupport tls = new TlsSupport(tlsMaterial.serverContext());
+        final SslProvider tlsProvider = context.tlsProvider().resolve();
+        final TlsSupport tls = new TlsSupport(tlsMaterial.serverContext(tlsProvider));
+        transport = context.transport().resolve();
         stanzaSwitch = new StanzaSwitch(context.switchSettings());
         resources.add(stanzaSwitch);
-        final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(context.ioThreads(), NioIoHandler.newFactory());
+        final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        final EventLoopGroup workers =
+            new MultiThreadIoEventLoopGroup(context.ioThreads(), transport.ioHandlerFactory());
         resources.add(() -> acceptors.shutdownGracefully().syncUninterruptibly());
         resources.add(() -> workers.shutdownGracefully().syncUninterruptibly());
         final AccountAdmin accountAdmin = new AccountAdmin(context);
@@ -114,6 +118,8 @@ public final class StanzaSwitchServer implements AutoCloseable
             LOG.info(() -> "external components " + context.componentSecrets().keySet() + " on " +
                 context.bindAddress() + ":" + componentPort);
         }
+        LOG.info(() -> "TLS by " + (tlsProvider == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK") +
+            ", sockets by " + transport + ", " + context.ioThreads() + " I/O threads");
         LOG.info(() -> "serving " + context.domain() + " on " + context.bindAddress() + ":" + c2sPort + " (STARTTLS)" +
             (directTlsPort >= 0 ? " and :" + directTlsPort + " (direct TLS)" : "") + ", data in " + context.dataDir());
         if (tlsMaterial.generated())
@@ -159,7 +165,7 @@ public final class StanzaSwitchServer implements AutoCloseable
         final int max = context.maxOutboundBytes();
         final Channel channel = new ServerBootstrap()
             .group(acceptors, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             // Heap buffers, so that the framer reads the bytes in place.

@@ -94,13 +94,14 @@ public final class TlsMaterial
     }
 
     /**
+     * @param provider the TLS implementation, resolved for this machine.
      * @return a context for server connections.
      * @throws SSLException if the files are not a usable pair.
      */
-    public SslContext serverContext() throws SSLException
+    public SslContext serverContext(final SslProvider provider) throws SSLException
     {
         return SslContextBuilder.forServer(certificate.toFile(), key.toFile())
-            .sslProvider(SslProvider.JDK)
+            .sslProvider(provider)
             .protocols(PROTOCOLS)
             .build();
     }
