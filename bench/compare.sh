@@ -130,6 +130,13 @@ for name in $servers; do
     "$loadtool" connections --register --clients "$users" --hold-seconds 0 --login-concurrency 20 \
         > "$work/$name-accounts.log" ||
         { echo "  creating $users accounts on $name failed:"; tail -5 "$work/$name-accounts.log"; }
+    # Measure a fresh process: what creating the accounts grew (heaps, Mnesia tables, caches) would otherwise
+    # count as the baseline of the memory per held connection.
+    stop "$name"
+    if ! start "$name"; then
+        echo "  skipped: $name did not restart (see $work/$name/)"
+        continue
+    fi
     for scenario in ${scenarios//footprint/}; do
         run "$name" "$scenario" || echo "  $scenario failed against $name (see above)"
     done

@@ -33,6 +33,10 @@ final class SaturateCommand implements Callable<Integer>
     @Option(names = "--step-seconds", description = "measured seconds per step (default: ${DEFAULT-VALUE})")
     double stepSeconds = 5;
 
+    @Option(names = "--warmup-seconds", description = "unmeasured chat at half the first step's rate first, so " +
+        "that a freshly started server is compiled before it is judged (default: ${DEFAULT-VALUE})")
+    double warmupSeconds = 10;
+
     @Option(names = "--slo-ms",
         description = "a step is sustained only if its p99 is below this (default: ${DEFAULT-VALUE})")
     double sloMillis = 50;
@@ -43,6 +47,13 @@ final class SaturateCommand implements Callable<Integer>
         try (ClientPool pool = new ClientPool(target.settings(), target.ioThreads))
         {
             final ChatScenario chat = ChatScenario.loggedIn(pool, target, clients, false);
+            if (warmupSeconds > 0)
+            {
+                try (LatencyLog log = new LatencyLog(null, null))
+                {
+                    chat.run(startRate / 2, warmupSeconds, 0, 3, log);
+                }
+            }
             ChatScenario.Result best = null;
             RunCost bestCost = null;
             for (double rate = startRate; rate <= maxRate; rate *= factor)
