@@ -3,6 +3,8 @@ package org.stanzaswitch.codec;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
+import java.util.Arrays;
+
 /**
  * A reusable view over the opening tag of an element that a {@link StreamFramer} has already validated:
  * {@link #wrap(DirectBuffer, int, int)} finds the name and the attributes in one pass over the tag, and
@@ -22,10 +24,13 @@ public class StartTagFlyweight
     private static final byte[] TYPE = Bytes.ascii("type");
     private static final byte[] XML_LANG = Bytes.ascii("xml:lang");
 
-    private final int[] attributeNameOffset;
-    private final int[] attributeNameLength;
-    private final int[] attributeValueOffset;
-    private final int[] attributeValueLength;
+    private static final int INITIAL_ATTRIBUTES = 8;
+
+    private final int maxAttributes;
+    private int[] attributeNameOffset;
+    private int[] attributeNameLength;
+    private int[] attributeValueOffset;
+    private int[] attributeValueLength;
     private DirectBuffer buffer;
     private int offset;
     private int length;
@@ -46,10 +51,35 @@ public class StartTagFlyweight
      */
     public StartTagFlyweight(final int maxAttributes)
     {
-        attributeNameOffset = new int[maxAttributes];
-        attributeNameLength = new int[maxAttributes];
-        attributeValueOffset = new int[maxAttributes];
-        attributeValueLength = new int[maxAttributes];
+        // Room for the usual few attributes; grown once, up to the limit, by a tag with more. An idle
+        // connection holds two of these, so the limit's worth of room would be paid by every connection.
+        this.maxAttributes = maxAttributes;
+        final int initial = Math.min(INITIAL_ATTRIBUTES, maxAttributes);
+        attributeNameOffset = new int[initial];
+        attributeNameLength = new int[initial];
+        attributeValueOffset = new int[initial];
+        attributeValueLength = new int[initial];
+    }
+
+    /**
+     * @return whether attribute {@code index} has room, growing the arrays if the limit allows.
+     */
+    private boolean ensureRoom(final int index)
+    {
+        if (index < attributeNameOffset.length)
+        {
+            return true;
+        }
+        if (index >= maxAttributes)
+        {
+            return false;
+        }
+        final int capacity = Math.min(maxAttributes, Math.max(index + 1, attributeNameOffset.length * 2));
+        attributeNameOffset = Arrays.copyOf(attributeNameOffset, capacity);
+        attributeNameLength = Arrays.copyOf(attributeNameLength, capacity);
+        attributeValueOffset = Arrays.copyOf(attributeValueOffset, capacity);
+        attributeValueLength = Arrays.copyOf(attributeValueLength, capacity);
+        return true;
     }
 
 
@@ -134,7 +164,7 @@ public class StartTagFlyweight
             i++;
         }
         final int index = attributeCount;
-        if (index < attributeNameOffset.length)
+        if (ensureRoom(index))
         {
             attributeNameOffset[index] = nameStart;
             attributeNameLength[index] = nameEnd - nameStart;
@@ -204,7 +234,8 @@ public class StartTagFlyweight
         prefixLength = layout.colon == -1 ? 0 : layout.colon - layout.nameStart;
         startTagLength = layout.startTagLength;
         emptyElement = layout.empty;
-        final int count = Math.min(layout.attributeCount, attributeNameOffset.length);
+        final int count = Math.min(layout.attributeCount, maxAttributes);
+        ensureRoom(count - 1);
         attributeCount = count;
         for (int k = 0; k < count; k++)
         {

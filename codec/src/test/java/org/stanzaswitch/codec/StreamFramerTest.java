@@ -364,6 +364,40 @@ class StreamFramerTest
     }
 
     @Test
+    @DisplayName("a tag with more attributes than a flyweight first makes room for is indexed whole, framed or wrapped")
+    void shouldIndexEveryAttributeUpToTheLimit()
+    {
+        final StringBuilder tag = new StringBuilder("<message");
+        for (int i = 0; i < 19; i++)
+        {
+            tag.append(" a").append(i).append("='v").append(i).append('\'');
+        }
+        final String message = tag.append(" to='juliet@example.com'/>").toString();
+        final int[] seen = new int[3];
+        final StreamFramer counting = new StreamFramer(new DecoderLimits().conclude(), new RecordingListener()
+        {
+            @Override
+            public boolean onElement(final ElementFlyweight element)
+            {
+                seen[0] = element.attributeCount();
+                seen[1] = element.toIndex();
+                seen[2] = element.attributeValueLength(15);
+                return true;
+            }
+        });
+        final byte[] bytes = (HEADER + message).getBytes(StandardCharsets.UTF_8);
+        counting.decode(new UnsafeBuffer(bytes), 0, bytes.length);
+        assertThat(seen).containsExactly(20, 19, "v15".length());
+
+        final byte[] alone = message.getBytes(StandardCharsets.UTF_8);
+        final StartTagFlyweight wrapped = new StartTagFlyweight(32).wrap(new UnsafeBuffer(alone), 0, alone.length);
+        assertThat(wrapped.attributeCount()).isEqualTo(20);
+        assertThat(wrapped.toIndex()).isEqualTo(19);
+        assertThat(new StartTagFlyweight(8).wrap(new UnsafeBuffer(alone), 0, alone.length).attributeCount())
+            .as("past its limit a flyweight indexes what it has room for").isEqualTo(8);
+    }
+
+    @Test
     @DisplayName("RFC 6120 §4.9.3.14: an attribute value over the limit is a policy violation")
     void shouldRejectLongAttributeValue()
     {

@@ -49,6 +49,11 @@ final class FramedInput
         {
             input.wrap(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
         }
+        else if (bytes.hasMemoryAddress())
+        {
+            // Decrypted by OpenSSL into native memory: the framer copies what it keeps, nothing is allocated.
+            input.wrap(bytes.memoryAddress() + bytes.readerIndex(), bytes.readableBytes());
+        }
         else
         {
             input.wrap(bytes.nioBuffer());

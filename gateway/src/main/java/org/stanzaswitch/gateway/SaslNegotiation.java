@@ -73,10 +73,6 @@ final class SaslNegotiation
     }
 
     /**
-     * @param tls whether the connection is encrypted; PLAIN is offered only then.
-     * @return the configured mechanisms the connection may use.
-     */
-    /**
      * @return the SASL condition the last element failed with, or null if it did not fail.
      */
     String lastFailure()
@@ -92,6 +88,10 @@ final class SaslNegotiation
         return mechanismName;
     }
 
+    /**
+     * @param tls whether the connection is encrypted; PLAIN is offered only then.
+     * @return the configured mechanisms the connection may use.
+     */
     List<String> offeredMechanisms(final boolean tls)
     {
         final List<String> offered = new ArrayList<>(context.server().saslMechanisms());
@@ -192,6 +192,8 @@ final class SaslNegotiation
         {
             username = step.username();
             reply = context.writer().saslData("success", step.data());
+            // The exchange's nonces and messages are not needed for the rest of a long-lived connection.
+            mechanism = null;
             return Outcome.SUCCESS;
         }
         reply = context.writer().saslData("challenge", step.data());

@@ -87,6 +87,7 @@ public final class StanzaSwitchServer implements AutoCloseable
             context.tlsCertificate(), context.tlsKey(), context.dataDir(), context.domain());
         final SslProvider tlsProvider = context.tlsProvider().resolve();
         final TlsSupport tls = new TlsSupport(tlsMaterial.serverContext(tlsProvider));
+        resources.add(tls);
         transport = context.transport().resolve();
         stanzaSwitch = new StanzaSwitch(context.switchSettings());
         resources.add(stanzaSwitch);
@@ -118,7 +119,7 @@ public final class StanzaSwitchServer implements AutoCloseable
             LOG.info(() -> "external components " + context.componentSecrets().keySet() + " on " +
                 context.bindAddress() + ":" + componentPort);
         }
-        LOG.info(() -> "TLS by " + (tlsProvider == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK") +
+        LOG.info(() -> "TLS by " + (tlsProvider == SslProvider.JDK ? "the JDK" : OpenSsl.versionString()) +
             ", sockets by " + transport + ", " + context.ioThreads() + " I/O threads");
         LOG.info(() -> "serving " + context.domain() + " on " + context.bindAddress() + ":" + c2sPort + " (STARTTLS)" +
             (directTlsPort >= 0 ? " and :" + directTlsPort + " (direct TLS)" : "") + ", data in " + context.dataDir());

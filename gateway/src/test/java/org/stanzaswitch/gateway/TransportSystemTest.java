@@ -34,7 +34,7 @@ class TransportSystemTest
     @DisplayName("by default this Linux x86-64 machine gets BoringSSL and epoll, not the fallbacks")
     void shouldPickTheNativePathsByDefault()
     {
-        assertThat(TlsProvider.AUTO.resolve()).isEqualTo(SslProvider.OPENSSL);
+        assertThat(TlsProvider.AUTO.resolve()).isEqualTo(SslProvider.OPENSSL_REFCNT);
         assertThat(Transport.AUTO.resolve()).isEqualTo(Transport.EPOLL);
     }
 

@@ -36,6 +36,10 @@ public enum TlsProvider
     }
 
     /**
+     * The OpenSSL choice is Netty's reference-counted engine: the handler frees a session's native state when the
+     * connection closes, instead of a finalizer some collection later (5,000 closed sessions waiting for it held
+     * ~50 MB here).
+     *
      * @return Netty's provider for this choice on this machine.
      * @throws IllegalStateException if OpenSSL is required and its library does not load.
      */
@@ -43,7 +47,7 @@ public enum TlsProvider
     {
         return switch (this)
         {
-            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
             case OPENSSL ->
             {
                 if (!OpenSsl.isAvailable())
@@ -51,7 +55,7 @@ public enum TlsProvider
                     throw new IllegalStateException("tls.provider is openssl, but netty-tcnative does not load here",
                         OpenSsl.unavailabilityCause());
                 }
-                yield SslProvider.OPENSSL;
+                yield SslProvider.OPENSSL_REFCNT;
             }
             case JDK -> SslProvider.JDK;
         };

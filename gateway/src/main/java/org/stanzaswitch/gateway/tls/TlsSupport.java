@@ -3,11 +3,13 @@ package org.stanzaswitch.gateway.tls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * Makes the TLS handlers of client connections from one server context.
+ * Makes the TLS handlers of client connections from one server context, and frees the context's native state
+ * (OpenSSL's) when the server closes.
  */
-public final class TlsSupport
+public final class TlsSupport implements AutoCloseable
 {
     private final SslContext context;
 
@@ -23,5 +25,11 @@ public final class TlsSupport
     public SslHandler newHandler(final ByteBufAllocator allocator)
     {
         return context.newHandler(allocator);
+    }
+
+    @Override
+    public void close()
+    {
+        ReferenceCountUtil.release(context);
     }
 }
