@@ -32,7 +32,7 @@ import java.util.logging.Logger;
 @Command(name = "stanzaswitch", mixinStandardHelpOptions = true, subcommands = {
     StanzaSwitchMain.Start.class, StanzaSwitchMain.Stop.class, StanzaSwitchMain.Status.class,
     StanzaSwitchMain.AddUser.class, StanzaSwitchMain.Passwd.class, StanzaSwitchMain.DelUser.class,
-    StanzaSwitchMain.Users.class, JournalCommand.class, SnapshotCommand.class})
+    StanzaSwitchMain.Users.class, JournalCommand.class, SnapshotCommand.class, CdsTrainingCommand.class})
 public final class StanzaSwitchMain
 {
     private static final String PID_FILE = "stanzaswitch.pid";

@@ -9,12 +9,17 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -24,7 +29,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,10 +108,52 @@ public final class TlsMaterial
      */
     public SslContext serverContext(final SslProvider provider) throws SSLException
     {
-        return SslContextBuilder.forServer(certificate.toFile(), key.toFile())
+        // The files are read here with the JDK's key factories: handed the paths, Netty would build
+        // BouncyCastle's whole JCA provider to parse them, a quarter of a second of every start.
+        return SslContextBuilder.forServer(privateKey(), chain())
             .sslProvider(provider)
             .protocols(PROTOCOLS)
             .build();
+    }
+
+    private PrivateKey privateKey() throws SSLException
+    {
+        try (PEMParser reader = new PEMParser(Files.newBufferedReader(key)))
+        {
+            final Object object = reader.readObject();
+            final JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PrivateKeyInfo)
+            {
+                return converter.getPrivateKey((PrivateKeyInfo)object);
+            }
+            if (object instanceof PEMKeyPair)
+            {
+                return converter.getKeyPair((PEMKeyPair)object).getPrivate();
+            }
+            throw new SSLException(key + " holds no unencrypted private key (PKCS#8, SEC1 or PKCS#1 PEM)");
+        }
+        catch (final IOException ex)
+        {
+            throw new SSLException("cannot read the private key " + key, ex);
+        }
+    }
+
+    private X509Certificate[] chain() throws SSLException
+    {
+        try (InputStream in = Files.newInputStream(certificate))
+        {
+            final X509Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+            if (chain.length == 0)
+            {
+                throw new SSLException(certificate + " holds no certificate");
+            }
+            return chain;
+        }
+        catch (final IOException | GeneralSecurityException ex)
+        {
+            throw new SSLException("cannot read the certificate chain " + certificate, ex);
+        }
     }
 
     /**
@@ -112,7 +162,7 @@ public final class TlsMaterial
      */
     public String fingerprint() throws IOException
     {
-        try (var reader = new org.bouncycastle.openssl.PEMParser(Files.newBufferedReader(certificate)))
+        try (PEMParser reader = new PEMParser(Files.newBufferedReader(certificate)))
         {
             final X509CertificateHolder holder = (X509CertificateHolder)reader.readObject();
             final byte[] digest = MessageDigest.getInstance("SHA-256").digest(holder.getEncoded());
