@@ -7,25 +7,21 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.jxmpp.jid.impl.JidCreate;
 import org.stanzaswitch.gateway.tls.TlsProvider;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 7: the native fast paths (BoringSSL through netty-tcnative, Netty's epoll sockets) are what the server
  * runs by default here, and every combination with the JDK fallbacks carries STARTTLS (RFC 6120 §5) and direct
- * TLS (XEP-0368) with SCRAM logins and routed messages.
+ * TLS (XEP-0368) with SCRAM logins and routed messages. TuningSystemTest reads the two settings from a file.
  */
 @Timeout(60)
 class TransportSystemTest
@@ -69,23 +65,5 @@ class TransportSystemTest
                 bob.disconnect();
             }
         }
-    }
-
-    @Test
-    @DisplayName("tls.provider and tuning.transport are read from the configuration file; a bad one names key, value")
-    void shouldReadTheSettings(@TempDir final Path directory) throws Exception
-    {
-        final Path good = directory.resolve("good.yaml");
-        Files.writeString(good, "tls:\n  provider: jdk\ntuning:\n  transport: nio\n");
-        final ServerContext context = ConfigLoader.load(good, new ServerContext());
-        assertThat(context.tlsProvider()).isEqualTo(TlsProvider.JDK);
-        assertThat(context.transport()).isEqualTo(Transport.NIO);
-
-        final Path bad = directory.resolve("bad.yaml");
-        Files.writeString(bad, "tls:\n  provider: gnutls\n");
-        assertThatThrownBy(() -> ConfigLoader.load(bad, new ServerContext()))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("tls.provider: gnutls")
-            .hasMessageContaining("auto, openssl or jdk");
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.jxmpp.jid.impl.JidCreate;
+import org.stanzaswitch.gateway.tls.TlsProvider;
 import org.stanzaswitch.switching.RouterWaitStrategy;
 
 import java.nio.file.Files;
@@ -65,18 +66,30 @@ class TuningSystemTest
     }
 
     @Test
-    @DisplayName("tuning.* settings are read from the configuration file; a bad one names key and value")
+    @DisplayName("tuning.* and tls.provider are read from the configuration file; a bad one names key and value")
     void shouldReadTuningSettings(@TempDir final Path directory) throws Exception
     {
         final Path good = directory.resolve("good.yaml");
-        Files.writeString(good, "tuning:\n  wait_strategy: busy-spin\n  router_cpu: 1\n  io_threads: 3\n");
-        assertThat(ConfigLoader.load(good, new ServerContext()).ioThreads()).isEqualTo(3);
+        Files.writeString(good, "tuning:\n  wait_strategy: busy-spin\n  router_cpu: 1\n  io_threads: 3\n" +
+            "  transport: nio\ntls:\n  provider: jdk\n");
+        final ServerContext context = ConfigLoader.load(good, new ServerContext());
+        assertThat(context.ioThreads()).isEqualTo(3);
+        assertThat(context.transport()).isEqualTo(Transport.NIO);
+        assertThat(context.tlsProvider()).isEqualTo(TlsProvider.JDK);
 
+        assertRefused(directory, "tuning:\n  wait_strategy: sleepy\n", "tuning.wait_strategy: sleepy",
+            "blocking, backoff or busy-spin");
+        assertRefused(directory, "tls:\n  provider: gnutls\n", "tls.provider: gnutls", "auto, openssl or jdk");
+    }
+
+    private static void assertRefused(
+        final Path directory, final String yaml, final String named, final String choices) throws Exception
+    {
         final Path bad = directory.resolve("bad.yaml");
-        Files.writeString(bad, "tuning:\n  wait_strategy: sleepy\n");
+        Files.writeString(bad, yaml);
         assertThatThrownBy(() -> ConfigLoader.load(bad, new ServerContext()))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("tuning.wait_strategy: sleepy")
-            .hasMessageContaining("blocking, backoff or busy-spin");
+            .hasMessageContaining(named)
+            .hasMessageContaining(choices);
     }
 }
