@@ -39,10 +39,12 @@ sleep 2
 jcmd "$pid" GC.run > /dev/null
 jcmd "$pid" GC.class_histogram > "$work/histogram-idle.txt"
 idle=$(rss_kib)
-"$loadtool" connections --clients "$clients" --hold-seconds 60 --server-pid "$pid" > "$work/held.log" &
+# Logins take ~10 s for 5,000 here: read once all are in, well before the hold ends.
+settle=$(( 20 + clients / 250 ))
+"$loadtool" connections --clients "$clients" --hold-seconds $(( settle + 30 )) --server-pid "$pid" \
+    > "$work/held.log" &
 holder=$!
-# Logins take ~10 s for 5,000 here; read well inside the hold.
-sleep $(( 20 + clients / 250 ))
+sleep "$settle"
 jcmd "$pid" GC.run > /dev/null
 held=$(rss_kib)
 jcmd "$pid" GC.class_histogram > "$work/histogram-held.txt"
