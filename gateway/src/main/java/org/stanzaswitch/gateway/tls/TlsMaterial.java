@@ -3,13 +3,13 @@ package org.stanzaswitch.gateway.tls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -42,8 +42,9 @@ import java.util.List;
 
 /**
  * The server's TLS identity: a PEM certificate chain and key as an operator provides them (Let's Encrypt's
- * fullchain.pem and privkey.pem, PKCS#8), or, for the embedded default, a self-signed P-256 certificate for
- * the domain generated on first start and kept in the data directory. Only TLS 1.3 and 1.2 are enabled.
+ * fullchain.pem and privkey.pem; the key unencrypted, PKCS#8 or OpenSSL's traditional SEC1/PKCS#1 form), or,
+ * for the embedded default, a self-signed P-256 certificate for the domain generated on first start and kept in
+ * the data directory. Only TLS 1.3 and 1.2 are enabled.
  */
 public final class TlsMaterial
 {
@@ -128,7 +129,8 @@ public final class TlsMaterial
             }
             if (object instanceof PEMKeyPair)
             {
-                return converter.getKeyPair((PEMKeyPair)object).getPrivate();
+                // SEC1 may leave out the public key, so only the private part is converted.
+                return converter.getPrivateKey(((PEMKeyPair)object).getPrivateKeyInfo());
             }
             throw new SSLException(key + " holds no unencrypted private key (PKCS#8, SEC1 or PKCS#1 PEM)");
         }
