@@ -1,6 +1,5 @@
 package org.stanzaswitch.gateway.tls;
 
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -30,11 +29,6 @@ class TlsMaterialTest
     @TempDir
     Path directory;
 
-    private static SslContext context(final TlsMaterial material, final SslProvider provider) throws SSLException
-    {
-        return material.serverContext(provider);
-    }
-
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL_REFCNT"})
     @DisplayName("the generated PKCS#8 pair and an operator's SEC1 EC key both make a server context")
@@ -42,7 +36,7 @@ class TlsMaterialTest
     {
         final TlsMaterial generated = TlsMaterial.resolve("", "", directory, "example.org");
         assertThat(generated.generated()).isTrue();
-        ReferenceCountUtil.release(context(generated, provider));
+        ReferenceCountUtil.release(generated.serverContext(provider));
 
         // The same key in OpenSSL's traditional EC form ("BEGIN EC PRIVATE KEY": the curve inside, the optional
         // public key left out, as `openssl ec` may write it), beside the same certificate.
@@ -63,7 +57,7 @@ class TlsMaterialTest
         assertThat(Files.readString(sec1)).startsWith("-----BEGIN EC PRIVATE KEY-----");
         final TlsMaterial operators = TlsMaterial.resolve(certificate.toString(), sec1.toString(), directory,
             "example.org");
-        ReferenceCountUtil.release(context(operators, provider));
+        ReferenceCountUtil.release(operators.serverContext(provider));
         assertThat(operators.generated()).isFalse();
     }
 
@@ -78,7 +72,7 @@ class TlsMaterialTest
         final TlsMaterial material = TlsMaterial.resolve(
             directory.resolve("tls").resolve("example.org.crt.pem").toString(), notAKey.toString(), directory,
             "example.org");
-        assertThatThrownBy(() -> context(material, provider)).isInstanceOf(SSLException.class)
+        assertThatThrownBy(() -> material.serverContext(provider)).isInstanceOf(SSLException.class)
             .hasMessageContaining(notAKey.toString());
     }
 }
