@@ -1,6 +1,7 @@
 package org.stanzaswitch.bench;
 
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.IoUtil;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,10 +25,8 @@ import org.stanzaswitch.switching.archive.StanzaIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * XEP-0313 queries against a large archive: {@code messages} one-to-one messages among {@code users} users,
@@ -124,10 +123,7 @@ public class ArchiveQueryBenchmark
     public void tearDown() throws IOException
     {
         archive.close();
-        try (Stream<Path> paths = Files.walk(directory))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        IoUtil.delete(directory.toFile(), true);
     }
 
     @Benchmark

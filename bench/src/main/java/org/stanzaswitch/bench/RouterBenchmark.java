@@ -1,6 +1,7 @@
 package org.stanzaswitch.bench;
 
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.IoUtil;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,10 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The switch from the ring in to the sessions out, on the real router thread with real journals: one operation
@@ -185,10 +184,7 @@ public class RouterBenchmark
     public void tearDown() throws IOException
     {
         stanzaSwitch.close();
-        try (Stream<Path> paths = Files.walk(directory))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        IoUtil.delete(directory.toFile(), true);
     }
 
     /** A chat message to a bare JID with one available resource: archived twice, stamped, delivered. */

@@ -1,11 +1,10 @@
 package org.stanzaswitch.gateway;
 
+import org.agrona.IoUtil;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A real server for system tests: loopback only, ephemeral ports, a fresh data directory under the build's
@@ -124,13 +123,6 @@ public final class TestServer implements AutoCloseable
 
     static void delete(final Path directory)
     {
-        try (Stream<Path> paths = Files.walk(directory))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        IoUtil.delete(directory.toFile(), true);
     }
 }

@@ -1,5 +1,6 @@
 package org.stanzaswitch.gateway.cli;
 
+import org.agrona.IoUtil;
 import org.stanzaswitch.gateway.ServerContext;
 import org.stanzaswitch.gateway.StanzaSwitchServer;
 import picocli.CommandLine.Command;
@@ -12,9 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code stanzaswitch cds-training}: start a throwaway server (a temporary data directory, ephemeral loopback
@@ -48,7 +47,7 @@ final class CdsTrainingCommand implements Callable<Integer>
         }
         finally
         {
-            delete(data);
+            IoUtil.delete(data.toFile(), false);
         }
     }
 
@@ -74,17 +73,6 @@ final class CdsTrainingCommand implements Callable<Integer>
                 read.append(new String(chunk, 0, length, StandardCharsets.UTF_8));
             }
             return read.indexOf("</stream:features>") >= 0;
-        }
-    }
-
-    private static void delete(final Path directory) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(directory))
-        {
-            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
-            {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

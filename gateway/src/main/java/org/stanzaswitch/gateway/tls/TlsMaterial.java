@@ -164,10 +164,9 @@ public final class TlsMaterial
      */
     public String fingerprint() throws IOException
     {
-        try (PEMParser reader = new PEMParser(Files.newBufferedReader(certificate)))
+        try
         {
-            final X509CertificateHolder holder = (X509CertificateHolder)reader.readObject();
-            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(holder.getEncoded());
+            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(chain()[0].getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
         }
         catch (final GeneralSecurityException ex)
