@@ -19,6 +19,8 @@ saturate_start=${SATURATE_START:-4000}
 scenarios=${SCENARIOS:-"footprint connections chat-plain chat-tls presence saturate"}
 results="$work/results.tsv"
 loadtool="$home/bench/loadtool"
+# shellcheck source=lib/servers.sh
+. "$home/bench/lib/servers.sh"
 
 if ! command -v prosody >/dev/null || ! command -v ejabberdctl >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y prosody ejabberd >/dev/null
@@ -34,15 +36,6 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -
 "$loadtool" --version >/dev/null
 export LOADTOOL_NO_BUILD=1   # one build for the whole run, even if sources change meanwhile
 STANZASWITCH_JAVA_OPTS=${STANZASWITCH_JAVA_OPTS:-} "$home/bin/stanzaswitch" --help >/dev/null
-
-wait_for_port() {
-    for _ in $(seq 1 600); do
-        if (exec 3<>/dev/tcp/127.0.0.1/5222) 2>/dev/null; then return 0; fi
-        sleep 0.05
-    done
-    echo "$1 did not open port 5222" >&2
-    return 1
-}
 
 start() {
     local name=$1 dir="$work/$1"
@@ -87,8 +80,7 @@ stop() {
     ejabberd) HOME=/var/lib/ejabberd setpriv --reuid=ejabberd --regid=ejabberd --init-groups \
         ejabberdctl --config-dir "$work/ejabberd" stop >/dev/null 2>&1 || kill "$pid" ;;
     esac
-    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
+    wait_for_exit "$pid"
     sleep 1
 }
 

@@ -12,21 +12,20 @@ home="$(cd "$(dirname "$0")/.." && pwd)"
 clients=${CLIENTS:-5000}
 work=${WORK:-/tmp/stanzaswitch-memory}
 loadtool="$home/bench/loadtool"
+# shellcheck source=lib/servers.sh
+. "$home/bench/lib/servers.sh"
 ulimit -n "$(ulimit -Hn)"
 rm -rf "$work" && mkdir -p "$work/data"
 sed "s|PEER_DIR|$work|g" "$home/bench/peers/stanzaswitch.yaml" > "$work/stanzaswitch.yaml"
 
 start() {
     "$home/bin/stanzaswitch" start --config "$work/stanzaswitch.yaml" > "$work/server.log" 2>&1 &
-    for _ in $(seq 1 600); do
-        if (exec 3<>/dev/tcp/127.0.0.1/5222) 2>/dev/null; then break; fi
-        sleep 0.05
-    done
+    wait_for_port stanzaswitch
     pid=$(pgrep -f "stanzaswitch.jar start --config $work" | head -1)
 }
 stop() {
     kill "$pid"
-    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    wait_for_exit "$pid"
 }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 
@@ -34,7 +33,7 @@ start
 "$loadtool" connections --register --clients "$clients" --hold-seconds 0 --login-concurrency 20 > "$work/accounts.log"
 stop
 start
-"$loadtool" connections --clients 1000 --hold-seconds 0 > "$work/warm-up.log"
+"$loadtool" connections --clients $(( clients < 1000 ? clients : 1000 )) --hold-seconds 0 > "$work/warm-up.log"
 sleep 2
 jcmd "$pid" GC.run > /dev/null
 jcmd "$pid" GC.class_histogram > "$work/histogram-idle.txt"
