@@ -595,13 +595,14 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     }
 
     /**
-     * The one copy of outgoing XML: from the writer's or the router's buffer into the connection's pooled
-     * buffer, which Netty frees once written.
+     * The one copy of outgoing XML: from the writer's or the router's buffer into a pooled direct buffer, which
+     * Netty frees once written. Direct, because the socket (and BoringSSL) take native memory: a heap buffer
+     * would be copied once more on its way out.
      */
     static ByteBuf copyOf(
         final ByteBufAllocator allocator, final DirectBuffer buffer, final int offset, final int length)
     {
-        final ByteBuf out = allocator.buffer(length);
+        final ByteBuf out = allocator.directBuffer(length);
         final byte[] array = buffer.byteArray();
         if (array != null)
         {

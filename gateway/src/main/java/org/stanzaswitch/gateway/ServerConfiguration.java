@@ -86,7 +86,7 @@ public final class ServerConfiguration
     public static final String ROUTER_CPU_PROP_NAME = "stanzaswitch.switch.router.cpu";
     public static final int ROUTER_CPU_DEFAULT = -1;
 
-    /** Netty I/O threads for client connections; 0 means one per available processor. */
+    /** Netty I/O threads for client connections; 0 means one per available processor but the router's. */
     public static final String IO_THREADS_PROP_NAME = "stanzaswitch.io.threads";
     public static final int IO_THREADS_DEFAULT = 0;
 
