@@ -37,6 +37,8 @@ public final class StreamFramer
     public static final int CLOSED = 2;
     /** A stream error was reported; nothing more is read until {@link #reset()}. */
     public static final int FAILED = 3;
+    /** Internal: scanning stopped at a tag that the next read will complete; never returned. */
+    private static final int DEFERRED = 4;
 
     private static final int PROLOG = 0;
     private static final int PROLOG_LT = 1;
@@ -60,6 +62,10 @@ public final class StreamFramer
     private static final int BANG = 19;
     private static final int CDATA_OPEN = 20;
     private static final int CDATA = 21;
+
+    private static final int NOT_FAST = -1;
+    private static final int RAN_OUT = -2;
+    private static final int DEFER_LIMIT = 256;
 
     private static final int UTF8_MORE = -1;
     private static final int UTF8_INVALID = -2;
@@ -135,6 +141,7 @@ public final class StreamFramer
     private int endNameEnd;
     private int attributeCount;
     private boolean whitespaceSeen;
+    private boolean tagDeferred;
     private int quote;
     private int[] attributeNameStart = new int[INITIAL_CAPACITY];
     private int[] attributeNameEnd = new int[INITIAL_CAPACITY];
@@ -277,6 +284,7 @@ public final class StreamFramer
         unitStart = -1;
         utf8Remaining = 0;
         bracketRun = 0;
+        tagDeferred = false;
         scope.clear();
     }
 
@@ -410,6 +418,11 @@ public final class StreamFramer
             i = step(buffer, c, i, to);
             if (status != OK || discardInput)
             {
+                if (status == DEFERRED)
+                {
+                    status = OK;
+                    return i;
+                }
                 if (discardInput && status == OK)
                 {
                     discardInput = false;
@@ -684,9 +697,15 @@ public final class StreamFramer
             final int nameEnd = skip(buffer, i + 1, Math.min(to, unitStart + limits.maxStanzaSize()), NAME_OR_COLON);
             if (nameEnd > i + 1 && nameEnd < to && buffer.byteArray()[nameEnd + buffer.wrapAdjustment()] == '>')
             {
+                tagDeferred = false;
                 endNameEnd = nameEnd - unitStart;
                 return endTag(buffer, nameEnd);
             }
+            if (nameEnd == to && mayDefer(i, to))
+            {
+                return deferTag(i);
+            }
+            tagDeferred = false;
             state = END_NAME;
             return i + 1;
         }
@@ -722,10 +741,43 @@ public final class StreamFramer
             {
                 return next;
             }
+            if (next == RAN_OUT && mayDefer(i, to))
+            {
+                return deferTag(i);
+            }
             attributeCount = 0;
         }
+        tagDeferred = false;
         state = START_NAME;
         return i + 1;
+    }
+
+    /**
+     * A tag cut by the end of a read is read again whole from its '<' when the next read arrives, rather than
+     * byte by byte by the state machine: most reads end inside some tag. Once per tag, for short tags inside
+     * the stream element, so the bytes read twice are bounded; the result is the same either way, since the
+     * fast paths run out only on bytes they would have accepted.
+     *
+     * @param i  the position after the '<'.
+     * @param to the end of the bytes read.
+     */
+    private boolean mayDefer(final int i, final int to)
+    {
+        if (tagDeferred || depth == 0 || to - i >= DEFER_LIMIT)
+        {
+            tagDeferred = false;
+            return false;
+        }
+        return true;
+    }
+
+    private int deferTag(final int i)
+    {
+        tagDeferred = true;
+        attributeCount = 0;
+        state = TEXT;
+        status = DEFERRED;
+        return i - 1;
     }
 
     /**
@@ -754,12 +806,13 @@ public final class StreamFramer
             {
                 if (++j == limit)
                 {
-                    return -1;
+                    return ranOut(limit, to);
                 }
                 b = array[j + adjustment];
             }
             if (b == '>' || (b == '/' && j + 1 < limit && array[j + 1 + adjustment] == '>'))
             {
+                tagDeferred = false;
                 tagNameColon = colon < 0 ? -1 : colon - unitStart;
                 tagNameEnd = nameEnd - unitStart;
                 attributeCount = count;
@@ -773,11 +826,20 @@ public final class StreamFramer
             j = fastAttribute(buffer, j, limit, count);
             if (j < 0)
             {
-                return -1;
+                return j == RAN_OUT ? ranOut(limit, to) : NOT_FAST;
             }
             count++;
         }
-        return -1;
+        return ranOut(limit, to);
+    }
+
+    /**
+     * @return {@link #RAN_OUT} if the fast path stopped at the end of the bytes read, {@link #NOT_FAST} if it
+     * stopped at the stanza size limit.
+     */
+    private static int ranOut(final int limit, final int to)
+    {
+        return limit == to ? RAN_OUT : NOT_FAST;
     }
 
     /**
@@ -858,9 +920,13 @@ public final class StreamFramer
             return -1;
         }
         final int colon = scannedColon;
-        if (j + 1 >= limit || array[j + adjustment] != '=')
+        if (j + 1 >= limit)
         {
-            return -1;
+            return RAN_OUT;
+        }
+        if (array[j + adjustment] != '=')
+        {
+            return NOT_FAST;
         }
         final byte quote = array[j + 1 + adjustment];
         if (quote != '\'' && quote != '"')
@@ -879,10 +945,13 @@ public final class StreamFramer
             }
             valueEnd = skip(buffer, afterReference, limit, valueClass);
         }
-        if (valueEnd >= limit || array[valueEnd + adjustment] != quote ||
-            valueEnd - valueStart > limits.maxAttributeValueLength())
+        if (valueEnd >= limit)
         {
-            return -1;
+            return RAN_OUT;
+        }
+        if (array[valueEnd + adjustment] != quote || valueEnd - valueStart > limits.maxAttributeValueLength())
+        {
+            return NOT_FAST;
         }
         attributeCount = index;
         ensureAttributeCapacity();
