@@ -73,7 +73,6 @@ public final class StreamFramer
     private static final int NOT_A_CHAR = 0x110000;
     private static final int INITIAL_CAPACITY = 8;
     private static final byte[] CDATA_START = Bytes.ascii("CDATA[");
-    private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final byte[] STREAM = Bytes.ascii("stream");
     private static final byte[] EMPTY = new byte[0];
     private static final int ENTITY_LT = ('l' << 8) | 't';
@@ -1303,7 +1302,7 @@ public final class StreamFramer
     private int startTagEnd(final DirectBuffer buffer, final boolean empty, final int i)
     {
         final int scopeMark = scope.count();
-        if (!declareNamespaces(buffer) || !checkPrefixesAndDuplicates(buffer))
+        if (!checkAttributes(buffer))
         {
             return i;
         }
@@ -1346,77 +1345,123 @@ public final class StreamFramer
         }
     }
 
-    private boolean declareNamespaces(final DirectBuffer buffer)
+    /**
+     * Declare the tag's namespaces, then check that every prefix it uses is declared (a prefix may be declared
+     * by a later attribute of the same tag) and that no attribute appears twice. One pass does the common
+     * case: a 64-bit filter keyed by name length and last byte leaves the pairwise comparison to tags where
+     * two names collide, and only prefixed names other than declarations need a second look.
+     */
+    private boolean checkAttributes(final DirectBuffer buffer)
     {
+        final byte[] array = buffer.byteArray();
+        final int base = unitStart + buffer.wrapAdjustment();
+        long namesSeen = 0;
+        boolean nameCollision = false;
+        boolean prefixUsed = false;
         for (int k = 0; k < attributeCount; k++)
         {
             final int nameStart = attributeNameStart[k];
+            final int nameEnd = attributeNameEnd[k];
             final int colon = attributeColon[k];
-            final int valueLength = attributeValueEnd[k] - attributeValueStart[k];
+            final long nameBit = 1L << (nameEnd - nameStart + 3 * array[base + nameEnd - 1]);
+            nameCollision |= (namesSeen & nameBit) != 0;
+            namesSeen |= nameBit;
             if (colon == -1)
             {
-                if (isXmlns(buffer, nameStart, attributeNameEnd[k] - nameStart) &&
-                    !scope.declare(nameStart, 0, attributeValueStart[k], valueLength))
+                if (isXmlns(array, base + nameStart, nameEnd - nameStart) &&
+                    !declare(nameStart, 0, k))
                 {
-                    fail(POLICY_VIOLATION, "more namespace declarations than the limit");
                     return false;
                 }
             }
-            else if (isXmlns(buffer, nameStart, colon - nameStart))
+            else if (isXmlns(array, base + nameStart, colon - nameStart))
             {
-                final int prefixLength = attributeNameEnd[k] - colon - 1;
-                if (valueLength == 0 || isXmlns(buffer, colon + 1, prefixLength))
+                final int prefixLength = nameEnd - colon - 1;
+                if (attributeValueEnd[k] == attributeValueStart[k] || isXmlns(array, base + colon + 1, prefixLength))
                 {
                     fail(NOT_WELL_FORMED, "illegal namespace declaration");
                     return false;
                 }
-                if (!scope.declare(colon + 1, prefixLength, attributeValueStart[k], valueLength))
+                if (!declare(colon + 1, prefixLength, k))
                 {
-                    fail(POLICY_VIOLATION, "more namespace declarations than the limit");
                     return false;
                 }
             }
+            else
+            {
+                prefixUsed = true;
+            }
         }
-        return true;
-    }
-
-    private boolean isXmlns(final DirectBuffer buffer, final int relOffset, final int length)
-    {
-        return length == XMLNS.length && buffer.getByte(unitStart + relOffset) == 'x' &&
-            Bytes.equals(buffer, unitStart + relOffset, length, XMLNS);
-    }
-
-    private boolean checkPrefixesAndDuplicates(final DirectBuffer buffer)
-    {
-        if (tagNameColon != -1 &&
-            scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart) == NamespaceScope.NOT_FOUND)
+        if ((tagNameColon != -1 && isUndeclared(buffer, tagNameStart, tagNameColon)) ||
+            (prefixUsed && hasUndeclaredAttributePrefix(buffer)))
         {
             fail(NOT_WELL_FORMED, "undeclared namespace prefix");
             return false;
         }
+        if (nameCollision && hasDuplicateAttribute(buffer))
+        {
+            fail(NOT_WELL_FORMED, "duplicate attribute");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean declare(final int prefixStart, final int prefixLength, final int attribute)
+    {
+        final int valueStart = attributeValueStart[attribute];
+        if (!scope.declare(prefixStart, prefixLength, valueStart, attributeValueEnd[attribute] - valueStart))
+        {
+            fail(POLICY_VIOLATION, "more namespace declarations than the limit");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isXmlns(final byte[] array, final int at, final int length)
+    {
+        return length == 5 && array[at] == 'x' && array[at + 1] == 'm' && array[at + 2] == 'l' &&
+            array[at + 3] == 'n' && array[at + 4] == 's';
+    }
+
+    private boolean isUndeclared(final DirectBuffer buffer, final int nameStart, final int colon)
+    {
+        return scope.resolve(buffer, unitStart, nameStart, colon - nameStart) == NamespaceScope.NOT_FOUND;
+    }
+
+    private boolean hasUndeclaredAttributePrefix(final DirectBuffer buffer)
+    {
+        final byte[] array = buffer.byteArray();
+        final int base = unitStart + buffer.wrapAdjustment();
         for (int k = 0; k < attributeCount; k++)
         {
             final int nameStart = attributeNameStart[k];
-            final int nameLength = attributeNameEnd[k] - nameStart;
             final int colon = attributeColon[k];
-            if (colon != -1 && !isXmlns(buffer, nameStart, colon - nameStart) &&
-                scope.resolve(buffer, unitStart, nameStart, colon - nameStart) == NamespaceScope.NOT_FOUND)
+            if (colon != -1 && !isXmlns(array, base + nameStart, colon - nameStart) &&
+                isUndeclared(buffer, nameStart, colon))
             {
-                fail(NOT_WELL_FORMED, "undeclared namespace prefix");
-                return false;
+                return true;
             }
+        }
+        return false;
+    }
+
+    private boolean hasDuplicateAttribute(final DirectBuffer buffer)
+    {
+        for (int k = 1; k < attributeCount; k++)
+        {
+            final int nameStart = attributeNameStart[k];
+            final int nameLength = attributeNameEnd[k] - nameStart;
             for (int j = 0; j < k; j++)
             {
                 if (attributeNameEnd[j] - attributeNameStart[j] == nameLength &&
                     Bytes.regionEquals(buffer, unitStart + attributeNameStart[j], buffer, unitStart + nameStart,
                         nameLength))
                 {
-                    fail(NOT_WELL_FORMED, "duplicate attribute");
-                    return false;
+                    return true;
                 }
             }
         }
-        return true;
+        return false;
     }
 
     private int streamHeader(final DirectBuffer buffer, final boolean empty, final int i)
