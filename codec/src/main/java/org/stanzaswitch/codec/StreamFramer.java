@@ -71,7 +71,7 @@ public final class StreamFramer
     private static final int UTF8_INVALID = -2;
     private static final int BYTE_ORDER_MARK = 0xFEFF;
     private static final int NOT_A_CHAR = 0x110000;
-    private static final int INITIAL_CAPACITY = 8;
+    static final int INITIAL_CAPACITY = 8;
     private static final byte[] CDATA_START = Bytes.ascii("CDATA[");
     private static final byte[] STREAM = Bytes.ascii("stream");
     private static final byte[] EMPTY = new byte[0];
@@ -1323,8 +1323,7 @@ public final class StreamFramer
             layout.colon = tagNameColon;
             layout.startTagLength = i + 1 - unitStart;
             layout.empty = empty;
-            layout.copyAttributes(
-                attributeCount, attributeNameStart, attributeNameEnd, attributeValueStart, attributeValueEnd);
+            handOverAttributes(layout);
             elementDefaultNamespace = scope.resolve(buffer, unitStart, 0, 0);
             elementNamespace = tagNameColon == -1 ? elementDefaultNamespace :
                 scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
@@ -1332,6 +1331,31 @@ public final class StreamFramer
         depth = newDepth;
         state = TEXT;
         return empty ? closeElement(buffer, i) : i + 1;
+    }
+
+    /**
+     * The top-level tag's attribute positions must outlive the tags nested in it, which the framer reads into
+     * the same arrays: swap the arrays with the layout's rather than copy them, every set whole so that their
+     * capacities stay equal.
+     */
+    private void handOverAttributes(final StartTagLayout layout)
+    {
+        layout.attributeCount = attributeCount;
+        final int[] nameStarts = layout.attributeNameStart;
+        layout.attributeNameStart = attributeNameStart;
+        attributeNameStart = nameStarts;
+        final int[] nameEnds = layout.attributeNameEnd;
+        layout.attributeNameEnd = attributeNameEnd;
+        attributeNameEnd = nameEnds;
+        final int[] colons = layout.attributeColon;
+        layout.attributeColon = attributeColon;
+        attributeColon = colons;
+        final int[] valueStarts = layout.attributeValueStart;
+        layout.attributeValueStart = attributeValueStart;
+        attributeValueStart = valueStarts;
+        final int[] valueEnds = layout.attributeValueEnd;
+        layout.attributeValueEnd = attributeValueEnd;
+        attributeValueEnd = valueEnds;
     }
 
     private void ensureElementCapacity(final int newDepth)
