@@ -811,11 +811,7 @@ public final class StreamFramer
             }
             if (b == '>' || (b == '/' && j + 1 < limit && array[j + 1 + adjustment] == '>'))
             {
-                tagDeferred = false;
-                tagNameColon = colon < 0 ? -1 : colon - unitStart;
-                tagNameEnd = nameEnd - unitStart;
-                attributeCount = count;
-                return b == '>' ? startTagEnd(buffer, false, j) : startTagEnd(buffer, true, j + 1);
+                return fastStartTagEnd(buffer, colon, nameEnd, count, b == '/', b == '>' ? j : j + 1);
             }
             if (j == beforeSpace || count == limits.maxAttributes() || b < 0 || b == ':' ||
                 !XmlChars.isNameStartChar(b))
@@ -830,6 +826,24 @@ public final class StreamFramer
             count++;
         }
         return ranOut(limit, to);
+    }
+
+    /**
+     * Kept out of {@link #fastStartTag} so that its bytecode stays within C2's limit for inlining a hot method.
+     */
+    private int fastStartTagEnd(
+        final DirectBuffer buffer,
+        final int colon,
+        final int nameEnd,
+        final int count,
+        final boolean empty,
+        final int greaterThan)
+    {
+        tagDeferred = false;
+        tagNameColon = colon < 0 ? -1 : colon - unitStart;
+        tagNameEnd = nameEnd - unitStart;
+        attributeCount = count;
+        return startTagEnd(buffer, empty, greaterThan);
     }
 
     /**
