@@ -5,6 +5,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -247,6 +248,28 @@ class StreamFramerTest
     void shouldRejectDuplicateAttribute()
     {
         assertThat(lastEvent(HEADER, "<message to='a' to='b'/>")).isEqualTo("error not-well-formed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<message ab='1' cb='2' to='3' id='4'/>",
+        "<message p:a='1' xmlns:p='urn:x'/>"})
+    @DisplayName("XML 1.0 §3.1, XML Names §6.1: names alike are not duplicates; a prefix declared later in the tag " +
+        "is in scope for the whole tag")
+    void shouldAcceptAttributesAlikeAndLaterDeclarations(final String stanza)
+    {
+        assertThat(lastEvent(HEADER, stanza)).startsWith("element MESSAGE");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<message to='a' ab='1' cb='2' to='b'/>",
+        "<message \u00e9='1' \u00e9='2'/>",
+        "<message p:a='1' xmlns:q='urn:x'/>"})
+    @DisplayName("XML 1.0 §3.1, XML Names §5: a duplicate among names alike, or a prefix no attribute declares")
+    void shouldRejectDuplicateAmongNamesAlikeAndUndeclaredPrefix(final String stanza)
+    {
+        assertThat(lastEvent(HEADER, stanza)).isEqualTo("error not-well-formed");
     }
 
     @Test
