@@ -74,6 +74,8 @@ public final class StreamFramer
     static final int INITIAL_CAPACITY = 8;
     private static final byte[] CDATA_START = Bytes.ascii("CDATA[");
     private static final byte[] STREAM = Bytes.ascii("stream");
+    private static final byte[] XML_NAMESPACE = Bytes.ascii(XmppNamespaces.XML);
+    private static final byte[] XMLNS_NAMESPACE = Bytes.ascii("http://www.w3.org/2000/xmlns/");
     private static final byte[] EMPTY = new byte[0];
     private static final int ENTITY_LT = ('l' << 8) | 't';
     private static final int ENTITY_GT = ('g' << 8) | 't';
@@ -1406,21 +1408,14 @@ public final class StreamFramer
             namesSeen |= nameBit;
             if (colon == -1)
             {
-                if (isXmlns(array, base + nameStart, nameEnd - nameStart) &&
-                    !declare(nameStart, 0, k))
+                if (isXmlns(array, base + nameStart, nameEnd - nameStart) && !declare(buffer, nameStart, 0, k))
                 {
                     return false;
                 }
             }
             else if (isXmlns(array, base + nameStart, colon - nameStart))
             {
-                final int prefixLength = nameEnd - colon - 1;
-                if (attributeValueEnd[k] == attributeValueStart[k] || isXmlns(array, base + colon + 1, prefixLength))
-                {
-                    fail(NOT_WELL_FORMED, "illegal namespace declaration");
-                    return false;
-                }
-                if (!declare(colon + 1, prefixLength, k))
+                if (!declare(buffer, colon + 1, nameEnd - colon - 1, k))
                 {
                     return false;
                 }
@@ -1444,10 +1439,30 @@ public final class StreamFramer
         return true;
     }
 
-    private boolean declare(final int prefixStart, final int prefixLength, final int attribute)
+    /**
+     * Namespaces in XML 1.0 §3, §5: a prefix cannot be undeclared (an empty name), {@code xmlns} is never
+     * declared, {@code xml} only to its own namespace name, and no other prefix nor the default namespace is
+     * bound to either reserved name. Names are compared as written; one spelled with references is not caught.
+     *
+     * @param prefixStart  relative to the unit; the prefix is empty for the default namespace.
+     * @param attribute    the declaring attribute's index.
+     */
+    private boolean declare(
+        final DirectBuffer buffer, final int prefixStart, final int prefixLength, final int attribute)
     {
         final int valueStart = attributeValueStart[attribute];
-        if (!scope.declare(prefixStart, prefixLength, valueStart, attributeValueEnd[attribute] - valueStart))
+        final int valueLength = attributeValueEnd[attribute] - valueStart;
+        final byte[] array = buffer.byteArray();
+        final int prefixAt = unitStart + buffer.wrapAdjustment() + prefixStart;
+        final boolean xmlNamespace = Bytes.equals(buffer, unitStart + valueStart, valueLength, XML_NAMESPACE);
+        if ((prefixLength > 0 && valueLength == 0) || isXmlns(array, prefixAt, prefixLength) ||
+            isXml(array, prefixAt, prefixLength) != xmlNamespace ||
+            Bytes.equals(buffer, unitStart + valueStart, valueLength, XMLNS_NAMESPACE))
+        {
+            fail(NOT_WELL_FORMED, "illegal namespace declaration");
+            return false;
+        }
+        if (!scope.declare(prefixStart, prefixLength, valueStart, valueLength))
         {
             fail(POLICY_VIOLATION, "more namespace declarations than the limit");
             return false;
@@ -1459,6 +1474,15 @@ public final class StreamFramer
     {
         return length == 5 && array[at] == 'x' && array[at + 1] == 'm' && array[at + 2] == 'l' &&
             array[at + 3] == 'n' && array[at + 4] == 's';
+    }
+
+    /**
+     * The prefix {@code xml} is bound by definition (XML Names §3), and {@code xml:lang} is on most messages: it
+     * needs no search of the scope.
+     */
+    private static boolean isXml(final byte[] array, final int at, final int length)
+    {
+        return length == 3 && array[at] == 'x' && array[at + 1] == 'm' && array[at + 2] == 'l';
     }
 
     private boolean isUndeclared(final DirectBuffer buffer, final int nameStart, final int colon)
@@ -1475,7 +1499,7 @@ public final class StreamFramer
             final int nameStart = attributeNameStart[k];
             final int colon = attributeColon[k];
             if (colon != -1 && !isXmlns(array, base + nameStart, colon - nameStart) &&
-                isUndeclared(buffer, nameStart, colon))
+                !isXml(array, base + nameStart, colon - nameStart) && isUndeclared(buffer, nameStart, colon))
             {
                 return true;
             }

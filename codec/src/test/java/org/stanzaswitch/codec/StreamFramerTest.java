@@ -461,4 +461,27 @@ class StreamFramerTest
     {
         assertThat(lastEvent(HEADER, "<message xmlns:p=''/>")).isEqualTo("error not-well-formed");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<message xmlns:xmlns='urn:x'/>",
+        "<message xmlns:xml='urn:x'/>",
+        "<message xmlns:p='http://www.w3.org/XML/1998/namespace'/>",
+        "<message xmlns='http://www.w3.org/XML/1998/namespace'/>",
+        "<message xmlns:p='http://www.w3.org/2000/xmlns/'/>",
+        "<message xmlns='http://www.w3.org/2000/xmlns/'/>"})
+    @DisplayName("XML Names §3: xmlns is never declared, xml only to its own name, and neither name is bound to " +
+        "another prefix or made the default")
+    void shouldRejectReservedNamespaceBindings(final String stanza)
+    {
+        assertThat(lastEvent(HEADER, stanza)).isEqualTo("error not-well-formed");
+    }
+
+    @Test
+    @DisplayName("XML Names §3: the xml prefix may be declared to its own name")
+    void shouldAcceptXmlPrefixDeclaredToItsOwnName()
+    {
+        assertThat(lastEvent(HEADER, "<message xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='en'/>"))
+            .startsWith("element MESSAGE");
+    }
 }
