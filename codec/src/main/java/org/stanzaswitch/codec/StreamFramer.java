@@ -1397,7 +1397,7 @@ public final class StreamFramer
         final int base = unitStart + buffer.wrapAdjustment();
         long namesSeen = 0;
         boolean nameCollision = false;
-        boolean prefixUsed = false;
+        int prefixedNames = 0;
         for (int k = 0; k < attributeCount; k++)
         {
             final int nameStart = attributeNameStart[k];
@@ -1422,16 +1422,17 @@ public final class StreamFramer
             }
             else
             {
-                prefixUsed = true;
+                prefixedNames++;
             }
         }
         if ((tagNameColon != -1 && isUndeclared(buffer, tagNameStart, tagNameColon)) ||
-            (prefixUsed && hasUndeclaredAttributePrefix(buffer)))
+            (prefixedNames > 0 && hasUndeclaredAttributePrefix(buffer)))
         {
             fail(NOT_WELL_FORMED, "undeclared namespace prefix");
             return false;
         }
-        if (nameCollision && hasDuplicateAttribute(buffer))
+        if ((nameCollision && hasDuplicateAttribute(buffer)) ||
+            (prefixedNames > 1 && hasDuplicateExpandedName(buffer)))
         {
             fail(NOT_WELL_FORMED, "duplicate attribute");
             return false;
@@ -1505,6 +1506,59 @@ public final class StreamFramer
             }
         }
         return false;
+    }
+
+    /**
+     * XML Names §6.3: two attributes with the same local name and prefixes bound to the same namespace name are
+     * duplicates too. Only tags with two prefixed attributes (besides declarations) get here.
+     */
+    private boolean hasDuplicateExpandedName(final DirectBuffer buffer)
+    {
+        for (int k = 1; k < attributeCount; k++)
+        {
+            if (isPrefixedName(buffer, k))
+            {
+                for (int j = 0; j < k; j++)
+                {
+                    if (isPrefixedName(buffer, j) && localNamesEqual(buffer, j, k) && prefixesBoundAlike(buffer, j, k))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean isPrefixedName(final DirectBuffer buffer, final int attribute)
+    {
+        final int colon = attributeColon[attribute];
+        final int nameStart = attributeNameStart[attribute];
+        return colon != -1 &&
+            !isXmlns(buffer.byteArray(), unitStart + buffer.wrapAdjustment() + nameStart, colon - nameStart);
+    }
+
+    private boolean localNamesEqual(final DirectBuffer buffer, final int left, final int right)
+    {
+        final int length = attributeNameEnd[left] - attributeColon[left];
+        return length == attributeNameEnd[right] - attributeColon[right] && Bytes.regionEquals(
+            buffer, unitStart + attributeColon[left], buffer, unitStart + attributeColon[right], length);
+    }
+
+    private boolean prefixesBoundAlike(final DirectBuffer buffer, final int left, final int right)
+    {
+        final int leftNamespace = resolvePrefix(buffer, left);
+        final int rightNamespace = resolvePrefix(buffer, right);
+        final int length = scope.uriLength(leftNamespace);
+        return leftNamespace == rightNamespace || (length == scope.uriLength(rightNamespace) && Bytes.regionEquals(
+            scope.uriBuffer(leftNamespace, buffer), scope.uriOffset(leftNamespace, unitStart),
+            scope.uriBuffer(rightNamespace, buffer), scope.uriOffset(rightNamespace, unitStart), length));
+    }
+
+    private int resolvePrefix(final DirectBuffer buffer, final int attribute)
+    {
+        final int nameStart = attributeNameStart[attribute];
+        return scope.resolve(buffer, unitStart, nameStart, attributeColon[attribute] - nameStart);
     }
 
     private boolean hasDuplicateAttribute(final DirectBuffer buffer)

@@ -253,9 +253,10 @@ class StreamFramerTest
     @ParameterizedTest
     @ValueSource(strings = {
         "<message ab='1' cb='2' to='3' id='4'/>",
-        "<message p:a='1' xmlns:p='urn:x'/>"})
-    @DisplayName("XML 1.0 §3.1, XML Names §6.1: names alike are not duplicates; a prefix declared later in the tag " +
-        "is in scope for the whole tag")
+        "<message p:a='1' xmlns:p='urn:x'/>",
+        "<message xmlns:a='urn:x' xmlns:bb='urn:y' a:v='1' bb:v='2' xml:lang='en'/>"})
+    @DisplayName("XML 1.0 §3.1, XML Names §6.1, §6.3: names alike are not duplicates, nor one local name in two " +
+        "namespaces; a prefix declared later in the tag is in scope for the whole tag")
     void shouldAcceptAttributesAlikeAndLaterDeclarations(final String stanza)
     {
         assertThat(lastEvent(HEADER, stanza)).startsWith("element MESSAGE");
@@ -264,9 +265,11 @@ class StreamFramerTest
     @ParameterizedTest
     @ValueSource(strings = {
         "<message to='a' ab='1' cb='2' to='b'/>",
+        "<message xmlns:a='urn:x' xmlns:bb='urn:x' a:v='1' bb:v='2'/>",
         "<message \u00e9='1' \u00e9='2'/>",
         "<message p:a='1' xmlns:q='urn:x'/>"})
-    @DisplayName("XML 1.0 §3.1, XML Names §5: a duplicate among names alike, or a prefix no attribute declares")
+    @DisplayName("XML 1.0 §3.1, XML Names §5, §6.3: a duplicate among names alike or by namespace, or a prefix no " +
+        "attribute declares")
     void shouldRejectDuplicateAmongNamesAlikeAndUndeclaredPrefix(final String stanza)
     {
         assertThat(lastEvent(HEADER, stanza)).isEqualTo("error not-well-formed");
