@@ -71,7 +71,7 @@ public final class StreamFramer
     private static final int UTF8_INVALID = -2;
     private static final int BYTE_ORDER_MARK = 0xFEFF;
     private static final int NOT_A_CHAR = 0x110000;
-    static final int INITIAL_CAPACITY = 8;
+    private static final int INITIAL_CAPACITY = 8;
     private static final byte[] CDATA_START = Bytes.ascii("CDATA[");
     private static final byte[] STREAM = Bytes.ascii("stream");
     private static final byte[] XML_NAMESPACE = Bytes.ascii(XmppNamespaces.XML);
@@ -144,15 +144,12 @@ public final class StreamFramer
     private boolean whitespaceSeen;
     private boolean tagDeferred;
     private int quote;
-    private int[] attributeNameStart = new int[INITIAL_CAPACITY];
-    private int[] attributeNameEnd = new int[INITIAL_CAPACITY];
-    private int[] attributeColon = new int[INITIAL_CAPACITY];
-    private int[] attributeValueStart = new int[INITIAL_CAPACITY];
-    private int[] attributeValueEnd = new int[INITIAL_CAPACITY];
+    /** The tag being read; when a top-level tag ends it becomes {@link #topLevelTag}, see {@link #startTagEnd}. */
+    private StartTagLayout tag = new StartTagLayout();
     private int[] elementNameStart = new int[INITIAL_CAPACITY];
     private int[] elementNameLength = new int[INITIAL_CAPACITY];
     private int[] elementScopeMark = new int[INITIAL_CAPACITY];
-    private final StartTagLayout topLevelTag = new StartTagLayout();
+    private StartTagLayout topLevelTag = new StartTagLayout();
     private int elementNamespace;
     private int elementDefaultNamespace;
     private int scannedColon;
@@ -592,7 +589,7 @@ public final class StreamFramer
         {
             return failAt(RESTRICTED_XML, "DTD or comment (RFC 6120 §11.1)", i);
         }
-        return beginStartTag(buffer, c, i, i + 1);
+        return beginStartTag(buffer, c, i, i + 1, false);
     }
 
     private int xmlDeclaration(final int c, final int i)
@@ -692,21 +689,21 @@ public final class StreamFramer
 
     private int lessThan(final DirectBuffer buffer, final int c, final int i, final int to)
     {
+        final boolean readAgain = tagDeferred;
+        tagDeferred = false;
         if (c == '/')
         {
             endNameStart = i + 1 - unitStart;
             final int nameEnd = skip(buffer, i + 1, Math.min(to, unitStart + limits.maxStanzaSize()), NAME_OR_COLON);
             if (nameEnd > i + 1 && nameEnd < to && buffer.byteArray()[nameEnd + buffer.wrapAdjustment()] == '>')
             {
-                tagDeferred = false;
                 endNameEnd = nameEnd - unitStart;
                 return endTag(buffer, nameEnd);
             }
-            if (nameEnd == to && mayDefer(i, to))
+            if (nameEnd == to && mayDefer(readAgain, i, to))
             {
                 return deferTag(i);
             }
-            tagDeferred = false;
             state = END_NAME;
             return i + 1;
         }
@@ -719,10 +716,11 @@ public final class StreamFramer
         {
             return failAt(RESTRICTED_XML, "processing instruction (RFC 6120 §11.1)", i);
         }
-        return beginStartTag(buffer, c, i, to);
+        return beginStartTag(buffer, c, i, to, readAgain);
     }
 
-    private int beginStartTag(final DirectBuffer buffer, final int c, final int i, final int to)
+    private int beginStartTag(
+        final DirectBuffer buffer, final int c, final int i, final int to, final boolean readAgain)
     {
         if (!XmlChars.isNameStartChar(c) || c == ':')
         {
@@ -742,13 +740,12 @@ public final class StreamFramer
             {
                 return next;
             }
-            if (next == RAN_OUT && mayDefer(i, to))
+            if (next == RAN_OUT && mayDefer(readAgain, i, to))
             {
                 return deferTag(i);
             }
             attributeCount = 0;
         }
-        tagDeferred = false;
         state = START_NAME;
         return i + 1;
     }
@@ -759,17 +756,13 @@ public final class StreamFramer
      * the stream element, so the bytes read twice are bounded; the result is the same either way, since the
      * fast paths run out only on bytes they would have accepted.
      *
-     * @param i  the position after the '<'.
-     * @param to the end of the bytes read.
+     * @param readAgain whether this tag was deferred once already.
+     * @param i         the position after the '<'.
+     * @param to        the end of the bytes read.
      */
-    private boolean mayDefer(final int i, final int to)
+    private boolean mayDefer(final boolean readAgain, final int i, final int to)
     {
-        if (tagDeferred || depth == 0 || to - i >= DEFER_LIMIT)
-        {
-            tagDeferred = false;
-            return false;
-        }
-        return true;
+        return !readAgain && depth != 0 && to - i < DEFER_LIMIT;
     }
 
     private int deferTag(final int i)
@@ -841,7 +834,6 @@ public final class StreamFramer
         final boolean empty,
         final int greaterThan)
     {
-        tagDeferred = false;
         tagNameColon = colon < 0 ? -1 : colon - unitStart;
         tagNameEnd = nameEnd - unitStart;
         attributeCount = count;
@@ -969,12 +961,12 @@ public final class StreamFramer
             return NOT_FAST;
         }
         attributeCount = index;
-        ensureAttributeCapacity();
-        attributeNameStart[index] = nameStart - unitStart;
-        attributeNameEnd[index] = j - unitStart;
-        attributeColon[index] = colon < 0 ? -1 : colon - unitStart;
-        attributeValueStart[index] = valueStart - unitStart;
-        attributeValueEnd[index] = valueEnd - unitStart;
+        tag.ensureAttributeCapacity(attributeCount, limits.maxAttributes());
+        tag.attributeNameStart[index] = nameStart - unitStart;
+        tag.attributeNameEnd[index] = j - unitStart;
+        tag.attributeColon[index] = colon < 0 ? -1 : colon - unitStart;
+        tag.attributeValueStart[index] = valueStart - unitStart;
+        tag.attributeValueEnd[index] = valueEnd - unitStart;
         return valueEnd + 1;
     }
 
@@ -1039,24 +1031,11 @@ public final class StreamFramer
         {
             return failAt(POLICY_VIOLATION, "more attributes than the limit", i);
         }
-        ensureAttributeCapacity();
-        attributeNameStart[attributeCount] = c < 0x80 ? i - unitStart : codePointStart;
-        attributeColon[attributeCount] = -1;
+        tag.ensureAttributeCapacity(attributeCount, limits.maxAttributes());
+        tag.attributeNameStart[attributeCount] = c < 0x80 ? i - unitStart : codePointStart;
+        tag.attributeColon[attributeCount] = -1;
         state = ATTRIBUTE_NAME;
         return i + 1;
-    }
-
-    private void ensureAttributeCapacity()
-    {
-        if (attributeCount == attributeNameStart.length)
-        {
-            final int capacity = Math.min(limits.maxAttributes(), attributeCount * 2);
-            attributeNameStart = Arrays.copyOf(attributeNameStart, capacity);
-            attributeNameEnd = Arrays.copyOf(attributeNameEnd, capacity);
-            attributeColon = Arrays.copyOf(attributeColon, capacity);
-            attributeValueStart = Arrays.copyOf(attributeValueStart, capacity);
-            attributeValueEnd = Arrays.copyOf(attributeValueEnd, capacity);
-        }
     }
 
     private int attributeName(final DirectBuffer buffer, final int c, final int i, final int to)
@@ -1065,16 +1044,16 @@ public final class StreamFramer
         {
             if (c == ':')
             {
-                if (attributeColon[attributeCount] != -1)
+                if (tag.attributeColon[attributeCount] != -1)
                 {
                     return failAt(NOT_WELL_FORMED, "name with more than one colon", i);
                 }
-                attributeColon[attributeCount] = i - unitStart;
+                tag.attributeColon[attributeCount] = i - unitStart;
             }
             return skip(buffer, i + 1, to, NAME);
         }
-        attributeNameEnd[attributeCount] = i - unitStart;
-        if (attributeColon[attributeCount] == i - unitStart - 1)
+        tag.attributeNameEnd[attributeCount] = i - unitStart;
+        if (tag.attributeColon[attributeCount] == i - unitStart - 1)
         {
             return failAt(NOT_WELL_FORMED, "name ending with a colon", i);
         }
@@ -1106,7 +1085,7 @@ public final class StreamFramer
         if (c == '"' || c == '\'')
         {
             quote = c;
-            attributeValueStart[attributeCount] = i + 1 - unitStart;
+            tag.attributeValueStart[attributeCount] = i + 1 - unitStart;
             state = ATTRIBUTE_VALUE;
             return i + 1;
         }
@@ -1115,13 +1094,13 @@ public final class StreamFramer
 
     private int attributeValue(final DirectBuffer buffer, final int c, final int i, final int to)
     {
-        if (i - unitStart - attributeValueStart[attributeCount] > limits.maxAttributeValueLength())
+        if (i - unitStart - tag.attributeValueStart[attributeCount] > limits.maxAttributeValueLength())
         {
             return failAt(POLICY_VIOLATION, "attribute value longer than the limit", i);
         }
         if (c == quote)
         {
-            attributeValueEnd[attributeCount] = i - unitStart;
+            tag.attributeValueEnd[attributeCount] = i - unitStart;
             attributeCount++;
             whitespaceSeen = false;
             state = IN_TAG;
@@ -1142,7 +1121,7 @@ public final class StreamFramer
             return failAt(NOT_WELL_FORMED, "character not allowed in XML", i);
         }
         final int next = skip(buffer, i + 1, to, quote == '\'' ? PLAIN_APOS_VALUE : PLAIN_QUOT_VALUE);
-        if (next - unitStart - attributeValueStart[attributeCount] > limits.maxAttributeValueLength())
+        if (next - unitStart - tag.attributeValueStart[attributeCount] > limits.maxAttributeValueLength())
         {
             return failAt(POLICY_VIOLATION, "attribute value longer than the limit", next);
         }
@@ -1333,13 +1312,16 @@ public final class StreamFramer
         elementScopeMark[newDepth] = scopeMark;
         if (depth == 1)
         {
-            final StartTagLayout layout = topLevelTag;
+            // The top-level tag's positions must outlive the tags nested in it: the layouts swap, nothing is copied.
+            final StartTagLayout layout = tag;
+            tag = topLevelTag;
+            topLevelTag = layout;
+            layout.attributeCount = attributeCount;
             layout.nameStart = tagNameStart;
             layout.nameEnd = tagNameEnd;
             layout.colon = tagNameColon;
             layout.startTagLength = i + 1 - unitStart;
             layout.empty = empty;
-            handOverAttributes(layout);
             elementDefaultNamespace = scope.resolve(buffer, unitStart, 0, 0);
             elementNamespace = tagNameColon == -1 ? elementDefaultNamespace :
                 scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
@@ -1347,31 +1329,6 @@ public final class StreamFramer
         depth = newDepth;
         state = TEXT;
         return empty ? closeElement(buffer, i) : i + 1;
-    }
-
-    /**
-     * The top-level tag's attribute positions must outlive the tags nested in it, which the framer reads into
-     * the same arrays: swap the arrays with the layout's rather than copy them, every set whole so that their
-     * capacities stay equal.
-     */
-    private void handOverAttributes(final StartTagLayout layout)
-    {
-        layout.attributeCount = attributeCount;
-        final int[] nameStarts = layout.attributeNameStart;
-        layout.attributeNameStart = attributeNameStart;
-        attributeNameStart = nameStarts;
-        final int[] nameEnds = layout.attributeNameEnd;
-        layout.attributeNameEnd = attributeNameEnd;
-        attributeNameEnd = nameEnds;
-        final int[] colons = layout.attributeColon;
-        layout.attributeColon = attributeColon;
-        attributeColon = colons;
-        final int[] valueStarts = layout.attributeValueStart;
-        layout.attributeValueStart = attributeValueStart;
-        attributeValueStart = valueStarts;
-        final int[] valueEnds = layout.attributeValueEnd;
-        layout.attributeValueEnd = attributeValueEnd;
-        attributeValueEnd = valueEnds;
     }
 
     private void ensureElementCapacity(final int newDepth)
@@ -1400,9 +1357,9 @@ public final class StreamFramer
         int prefixedNames = 0;
         for (int k = 0; k < attributeCount; k++)
         {
-            final int nameStart = attributeNameStart[k];
-            final int nameEnd = attributeNameEnd[k];
-            final int colon = attributeColon[k];
+            final int nameStart = tag.attributeNameStart[k];
+            final int nameEnd = tag.attributeNameEnd[k];
+            final int colon = tag.attributeColon[k];
             final long nameBit = 1L << (nameEnd - nameStart + 3 * array[base + nameEnd - 1]);
             nameCollision |= (namesSeen & nameBit) != 0;
             namesSeen |= nameBit;
@@ -1451,8 +1408,8 @@ public final class StreamFramer
     private boolean declare(
         final DirectBuffer buffer, final int prefixStart, final int prefixLength, final int attribute)
     {
-        final int valueStart = attributeValueStart[attribute];
-        final int valueLength = attributeValueEnd[attribute] - valueStart;
+        final int valueStart = tag.attributeValueStart[attribute];
+        final int valueLength = tag.attributeValueEnd[attribute] - valueStart;
         final byte[] array = buffer.byteArray();
         final int prefixAt = unitStart + buffer.wrapAdjustment() + prefixStart;
         final boolean xmlNamespace = Bytes.equals(buffer, unitStart + valueStart, valueLength, XML_NAMESPACE);
@@ -1497,10 +1454,10 @@ public final class StreamFramer
         final int base = unitStart + buffer.wrapAdjustment();
         for (int k = 0; k < attributeCount; k++)
         {
-            final int nameStart = attributeNameStart[k];
-            final int colon = attributeColon[k];
-            if (colon != -1 && !isXmlns(array, base + nameStart, colon - nameStart) &&
-                !isXml(array, base + nameStart, colon - nameStart) && isUndeclared(buffer, nameStart, colon))
+            final int nameStart = tag.attributeNameStart[k];
+            final int colon = tag.attributeColon[k];
+            if (isPrefixedName(buffer, k) && !isXml(array, base + nameStart, colon - nameStart) &&
+                isUndeclared(buffer, nameStart, colon))
             {
                 return true;
             }
@@ -1532,17 +1489,17 @@ public final class StreamFramer
 
     private boolean isPrefixedName(final DirectBuffer buffer, final int attribute)
     {
-        final int colon = attributeColon[attribute];
-        final int nameStart = attributeNameStart[attribute];
+        final int colon = tag.attributeColon[attribute];
+        final int nameStart = tag.attributeNameStart[attribute];
         return colon != -1 &&
             !isXmlns(buffer.byteArray(), unitStart + buffer.wrapAdjustment() + nameStart, colon - nameStart);
     }
 
     private boolean localNamesEqual(final DirectBuffer buffer, final int left, final int right)
     {
-        final int length = attributeNameEnd[left] - attributeColon[left];
-        return length == attributeNameEnd[right] - attributeColon[right] && Bytes.regionEquals(
-            buffer, unitStart + attributeColon[left], buffer, unitStart + attributeColon[right], length);
+        final int length = tag.attributeNameEnd[left] - tag.attributeColon[left];
+        return length == tag.attributeNameEnd[right] - tag.attributeColon[right] && Bytes.regionEquals(
+            buffer, unitStart + tag.attributeColon[left], buffer, unitStart + tag.attributeColon[right], length);
     }
 
     private boolean prefixesBoundAlike(final DirectBuffer buffer, final int left, final int right)
@@ -1557,20 +1514,20 @@ public final class StreamFramer
 
     private int resolvePrefix(final DirectBuffer buffer, final int attribute)
     {
-        final int nameStart = attributeNameStart[attribute];
-        return scope.resolve(buffer, unitStart, nameStart, attributeColon[attribute] - nameStart);
+        final int nameStart = tag.attributeNameStart[attribute];
+        return scope.resolve(buffer, unitStart, nameStart, tag.attributeColon[attribute] - nameStart);
     }
 
     private boolean hasDuplicateAttribute(final DirectBuffer buffer)
     {
         for (int k = 1; k < attributeCount; k++)
         {
-            final int nameStart = attributeNameStart[k];
-            final int nameLength = attributeNameEnd[k] - nameStart;
+            final int nameStart = tag.attributeNameStart[k];
+            final int nameLength = tag.attributeNameEnd[k] - nameStart;
             for (int j = 0; j < k; j++)
             {
-                if (attributeNameEnd[j] - attributeNameStart[j] == nameLength &&
-                    Bytes.regionEquals(buffer, unitStart + attributeNameStart[j], buffer, unitStart + nameStart,
+                if (tag.attributeNameEnd[j] - tag.attributeNameStart[j] == nameLength &&
+                    Bytes.regionEquals(buffer, unitStart + tag.attributeNameStart[j], buffer, unitStart + nameStart,
                         nameLength))
                 {
                     return true;
