@@ -15,6 +15,9 @@ clients=${CLIENTS:-100}
 rate=${RATE:-2000}
 chat_seconds=${CHAT_SECONDS:-30}
 logins=${LOGINS:-5000}
+# Memory per connection is read this long after the last login: an idle connection is one that has been quiet
+# for a while (Stanza Switch trims a connection's buffers after 30 s of quiet; every server gets the same wait).
+hold_seconds=${HOLD_SECONDS:-45}
 saturate_start=${SATURATE_START:-4000}
 scenarios=${SCENARIOS:-"footprint connections chat-plain chat-tls presence saturate"}
 results="$work/results.tsv"
@@ -95,7 +98,7 @@ run() {
         printf '%s\tfootprint\tidle_rss_mib\t%s\n' "$name" "$(echo "scale=3; $rss / 1024" | bc)" >> "$results"
         echo "  idle resident memory $((rss / 1024)) MiB" ;;
     connections)
-        "$loadtool" connections --clients "$logins" "${common[@]}" --label "$name" ;;
+        "$loadtool" connections --clients "$logins" --hold-seconds "$hold_seconds" "${common[@]}" --label "$name" ;;
     chat-plain)
         "$loadtool" chat --no-tls --clients "$clients" --rate "$rate" --seconds "$chat_seconds" "${common[@]}" \
             --label "$name" ;;
