@@ -19,6 +19,7 @@ final class NamespaceScope
     private static final byte[] XML_URI = Bytes.ascii(XmppNamespaces.XML);
     private static final UnsafeBuffer XML_URI_BUFFER = new UnsafeBuffer(XML_URI);
     private static final int INITIAL_DECLARATIONS = 4;
+    private static final int[] NONE = new int[0];
 
     private final int maxDeclarations;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[64]);
@@ -49,6 +50,20 @@ final class NamespaceScope
         count = 0;
     }
 
+    /**
+     * Give back the room for declarations inside elements while there are none; the header's stay.
+     */
+    void releaseElementDeclarations()
+    {
+        if (count == 0)
+        {
+            prefixOffset = NONE;
+            prefixLength = NONE;
+            uriOffset = NONE;
+            uriLength = NONE;
+        }
+    }
+
     int count()
     {
         return count;
@@ -71,7 +86,7 @@ final class NamespaceScope
         }
         if (count == prefixOffset.length)
         {
-            final int capacity = Math.min(maxDeclarations, count * 2);
+            final int capacity = Math.min(maxDeclarations, Math.max(INITIAL_DECLARATIONS, count * 2));
             prefixOffset = Arrays.copyOf(prefixOffset, capacity);
             prefixLength = Arrays.copyOf(prefixLength, capacity);
             uriOffset = Arrays.copyOf(uriOffset, capacity);

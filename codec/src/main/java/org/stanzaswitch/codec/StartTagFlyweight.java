@@ -25,6 +25,7 @@ public class StartTagFlyweight
     private static final byte[] XML_LANG = Bytes.ascii("xml:lang");
 
     private static final int INITIAL_ATTRIBUTES = 8;
+    private static final int[] NONE = new int[0];
 
     private final int maxAttributes;
     private int[] attributeNameOffset;
@@ -74,7 +75,8 @@ public class StartTagFlyweight
         {
             return false;
         }
-        final int capacity = Math.min(maxAttributes, Math.max(index + 1, attributeNameOffset.length * 2));
+        final int capacity = Math.min(
+            maxAttributes, Math.max(Math.max(index + 1, INITIAL_ATTRIBUTES), attributeNameOffset.length * 2));
         attributeNameOffset = Arrays.copyOf(attributeNameOffset, capacity);
         attributeNameLength = Arrays.copyOf(attributeNameLength, capacity);
         attributeValueOffset = Arrays.copyOf(attributeValueOffset, capacity);
@@ -82,6 +84,17 @@ public class StartTagFlyweight
         return true;
     }
 
+    /**
+     * Give the attribute arrays back while nothing is wrapped; the next wrap grows them again.
+     */
+    void release()
+    {
+        attributeCount = 0;
+        attributeNameOffset = NONE;
+        attributeNameLength = NONE;
+        attributeValueOffset = NONE;
+        attributeValueLength = NONE;
+    }
 
     /**
      * Wrap the bytes of an element, or of a stream header, that starts with its opening tag.

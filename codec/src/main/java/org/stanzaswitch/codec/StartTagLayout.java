@@ -11,6 +11,7 @@ import java.util.Arrays;
 final class StartTagLayout
 {
     private static final int INITIAL_ATTRIBUTES = 8;
+    private static final int[] NONE = new int[0];
 
     int nameStart;
     int nameEnd;
@@ -32,12 +33,25 @@ final class StartTagLayout
     {
         if (index == attributeNameStart.length)
         {
-            final int capacity = Math.min(maxAttributes, index * 2);
+            final int capacity = Math.min(maxAttributes, Math.max(INITIAL_ATTRIBUTES, index * 2));
             attributeNameStart = Arrays.copyOf(attributeNameStart, capacity);
             attributeNameEnd = Arrays.copyOf(attributeNameEnd, capacity);
             attributeColon = Arrays.copyOf(attributeColon, capacity);
             attributeValueStart = Arrays.copyOf(attributeValueStart, capacity);
             attributeValueEnd = Arrays.copyOf(attributeValueEnd, capacity);
         }
+    }
+
+    /**
+     * Give the arrays back while no tag is read into this layout; the next tag's attributes grow them again.
+     */
+    void release()
+    {
+        attributeCount = 0;
+        attributeNameStart = NONE;
+        attributeNameEnd = NONE;
+        attributeColon = NONE;
+        attributeValueStart = NONE;
+        attributeValueEnd = NONE;
     }
 }

@@ -23,7 +23,8 @@ import static org.stanzaswitch.codec.StreamErrorCondition.RESTRICTED_XML;
  * <p>
  * Zero copy: a complete element is reported in place over the caller's buffer; only the incomplete tail of
  * a chunk is copied, once, into a buffer of the framer's own, which grows up to the stanza size limit and
- * is released by {@link #releaseIdleBuffers()}.
+ * is released by {@link #releaseIdleBuffers()}; {@link #releaseIdleMemory()} gives back the rest of what a quiet
+ * connection need not hold.
  * <p>
  * Not thread safe: owned by the thread that reads the connection.
  */
@@ -77,6 +78,7 @@ public final class StreamFramer
     private static final byte[] XML_NAMESPACE = Bytes.ascii(XmppNamespaces.XML);
     private static final byte[] XMLNS_NAMESPACE = Bytes.ascii("http://www.w3.org/2000/xmlns/");
     private static final byte[] EMPTY = new byte[0];
+    private static final int[] NO_ELEMENTS = new int[0];
     private static final int ENTITY_LT = ('l' << 8) | 't';
     private static final int ENTITY_GT = ('g' << 8) | 't';
     private static final int ENTITY_AMP = ('a' << 16) | ('m' << 8) | 'p';
@@ -294,6 +296,27 @@ public final class StreamFramer
         if (pendingLength == 0)
         {
             pending.wrap(EMPTY);
+        }
+    }
+
+    /**
+     * Give back, as well as the buffer, the room grown for attributes, nesting and namespace declarations, while
+     * the framer is between top-level elements: a quiet connection then holds about 1 KB less, and its next
+     * stanza grows the room again (a few small arrays). Does nothing in the middle of an element.
+     */
+    public void releaseIdleMemory()
+    {
+        releaseIdleBuffers();
+        if (pendingLength == 0 && unitStart == -1 && depth <= 1 && !deliveryPending && !inCallback)
+        {
+            tag.release();
+            topLevelTag.release();
+            element.release();
+            header.release();
+            scope.releaseElementDeclarations();
+            elementNameStart = NO_ELEMENTS;
+            elementNameLength = NO_ELEMENTS;
+            elementScopeMark = NO_ELEMENTS;
         }
     }
 
@@ -609,6 +632,7 @@ public final class StreamFramer
         {
             return failAt(condition, declaration.failureReason(), i);
         }
+        declaration.release();
         prologFresh = false;
         unitStart = -1;
         state = PROLOG;
@@ -1335,7 +1359,8 @@ public final class StreamFramer
     {
         if (newDepth >= elementNameStart.length)
         {
-            final int capacity = Math.min(limits.maxDepth() + 1, elementNameStart.length * 2);
+            final int capacity =
+                Math.min(limits.maxDepth() + 1, Math.max(INITIAL_CAPACITY, elementNameStart.length * 2));
             elementNameStart = Arrays.copyOf(elementNameStart, capacity);
             elementNameLength = Arrays.copyOf(elementNameLength, capacity);
             elementScopeMark = Arrays.copyOf(elementScopeMark, capacity);

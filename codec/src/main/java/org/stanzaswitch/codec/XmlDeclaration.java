@@ -9,13 +9,29 @@ final class XmlDeclaration
 {
     private static final int MAX_LENGTH = 128;
 
-    private final byte[] bytes = new byte[MAX_LENGTH];
+    private static final byte[] NONE = new byte[0];
+
+    private byte[] bytes = NONE;
     private int length;
     private int position;
     private String failureReason;
 
+    /**
+     * Start collecting a declaration; the room for one is taken here, and given back by {@link #release()}, since
+     * a stream holds a declaration only while its prolog is read.
+     */
     void clear()
     {
+        if (bytes == NONE)
+        {
+            bytes = new byte[MAX_LENGTH];
+        }
+        length = 0;
+    }
+
+    void release()
+    {
+        bytes = NONE;
         length = 0;
     }
 

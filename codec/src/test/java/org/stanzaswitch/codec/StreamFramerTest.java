@@ -459,6 +459,44 @@ class StreamFramerTest
     }
 
     @Test
+    void shouldFrameAsBeforeOnceItsIdleMemoryIsReleased()
+    {
+        final String wide = "<iq a1='1' a2='2' a3='3' a4='4' a5='5' a6='6' a7='7' a8='8' a9='9' a10='10' id='w'>" +
+            "<query xmlns='jabber:iq:roster' xmlns:p='urn:p'><item p:x='1' jid='c@d'><group>G</group></item>" +
+            "</query></iq>";
+        final RecordingListener reference = new RecordingListener();
+        final StreamFramer unreleased = new StreamFramer(new DecoderLimits().conclude(), reference);
+        final byte[] bytes = (HEADER + wide + wide).getBytes(StandardCharsets.UTF_8);
+        unreleased.decode(new UnsafeBuffer(bytes), 0, bytes.length);
+
+        decode(HEADER);
+        framer.releaseIdleMemory();
+        decode(wide);
+        framer.releaseIdleMemory();
+        decode(wide);
+        assertThat(listener.events).hasSize(3).isEqualTo(reference.events);
+    }
+
+    @Test
+    void shouldKeepWhatAnElementInProgressNeedsWhenAskedToReleaseIdleMemory()
+    {
+        decode(HEADER, "<message xmlns:p='urn:p' p:a='1' b='2'><body>par");
+        framer.releaseIdleMemory();
+        assertThat(lastEvent("tial</body></message>"))
+            .isEqualTo("element MESSAGE ({jabber:client}message[{urn:p}a=1, {}b=2]({jabber:client}body[]\"partial\"))");
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §4.3.3: a restarted stream's XML declaration is read after idle memory was released")
+    void shouldReadAnotherXmlDeclarationAfterReleasingIdleMemory()
+    {
+        decode(HEADER, "<auth/>");
+        framer.releaseIdleMemory();
+        framer.reset();
+        assertThat(decode(HEADER)).containsExactly(OPEN_EVENT, "element OTHER ({jabber:client}auth[])", OPEN_EVENT);
+    }
+
+    @Test
     @DisplayName("XML Names §3: a namespace declaration with an empty name for a prefix is not well-formed")
     void shouldRejectEmptyPrefixBinding()
     {

@@ -561,13 +561,14 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
 
     /**
      * A quiet connection gives back what it grew for a burst: the framer's buffer for a partial stanza (unless it
-     * holds one) and the XEP-0198 queue's room (the router trims that, when the client acknowledges).
+     * holds one) and its room for tags, and the XEP-0198 queue's room (the router trims that, when the client
+     * acknowledges).
      */
     private void trimBuffers()
     {
         if (!closing)
         {
-            framer.releaseIdleBuffers();
+            framer.releaseIdleMemory();
         }
     }
 
