@@ -1,6 +1,7 @@
 package org.stanzaswitch.codec;
 
 import org.agrona.DirectBuffer;
+import org.agrona.collections.ArrayUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
@@ -19,7 +20,6 @@ final class NamespaceScope
     private static final byte[] XML_URI = Bytes.ascii(XmppNamespaces.XML);
     private static final UnsafeBuffer XML_URI_BUFFER = new UnsafeBuffer(XML_URI);
     private static final int INITIAL_DECLARATIONS = 4;
-    private static final int[] NONE = new int[0];
 
     private final int maxDeclarations;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[64]);
@@ -57,10 +57,10 @@ final class NamespaceScope
     {
         if (count == 0)
         {
-            prefixOffset = NONE;
-            prefixLength = NONE;
-            uriOffset = NONE;
-            uriLength = NONE;
+            prefixOffset = ArrayUtil.EMPTY_INT_ARRAY;
+            prefixLength = ArrayUtil.EMPTY_INT_ARRAY;
+            uriOffset = ArrayUtil.EMPTY_INT_ARRAY;
+            uriLength = ArrayUtil.EMPTY_INT_ARRAY;
         }
     }
 

@@ -2,6 +2,7 @@ package org.stanzaswitch.codec;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.ArrayUtil;
 
 import java.util.Arrays;
 
@@ -25,7 +26,6 @@ public class StartTagFlyweight
     private static final byte[] XML_LANG = Bytes.ascii("xml:lang");
 
     private static final int INITIAL_ATTRIBUTES = 8;
-    private static final int[] NONE = new int[0];
 
     private final int maxAttributes;
     private int[] attributeNameOffset;
@@ -90,10 +90,10 @@ public class StartTagFlyweight
     void release()
     {
         attributeCount = 0;
-        attributeNameOffset = NONE;
-        attributeNameLength = NONE;
-        attributeValueOffset = NONE;
-        attributeValueLength = NONE;
+        attributeNameOffset = ArrayUtil.EMPTY_INT_ARRAY;
+        attributeNameLength = ArrayUtil.EMPTY_INT_ARRAY;
+        attributeValueOffset = ArrayUtil.EMPTY_INT_ARRAY;
+        attributeValueLength = ArrayUtil.EMPTY_INT_ARRAY;
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.stanzaswitch.codec;
 
+import org.agrona.collections.ArrayUtil;
+
 import java.util.Arrays;
 
 /**
@@ -11,7 +13,6 @@ import java.util.Arrays;
 final class StartTagLayout
 {
     private static final int INITIAL_ATTRIBUTES = 8;
-    private static final int[] NONE = new int[0];
 
     int nameStart;
     int nameEnd;
@@ -48,10 +49,10 @@ final class StartTagLayout
     void release()
     {
         attributeCount = 0;
-        attributeNameStart = NONE;
-        attributeNameEnd = NONE;
-        attributeColon = NONE;
-        attributeValueStart = NONE;
-        attributeValueEnd = NONE;
+        attributeNameStart = ArrayUtil.EMPTY_INT_ARRAY;
+        attributeNameEnd = ArrayUtil.EMPTY_INT_ARRAY;
+        attributeColon = ArrayUtil.EMPTY_INT_ARRAY;
+        attributeValueStart = ArrayUtil.EMPTY_INT_ARRAY;
+        attributeValueEnd = ArrayUtil.EMPTY_INT_ARRAY;
     }
 }

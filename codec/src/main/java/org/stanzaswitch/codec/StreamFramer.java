@@ -1,6 +1,7 @@
 package org.stanzaswitch.codec;
 
 import org.agrona.DirectBuffer;
+import org.agrona.collections.ArrayUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
@@ -78,7 +79,6 @@ public final class StreamFramer
     private static final byte[] XML_NAMESPACE = Bytes.ascii(XmppNamespaces.XML);
     private static final byte[] XMLNS_NAMESPACE = Bytes.ascii("http://www.w3.org/2000/xmlns/");
     private static final byte[] EMPTY = new byte[0];
-    private static final int[] NO_ELEMENTS = new int[0];
     private static final int ENTITY_LT = ('l' << 8) | 't';
     private static final int ENTITY_GT = ('g' << 8) | 't';
     private static final int ENTITY_AMP = ('a' << 16) | ('m' << 8) | 'p';
@@ -307,16 +307,18 @@ public final class StreamFramer
     public void releaseIdleMemory()
     {
         releaseIdleBuffers();
-        if (pendingLength == 0 && unitStart == -1 && depth <= 1 && !deliveryPending && !inCallback)
+        // A unit in progress or held under back pressure keeps unitStart; the stream header's callback runs after
+        // unitStart is cleared, while the header flyweight is in use.
+        if (pendingLength == 0 && unitStart == -1 && depth <= 1 && !inCallback)
         {
             tag.release();
             topLevelTag.release();
             element.release();
             header.release();
             scope.releaseElementDeclarations();
-            elementNameStart = NO_ELEMENTS;
-            elementNameLength = NO_ELEMENTS;
-            elementScopeMark = NO_ELEMENTS;
+            elementNameStart = ArrayUtil.EMPTY_INT_ARRAY;
+            elementNameLength = ArrayUtil.EMPTY_INT_ARRAY;
+            elementScopeMark = ArrayUtil.EMPTY_INT_ARRAY;
         }
     }
 

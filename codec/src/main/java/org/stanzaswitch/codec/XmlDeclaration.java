@@ -1,5 +1,7 @@
 package org.stanzaswitch.codec;
 
+import org.agrona.collections.ArrayUtil;
+
 /**
  * Collects and checks the XML declaration that may open a stream (XML 1.0 §2.8): version 1.0, encoding
  * UTF-8 if named (RFC 6120 §11.6), standalone optional. A processing instruction with any other target is
@@ -9,9 +11,7 @@ final class XmlDeclaration
 {
     private static final int MAX_LENGTH = 128;
 
-    private static final byte[] NONE = new byte[0];
-
-    private byte[] bytes = NONE;
+    private byte[] bytes = ArrayUtil.EMPTY_BYTE_ARRAY;
     private int length;
     private int position;
     private String failureReason;
@@ -22,7 +22,7 @@ final class XmlDeclaration
      */
     void clear()
     {
-        if (bytes == NONE)
+        if (bytes.length == 0)
         {
             bytes = new byte[MAX_LENGTH];
         }
@@ -31,7 +31,7 @@ final class XmlDeclaration
 
     void release()
     {
-        bytes = NONE;
+        bytes = ArrayUtil.EMPTY_BYTE_ARRAY;
         length = 0;
     }
 
