@@ -19,7 +19,7 @@ logins=${LOGINS:-5000}
 # for a while (Stanza Switch trims a connection's buffers after 30 s of quiet; every server gets the same wait).
 hold_seconds=${HOLD_SECONDS:-45}
 saturate_start=${SATURATE_START:-4000}
-scenarios=${SCENARIOS:-"footprint connections chat-plain chat-tls presence saturate"}
+scenarios=${SCENARIOS:-"footprint connections-tls connections-plain chat-plain chat-tls presence saturate"}
 results="$work/results.tsv"
 loadtool="$home/bench/loadtool"
 # shellcheck source=lib/servers.sh
@@ -89,7 +89,7 @@ stop() {
 
 run() {
     local name=$1 scenario=$2
-    local common=(--results "$results" --out "$work" --server-pid "$pid")
+    local common=(--results "$results" --out "$work" --server-pid "$pid" --key-cache "$work/$name-scram-keys")
     case $scenario in
     footprint)
         sleep 3
@@ -97,8 +97,11 @@ run() {
         printf '%s\tfootprint\tstart_to_accept_s\t%s\n' "$name" "$(echo "$ready - $started" | bc)" >> "$results"
         printf '%s\tfootprint\tidle_rss_mib\t%s\n' "$name" "$(echo "scale=3; $rss / 1024" | bc)" >> "$results"
         echo "  idle resident memory $((rss / 1024)) MiB" ;;
-    connections)
+    connections-tls)
         "$loadtool" connections --clients "$logins" --hold-seconds "$hold_seconds" "${common[@]}" --label "$name" ;;
+    connections-plain)
+        "$loadtool" connections --no-tls --clients "$logins" --hold-seconds "$hold_seconds" "${common[@]}" \
+            --label "$name" ;;
     chat-plain)
         "$loadtool" chat --no-tls --clients "$clients" --rate "$rate" --seconds "$chat_seconds" "${common[@]}" \
             --label "$name" ;;
@@ -120,10 +123,12 @@ for name in $servers; do
         continue
     fi
     case " $scenarios " in *" footprint "*) run "$name" footprint ;; esac
-    # The same accounts on every server, created by in-band registration before anything is measured.
+    # The same accounts on every server, created by in-band registration before anything is measured. Their first
+    # logins derive the SCRAM keys the load tool keeps, as clients keep them: the login storms below measure the
+    # server, not the load tool's PBKDF2.
     users=$(( logins > clients ? logins : clients ))
     "$loadtool" connections --register --clients "$users" --hold-seconds 0 --login-concurrency 20 \
-        > "$work/$name-accounts.log" ||
+        --key-cache "$work/$name-scram-keys" > "$work/$name-accounts.log" ||
         { echo "  creating $users accounts on $name failed:"; tail -5 "$work/$name-accounts.log"; }
     # Measure a fresh process: what creating the accounts grew (heaps, Mnesia tables, caches) would otherwise
     # count as the baseline of the memory per held connection.

@@ -38,7 +38,7 @@ final class ChatCommand implements Callable<Integer>
         {
             final ChatScenario chat = ChatScenario.loggedIn(pool, target, clients, spin);
             final int boundClients = chat.clients();
-            final String scenario = target.tls ? "chat-tls" : "chat-plain";
+            final String scenario = target.scenario("chat");
             final Results results = new Results(target.results, target.label, scenario);
             final RunCost cost = new RunCost(target.serverPid).start();
             final ChatScenario.Result result;

@@ -165,7 +165,8 @@ final class ClientPool implements LoadEvents, AutoCloseable
     }
 
     /**
-     * Close every stream, wait briefly for the server to close the connections, then stop the I/O threads.
+     * Close every stream, wait briefly for the server to close the connections, then stop the I/O threads and keep
+     * the SCRAM keys this run derived.
      */
     @Override
     public void close()
@@ -175,5 +176,6 @@ final class ClientPool implements LoadEvents, AutoCloseable
             bound.forEach(LoadConnection::close);
         }
         group.shutdownGracefully(200, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        settings.keys().save();
     }
 }

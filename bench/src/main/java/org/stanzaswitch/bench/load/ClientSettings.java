@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContext;
  * @param userPrefix users are named prefix + index.
  * @param password  every user's password.
  * @param register  create each account by XEP-0077 in-band registration before logging in.
+ * @param keys      SCRAM salted passwords derived before, by this run or an earlier one.
  */
 record ClientSettings(
     String host,
@@ -22,7 +23,8 @@ record ClientSettings(
     String mechanism,
     String userPrefix,
     String password,
-    boolean register)
+    boolean register,
+    ScramKeyCache keys)
 {
     String username(final int index)
     {

@@ -33,7 +33,7 @@ final class ConnectionsCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final ClientSettings settings = target.settings();
-        final Results results = new Results(target.results, target.label, "connections");
+        final Results results = new Results(target.results, target.label, target.scenario("connections"));
         final RunCost cost = new RunCost(target.serverPid);
         final long residentBefore = cost.serverResidentKiB();
         try (ClientPool pool = new ClientPool(settings, target.ioThreads))

@@ -475,7 +475,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
         {
             scram = new ScramClient(
                 "SCRAM-SHA-1".equals(mechanism) ? ScramAlgorithm.SHA_1 : ScramAlgorithm.SHA_256,
-                settings.username(index), settings.password());
+                settings.username(index), settings.password(), settings.keys());
             initial = scram.clientFirst();
         }
         sendRaw("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='" + mechanism + "'>" + initial + "</auth>");

@@ -44,7 +44,7 @@ final class PresenceCommand implements Callable<Integer>
         try (ClientPool pool = new ClientPool(target.settings(), target.ioThreads))
         {
             final PresenceScenario storm = PresenceScenario.withRosters(pool, target, clients, contacts, spin, settle);
-            final String scenario = target.tls ? "presence-tls" : "presence-plain";
+            final String scenario = target.scenario("presence");
             final Results results = new Results(target.results, target.label, scenario);
             final RunCost cost = new RunCost(target.serverPid).start();
             final ChatScenario.Result result;

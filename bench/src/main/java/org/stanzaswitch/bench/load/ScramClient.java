@@ -1,6 +1,5 @@
 package org.stanzaswitch.bench.load;
 
-import org.stanzaswitch.switching.account.ScramCredentials;
 import org.stanzaswitch.switching.account.ScramCredentials.ScramAlgorithm;
 
 import java.nio.charset.StandardCharsets;
@@ -20,14 +19,16 @@ final class ScramClient
 
     private final ScramAlgorithm algorithm;
     private final String password;
+    private final ScramKeyCache keys;
     private final String clientFirstBare;
     private String authMessage;
     private byte[] saltedPassword;
 
-    ScramClient(final ScramAlgorithm algorithm, final String username, final String password)
+    ScramClient(final ScramAlgorithm algorithm, final String username, final String password, final ScramKeyCache keys)
     {
         this.algorithm = algorithm;
         this.password = password;
+        this.keys = keys;
         final byte[] nonce = new byte[18];
         ThreadLocalRandom.current().nextBytes(nonce);
         this.clientFirstBare = "n=" + username.replace("=", "=3D").replace(",", "=2C") + ",r=" +
@@ -59,8 +60,8 @@ final class ScramClient
         }
         final String withoutProof = "c=" + encode(GS2_HEADER) + ",r=" + nonce;
         authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-        saltedPassword = ScramCredentials.saltedPassword(
-            algorithm, password, BASE64_DECODER.decode(salt), Integer.parseInt(iterations));
+        saltedPassword =
+            keys.saltedPassword(algorithm, password, BASE64_DECODER.decode(salt), Integer.parseInt(iterations));
         final byte[] clientKey = algorithm.hmac(saltedPassword, "Client Key");
         final byte[] signature = algorithm.hmac(algorithm.hash(clientKey), authMessage);
         for (int i = 0; i < clientKey.length; i++)

@@ -1,5 +1,6 @@
 package org.stanzaswitch.bench.load;
 
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -29,6 +30,13 @@ final class TargetOptions
             "it")
     boolean tls;
 
+    // BoringSSL, the load tool's TLS, offers the X25519 + ML-KEM-768 hybrid first, which OpenSSL 3.0 (Debian 12's,
+    // under Prosody and ejabberd) cannot take: by default every server is offered the groups they can all agree on,
+    // so a side-by-side run compares the same handshake.
+    @Option(names = "--tls-groups", split = ",", description = "key exchange groups offered, in order of preference " +
+        "(default: ${DEFAULT-VALUE}); X25519MLKEM768 first to measure the post-quantum hybrid")
+    String[] tlsGroups = {"X25519", "P-256", "P-384"};
+
     @Option(names = "--sasl", description = "PLAIN, SCRAM-SHA-1 or SCRAM-SHA-256 (default: ${DEFAULT-VALUE})")
     String mechanism = "SCRAM-SHA-1";
 
@@ -40,6 +48,10 @@ final class TargetOptions
 
     @Option(names = "--register", description = "create the accounts by in-band registration (XEP-0077) first")
     boolean register;
+
+    @Option(names = "--key-cache", description = "keep SCRAM salted passwords in this file from run to run, as " +
+        "clients keep them (RFC 5802 §3), so that a login storm does not measure the load tool's PBKDF2")
+    Path keyCache;
 
     @Option(names = "--io-threads", description = "load tool I/O threads (default: ${DEFAULT-VALUE})")
     int ioThreads = 1;
@@ -64,7 +76,18 @@ final class TargetOptions
         // A load tool measures servers, it does not protect users: TLS is negotiated for real (its cost is the
         // point), but any certificate is accepted, as servers under test use self-signed ones.
         final SslContext context = tls ?
-            SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build() : null;
-        return new ClientSettings(host, port, domain, context, mechanism, userPrefix, password, register);
+            SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .option(OpenSslContextOption.GROUPS, tlsGroups).build() : null;
+        return new ClientSettings(host, port, domain, context, mechanism, userPrefix, password, register,
+            ScramKeyCache.open(keyCache));
+    }
+
+    /**
+     * @param name the scenario.
+     * @return the scenario's name in results, which says whether it ran over TLS.
+     */
+    String scenario(final String name)
+    {
+        return name + (tls ? "-tls" : "-plain");
     }
 }
