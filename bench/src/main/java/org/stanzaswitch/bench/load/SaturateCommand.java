@@ -27,6 +27,10 @@ final class SaturateCommand implements Callable<Integer>
     @Option(names = "--factor", description = "each step's rate over the previous (default: ${DEFAULT-VALUE})")
     double factor = 1.25;
 
+    @Option(names = "--refine", description = "steps that halve the interval between the last sustained and the " +
+        "first failed rate (default: ${DEFAULT-VALUE})")
+    int refinements = 2;
+
     @Option(names = "--max-rate", description = "stop here even if sustained (default: ${DEFAULT-VALUE})")
     double maxRate = 1_000_000;
 
@@ -54,30 +58,16 @@ final class SaturateCommand implements Callable<Integer>
                     chat.run(startRate / 2, warmupSeconds, 0, 3, log);
                 }
             }
-            ChatScenario.Result best = null;
-            RunCost bestCost = null;
-            for (double rate = startRate; rate <= maxRate; rate *= factor)
+            final RateSearch search = new RateSearch(startRate, factor, maxRate, refinements);
+            Step best = null;
+            for (double rate = search.next(); !Double.isNaN(rate); rate = search.next())
             {
-                final RunCost cost = new RunCost(target.serverPid).start();
-                final ChatScenario.Result step;
-                try (LatencyLog log = new LatencyLog(null, null))
+                final Step step = step(chat, pool, rate);
+                search.record(step.sustained());
+                if (step.sustained())
                 {
-                    step = chat.run(rate, 1, stepSeconds, 3, log);
+                    best = step;
                 }
-                cost.stop();
-                final double p99 = step.latency().getValueAtPercentile(99) / 1e6;
-                final boolean sustained = step.lost() == 0 && step.errors() == 0 && pool.failureCount() == 0 &&
-                    step.achievedRate() >= 0.97 * rate && p99 <= sloMillis;
-                System.out.printf(Locale.ROOT, "  step %,9.0f msg/s: achieved %,9.0f, lost %d, p99 %.3f ms, " +
-                    "server CPU %.1f us/msg, load tool CPU %.1f us/msg -> %s%n", rate, step.achievedRate(),
-                    step.lost(), p99, cost.serverCpu() * 1e6 / Math.max(1, step.received()),
-                    cost.selfCpu() * 1e6 / Math.max(1, step.received()), sustained ? "sustained" : "not sustained");
-                if (!sustained)
-                {
-                    break;
-                }
-                best = step;
-                bestCost = cost;
             }
             final Results results = new Results(target.results, target.label, "saturate");
             if (best == null)
@@ -86,11 +76,39 @@ final class SaturateCommand implements Callable<Integer>
                 results.put("sustained_msg_per_s", 0);
                 return 1;
             }
-            System.out.printf(Locale.ROOT, "%s: highest sustained rate %,.0f msg/s%n", target.label, best.target());
-            results.put("sustained_msg_per_s", best.target());
-            results.put("p99_ms_at_sustained", best.latency().getValueAtPercentile(99) / 1e6);
-            bestCost.report(results, "msg", best.received());
+            final ChatScenario.Result sustained = best.result();
+            System.out.printf(Locale.ROOT, "%s: highest sustained rate %,.0f msg/s%n", target.label,
+                sustained.target());
+            results.put("sustained_msg_per_s", sustained.target());
+            results.put("p99_ms_at_sustained", sustained.latency().getValueAtPercentile(99) / 1e6);
+            best.cost().report(results, "msg", sustained.received());
             return 0;
         }
+    }
+
+    private Step step(final ChatScenario chat, final ClientPool pool, final double rate) throws Exception
+    {
+        final RunCost cost = new RunCost(target.serverPid).start();
+        final ChatScenario.Result result;
+        try (LatencyLog log = new LatencyLog(null, null))
+        {
+            result = chat.run(rate, 1, stepSeconds, 3, log);
+        }
+        cost.stop();
+        final double p99 = result.latency().getValueAtPercentile(99) / 1e6;
+        final boolean sustained = result.lost() == 0 && result.errors() == 0 && pool.failureCount() == 0 &&
+            result.achievedRate() >= 0.97 * rate && p99 <= sloMillis;
+        System.out.printf(Locale.ROOT, "  step %,9.0f msg/s: achieved %,9.0f, lost %d, p99 %.3f ms, " +
+            "server CPU %.1f us/msg, load tool CPU %.1f us/msg -> %s%n", rate, result.achievedRate(),
+            result.lost(), p99, cost.serverCpu() * 1e6 / Math.max(1, result.received()),
+            cost.selfCpu() * 1e6 / Math.max(1, result.received()), sustained ? "sustained" : "not sustained");
+        return new Step(result, cost, sustained);
+    }
+
+    /**
+     * One rate tried: what arrived, what it cost, and whether the server kept up.
+     */
+    private record Step(ChatScenario.Result result, RunCost cost, boolean sustained)
+    {
     }
 }

@@ -105,6 +105,13 @@ class LoadToolSystemTest
         assertThat(storm.get("duplicates")).isZero();
         assertThat(storm.get("p99_ms")).isPositive();
 
+        // Saturation, bounded by --max-rate: both steps sustained, the higher is the result.
+        assertThat(loadtool("saturate", "--no-tls", "--clients", "10", "--start-rate", "100", "--factor", "2",
+            "--max-rate", "200", "--step-seconds", "1", "--warmup-seconds", "0")).isZero();
+        final Map<String, Double> saturate = results("saturate");
+        assertThat(saturate.get("sustained_msg_per_s")).isEqualTo(200.0);
+        assertThat(saturate).containsKeys("p99_ms_at_sustained", "server_cpu_us_per_msg");
+
         final Path svg = directory.resolve("chat.svg");
         assertThat(new CommandLine(LoadTool.class).execute("plot", "--out", svg.toString(),
             directory.resolve("ss-chat-tls.hlog").toString(), directory.resolve("ss-chat-plain.hlog").toString()))
