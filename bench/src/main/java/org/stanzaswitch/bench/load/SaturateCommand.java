@@ -31,6 +31,10 @@ final class SaturateCommand implements Callable<Integer>
         "first failed rate (default: ${DEFAULT-VALUE})")
     int refinements = 2;
 
+    @Option(names = "--retries", description = "further tries of a step that was not sustained before it counts " +
+        "as failed, so that one stall of a shared machine does not end the search (default: ${DEFAULT-VALUE})")
+    int retries = 1;
+
     @Option(names = "--max-rate", description = "stop here even if sustained (default: ${DEFAULT-VALUE})")
     double maxRate = 1_000_000;
 
@@ -58,7 +62,7 @@ final class SaturateCommand implements Callable<Integer>
                     chat.run(startRate / 2, warmupSeconds, 0, 3, log);
                 }
             }
-            final RateSearch search = new RateSearch(startRate, factor, maxRate, refinements);
+            final RateSearch search = new RateSearch(startRate, factor, maxRate, refinements, retries);
             Step best = null;
             for (double rate = search.next(); !Double.isNaN(rate); rate = search.next())
             {
