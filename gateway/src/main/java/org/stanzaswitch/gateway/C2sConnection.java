@@ -166,7 +166,9 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         final int to = header.toIndex();
         final String lang =
             header.langIndex() == StartTagFlyweight.MISSING ? "en" : attribute(header, header.langIndex());
-        send(context.writer().header(context.newStreamId(), context.server().domain(), lang));
+        // Every way on from here sends something more (features or a stream error): the header goes out with it,
+        // in one segment (and one TLS record) instead of two.
+        sendWithNext(context.writer().header(context.newStreamId(), context.server().domain(), lang));
         headerSent = true;
         if (xmlns == StartTagFlyweight.MISSING || !header.attributeValueEquals(xmlns, CLIENT_NS))
         {
@@ -593,6 +595,14 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private void send(final DirectBuffer xml)
     {
         channel.writeAndFlush(copyOf(channel.alloc(), xml, 0, xml.capacity()));
+    }
+
+    /**
+     * Queue without flushing: the next {@link #send} writes both.
+     */
+    private void sendWithNext(final DirectBuffer xml)
+    {
+        channel.write(copyOf(channel.alloc(), xml, 0, xml.capacity()));
     }
 
     /**
