@@ -80,6 +80,18 @@ class C2sSystemTest
     }
 
     @Test
+    @DisplayName("RFC 6120 §4.3.2: the stream header and the features after it leave in one TLS record, not two")
+    void shouldSendTheHeaderWithTheFeatures() throws Exception
+    {
+        try (RawClient client = RawClient.directTls(server))
+        {
+            // JSSE hands out one record per read, so a header flushed on its own would come back alone.
+            final String firstRecord = client.send(RawClient.HEADER).readOnceAfter(300);
+            assertThat(firstRecord).startsWith("<?xml").contains("<stream:stream").endsWith("</stream:features>");
+        }
+    }
+
+    @Test
     @DisplayName("RFC 6120 §6.5.10: a wrong password is not-authorized")
     void shouldRefuseWrongPassword()
     {

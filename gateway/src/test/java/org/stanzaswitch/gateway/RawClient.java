@@ -119,6 +119,18 @@ final class RawClient implements AutoCloseable
         return read(expected, timeoutMillis);
     }
 
+    /**
+     * Wait, then read once, as the socket returns it: over TLS one read gives one record's plaintext, so this shows
+     * what the server wrote in one record.
+     */
+    String readOnceAfter(final long waitMillis) throws IOException, InterruptedException
+    {
+        Thread.sleep(waitMillis);
+        final byte[] chunk = new byte[65536];
+        final int read = socket.getInputStream().read(chunk);
+        return read < 0 ? "" : new String(chunk, 0, read, StandardCharsets.UTF_8);
+    }
+
     private String read(final String expected, final long timeoutMillis) throws IOException
     {
         final long deadline = System.currentTimeMillis() + timeoutMillis;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoublePredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,11 +18,21 @@ class RateSearchTest
      */
     private static List<Double> tried(final RateSearch search, final double limit)
     {
+        return tried(search, rate -> rate <= limit);
+    }
+
+    /**
+     * Run a search against a server that keeps up with the rates a test says, at each try.
+     *
+     * @return the rates tried, in order.
+     */
+    private static List<Double> tried(final RateSearch search, final DoublePredicate keepsUp)
+    {
         final List<Double> rates = new ArrayList<>();
         for (double rate = search.next(); !Double.isNaN(rate); rate = search.next())
         {
             rates.add(rate);
-            search.record(rate <= limit);
+            search.record(keepsUp.test(rate));
         }
         return rates;
     }
@@ -67,15 +78,13 @@ class RateSearchTest
     void shouldRetryAFailedStepBeforeCountingItAsFailed()
     {
         final RateSearch search = new RateSearch(1_000, 2, 1_000_000, 0, 1);
-        final List<Double> rates = new ArrayList<>();
-        boolean stalled = false;
-        for (double rate = search.next(); !Double.isNaN(rate); rate = search.next())
+        final boolean[] stalled = {false};
+        final List<Double> rates = tried(search, rate ->
         {
-            rates.add(rate);
-            final boolean stall = rate == 2_000 && !stalled;
-            stalled |= stall;
-            search.record(!stall && rate <= 5_000);
-        }
+            final boolean stall = rate == 2_000 && !stalled[0];
+            stalled[0] |= stall;
+            return !stall && rate <= 5_000;
+        });
         assertThat(rates).containsExactly(1_000.0, 2_000.0, 2_000.0, 4_000.0, 8_000.0, 8_000.0);
         assertThat(search.sustained()).isEqualTo(4_000.0);
     }
