@@ -74,6 +74,6 @@ final class ChatCommand implements Callable<Integer>
         results.put("errors", result.errors());
         results.put("duplicates", result.duplicates());
         results.put("failed_or_dropped_clients", pool.failureCount());
-        pool.failures().forEach((reason, count) -> System.out.printf("  failure x%d: %s%n", count.get(), reason));
+        pool.printFailures();
     }
 }

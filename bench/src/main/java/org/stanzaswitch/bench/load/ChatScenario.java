@@ -51,6 +51,10 @@ final class ChatScenario implements LoadEvents
     {
         final List<LoadConnection> bound = pool.login(0, count, target.loginConcurrency, 120);
         System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), count);
+        if (bound.size() < count)
+        {
+            pool.printFailures();
+        }
         final ChatScenario chat = new ChatScenario(bound, pool.settings(), spin);
         pool.scenario(chat);
         return chat;

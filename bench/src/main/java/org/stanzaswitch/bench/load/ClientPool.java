@@ -47,7 +47,7 @@ final class ClientPool implements LoadEvents, AutoCloseable
     /**
      * Connect and log in clients first..first+count-1, at most concurrency at a time.
      *
-     * @return the clients that are bound, in index order; failures are counted in {@link #failures()}.
+     * @return the clients that are bound, in index order; failures are counted for {@link #printFailures()}.
      */
     List<LoadConnection> login(final int first, final int count, final int concurrency, final long timeoutSeconds)
         throws InterruptedException
@@ -92,11 +92,11 @@ final class ClientPool implements LoadEvents, AutoCloseable
     }
 
     /**
-     * @return failure reasons and how often each happened, logins and dropped streams alike.
+     * Print each failure reason and how often it happened, logins and dropped streams alike.
      */
-    Map<String, AtomicInteger> failures()
+    void printFailures()
     {
-        return failures;
+        failures.forEach((reason, count) -> System.out.printf("  failure x%d: %s%n", count.get(), reason));
     }
 
     int failureCount()

@@ -48,7 +48,7 @@ final class ConnectionsCommand implements Callable<Integer>
             System.out.printf(Locale.ROOT, "%s: %d of %d clients bound in %.2f s%n", target.label, bound.size(),
                 clients, wall);
             System.out.printf("  login time  %s%n", LatencyLog.summary(logins));
-            pool.failures().forEach((reason, count) -> System.out.printf("  failure x%d: %s%n", count.get(), reason));
+            pool.printFailures();
             results.put("clients", clients);
             results.put("bound", bound.size());
             results.put("login_wall_s", wall);

@@ -47,6 +47,10 @@ final class PresenceScenario implements LoadEvents
     {
         final List<LoadConnection> bound = pool.login(0, count, target.loginConcurrency, 120);
         System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), count);
+        if (bound.size() < count)
+        {
+            pool.printFailures();
+        }
         final PresenceScenario storm = new PresenceScenario(bound, contacts, spin);
         pool.scenario(storm);
         final ClientSettings settings = pool.settings();
