@@ -49,12 +49,7 @@ final class ChatScenario implements LoadEvents
     static ChatScenario loggedIn(final ClientPool pool, final TargetOptions target, final int count,
         final boolean spin) throws Exception
     {
-        final List<LoadConnection> bound = pool.login(0, count, target.loginConcurrency, 120);
-        System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), count);
-        if (bound.size() < count)
-        {
-            pool.printFailures();
-        }
+        final List<LoadConnection> bound = pool.loginReporting(target.label, count, target.loginConcurrency);
         final ChatScenario chat = new ChatScenario(bound, pool.settings(), spin);
         pool.scenario(chat);
         return chat;

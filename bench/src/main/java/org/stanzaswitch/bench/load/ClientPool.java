@@ -81,6 +81,21 @@ final class ClientPool implements LoadEvents, AutoCloseable
         return result;
     }
 
+    /**
+     * Log in clients 0..count-1 (two minutes at most) and say how many are bound, and why the others are not.
+     */
+    List<LoadConnection> loginReporting(final String label, final int count, final int concurrency)
+        throws InterruptedException
+    {
+        final List<LoadConnection> bound = login(0, count, concurrency, 120);
+        System.out.printf("%s: %d of %d clients bound%n", label, bound.size(), count);
+        if (bound.size() < count)
+        {
+            printFailures();
+        }
+        return bound;
+    }
+
     ClientSettings settings()
     {
         return settings;

@@ -45,12 +45,7 @@ final class PresenceScenario implements LoadEvents
     static PresenceScenario withRosters(final ClientPool pool, final TargetOptions target, final int count,
         final int contacts, final boolean spin, final double settleSeconds) throws Exception
     {
-        final List<LoadConnection> bound = pool.login(0, count, target.loginConcurrency, 120);
-        System.out.printf("%s: %d of %d clients bound%n", target.label, bound.size(), count);
-        if (bound.size() < count)
-        {
-            pool.printFailures();
-        }
+        final List<LoadConnection> bound = pool.loginReporting(target.label, count, target.loginConcurrency);
         final PresenceScenario storm = new PresenceScenario(bound, contacts, spin);
         pool.scenario(storm);
         final ClientSettings settings = pool.settings();
