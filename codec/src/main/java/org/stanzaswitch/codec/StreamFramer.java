@@ -68,6 +68,10 @@ public final class StreamFramer
     private static final int NOT_FAST = -1;
     private static final int RAN_OUT = -2;
     private static final int DEFER_LIMIT = 256;
+    /** A tag whose attributes need {@link #checkAttributes}: declarations, prefixes, or names that may repeat. */
+    private static final int ATTRIBUTES_NEED_CHECK = 1;
+    /** The tag has one {@code xml:} attribute, bound by definition; a second prefixed name needs the check. */
+    private static final int XML_PREFIXED_SEEN = 2;
 
     private static final int UTF8_MORE = -1;
     private static final int UTF8_INVALID = -2;
@@ -143,6 +147,8 @@ public final class StreamFramer
     private int endNameStart;
     private int endNameEnd;
     private int attributeCount;
+    private int attributeSummary;
+    private long attributeNamesSeen;
     private boolean whitespaceSeen;
     private boolean tagDeferred;
     private int quote;
@@ -759,6 +765,8 @@ public final class StreamFramer
         tagNameStart = c < 0x80 ? i - unitStart : codePointStart;
         tagNameColon = -1;
         attributeCount = 0;
+        attributeSummary = 0;
+        attributeNamesSeen = 0;
         if (c < 0x80)
         {
             final int next = fastStartTag(buffer, i, to);
@@ -772,6 +780,7 @@ public final class StreamFramer
             }
             attributeCount = 0;
         }
+        attributeSummary = ATTRIBUTES_NEED_CHECK;
         state = START_NAME;
         return i + 1;
     }
@@ -986,6 +995,7 @@ public final class StreamFramer
         {
             return NOT_FAST;
         }
+        noteAttributeName(array, nameStart + adjustment, j + adjustment, colon);
         attributeCount = index;
         tag.ensureAttributeCapacity(attributeCount, limits.maxAttributes());
         tag.attributeNameStart[index] = nameStart - unitStart;
@@ -994,6 +1004,38 @@ public final class StreamFramer
         tag.attributeValueStart[index] = valueStart - unitStart;
         tag.attributeValueEnd[index] = valueEnd - unitStart;
         return valueEnd + 1;
+    }
+
+    /**
+     * Sum up, while the fast path reads a tag, whether its attributes need {@link #checkAttributes} at all: most
+     * tags declare nothing, use no prefix but {@code xml:}, and have names that cannot repeat. The names are
+     * filtered as {@link #checkAttributes} does; a collision, a declaration or a second prefixed name sends the
+     * tag to the full check, which decides.
+     *
+     * @param nameStart index into the array of the name's first byte.
+     * @param nameEnd   index into the array after the name.
+     * @param colon     the colon's position relative to the buffer, or -1.
+     */
+    private void noteAttributeName(final byte[] array, final int nameStart, final int nameEnd, final int colon)
+    {
+        final int nameLength = nameEnd - nameStart;
+        final long nameBit = 1L << (nameLength + 3 * array[nameEnd - 1]);
+        int summary = attributeSummary;
+        if ((attributeNamesSeen & nameBit) != 0)
+        {
+            summary |= ATTRIBUTES_NEED_CHECK;
+        }
+        attributeNamesSeen |= nameBit;
+        if (colon >= 0)
+        {
+            final boolean xmlPrefix = nameLength > 4 && array[nameStart + 3] == ':' && isXml(array, nameStart, 3);
+            summary |= !xmlPrefix || (summary & XML_PREFIXED_SEEN) != 0 ? ATTRIBUTES_NEED_CHECK : XML_PREFIXED_SEEN;
+        }
+        else if (isXmlns(array, nameStart, nameLength))
+        {
+            summary |= ATTRIBUTES_NEED_CHECK;
+        }
+        attributeSummary = summary;
     }
 
     private int startName(final DirectBuffer buffer, final int c, final int i, final int to)
@@ -1323,9 +1365,12 @@ public final class StreamFramer
     private int startTagEnd(final DirectBuffer buffer, final boolean empty, final int i)
     {
         final int scopeMark = scope.count();
-        if (!checkAttributes(buffer))
+        if ((attributeSummary & ATTRIBUTES_NEED_CHECK) != 0 || tagNameColon != -1 || depth == 0)
         {
-            return i;
+            if (!checkAttributes(buffer))
+            {
+                return i;
+            }
         }
         if (depth == 0)
         {

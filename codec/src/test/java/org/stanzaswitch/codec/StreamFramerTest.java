@@ -254,9 +254,13 @@ class StreamFramerTest
     @ValueSource(strings = {
         "<message ab='1' cb='2' to='3' id='4'/>",
         "<message p:a='1' xmlns:p='urn:x'/>",
-        "<message xmlns:a='urn:x' xmlns:bb='urn:y' a:v='1' bb:v='2' xml:lang='en'/>"})
-    @DisplayName("XML 1.0 §3.1, XML Names §6.1, §6.3: names alike are not duplicates, nor one local name in two " +
-        "namespaces; a prefix declared later in the tag is in scope for the whole tag")
+        "<message xmlns:a='urn:x' xmlns:bb='urn:y' a:v='1' bb:v='2' xml:lang='en'/>",
+        "<message xml:lang='en' xml:space='preserve'/>",
+        "<message><body xmlns:p='urn:x' p:a='1' xml:lang='en'><p:x/></body></message>",
+        "<message to='a' from='b' id='c' type='chat' xml:lang='en'><body>hi</body></message>"})
+    @DisplayName("XML 1.0 §3.1, XML Names §3, §6.1, §6.3: names alike are not duplicates, nor one local name in two " +
+        "namespaces; a prefix declared later in the tag is in scope for the whole tag, one declared on a nested " +
+        "tag for it and its children; the xml prefix is bound by definition")
     void shouldAcceptAttributesAlikeAndLaterDeclarations(final String stanza)
     {
         assertThat(lastEvent(HEADER, stanza)).startsWith("element MESSAGE");
@@ -267,9 +271,16 @@ class StreamFramerTest
         "<message to='a' ab='1' cb='2' to='b'/>",
         "<message xmlns:a='urn:x' xmlns:bb='urn:x' a:v='1' bb:v='2'/>",
         "<message \u00e9='1' \u00e9='2'/>",
-        "<message p:a='1' xmlns:q='urn:x'/>"})
-    @DisplayName("XML 1.0 §3.1, XML Names §5, §6.3: a duplicate among names alike or by namespace, or a prefix no " +
-        "attribute declares")
+        "<message p:a='1' xmlns:q='urn:x'/>",
+        "<message xml:lang='en' xml:lang='de'/>",
+        "<message xml:lang='en' p:a='1'/>",
+        "<message><body a='1' b='2' a='3'/></message>",
+        "<message><body xml:lang='en'><p:x/></body></message>",
+        "<message><body xmlns='urn:x' xmlns='urn:y'/></message>",
+        "<message><body xmlns:xmlns='urn:x'/></message>"})
+    @DisplayName("XML 1.0 §3.1, XML Names §3, §5, §6.3: a duplicate among names alike or by namespace, a repeated " +
+        "xml: attribute, a prefix no attribute declares, a reserved prefix; at the top level and nested, whether " +
+        "the fast path or the full one reads the tag")
     void shouldRejectDuplicateAmongNamesAlikeAndUndeclaredPrefix(final String stanza)
     {
         assertThat(lastEvent(HEADER, stanza)).isEqualTo("error not-well-formed");
