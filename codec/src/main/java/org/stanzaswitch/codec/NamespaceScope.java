@@ -101,7 +101,9 @@ final class NamespaceScope
     }
 
     /**
-     * Copy the root element's name and the stream header's declarations, which outlive the header's bytes.
+     * Copy the root element's name and the stream header's declarations, which outlive the header's bytes. The
+     * namespace names are kept as written, as those declared inside elements are: {@link XmlReader} replaces
+     * their references (XML Names §2.3), once.
      */
     void captureHeader(final DirectBuffer buffer, final int unitStart, final int relNameOffset, final int nameLength)
     {
@@ -121,8 +123,8 @@ final class NamespaceScope
             }
             headerPrefixOffset[headerCount] = append(buffer, unitStart + prefixOffset[i], prefixLength[i]);
             headerPrefixLength[headerCount] = prefixLength[i];
-            headerUriOffset[headerCount] = headerLength;
-            headerUriLength[headerCount] = appendDecoded(buffer, unitStart + uriOffset[i], uriLength[i]);
+            headerUriOffset[headerCount] = append(buffer, unitStart + uriOffset[i], uriLength[i]);
+            headerUriLength[headerCount] = uriLength[i];
             headerCount++;
         }
         count = 0;
@@ -137,23 +139,40 @@ final class NamespaceScope
         return at;
     }
 
-    /**
-     * Namespace names are attribute values (XML Names §2.3), so references in them are replaced once here.
-     */
-    private int appendDecoded(final DirectBuffer buffer, final int offset, final int length)
-    {
-        ensureHeaderCapacity(length);
-        final int decodedLength = XmlText.decode(buffer, offset, length, header, headerLength, true);
-        headerLength += decodedLength;
-        return decodedLength;
-    }
-
     private void ensureHeaderCapacity(final int length)
     {
         if (headerLength + length > header.capacity())
         {
             header.wrap(Arrays.copyOf(header.byteArray(), Math.max(header.capacity() * 2, headerLength + length)));
         }
+    }
+
+    /**
+     * @return how many namespaces the stream header declared, for {@link XmlReader} to put in scope.
+     */
+    int headerDeclarations()
+    {
+        return headerCount;
+    }
+
+    String headerPrefix(final int declaration)
+    {
+        return header.getStringWithoutLengthUtf8(headerPrefixOffset[declaration], headerPrefixLength[declaration]);
+    }
+
+    DirectBuffer headerBuffer()
+    {
+        return header;
+    }
+
+    int headerUriOffset(final int declaration)
+    {
+        return headerUriOffset[declaration];
+    }
+
+    int headerUriLength(final int declaration)
+    {
+        return headerUriLength[declaration];
     }
 
     boolean rootNameEquals(final DirectBuffer buffer, final int offset, final int length)

@@ -1699,12 +1699,12 @@ public final class StreamFramer
         final int resolved = elementNamespace;
         if (resolved == NamespaceScope.NOT_FOUND)
         {
-            element.wrapFramed(buffer, unitStart, length, topLevelTag, buffer, unitStart, 0);
+            element.wrapFramed(buffer, unitStart, length, topLevelTag, buffer, unitStart, 0, scope);
         }
         else
         {
             element.wrapFramed(buffer, unitStart, length, topLevelTag, scope.uriBuffer(resolved, buffer),
-                scope.uriOffset(resolved, unitStart), scope.uriLength(resolved));
+                scope.uriOffset(resolved, unitStart), scope.uriLength(resolved), scope);
         }
         final int defaultResolved = elementDefaultNamespace;
         if (defaultResolved != resolved)

@@ -536,4 +536,31 @@ class StreamFramerTest
         assertThat(lastEvent(HEADER, "<message xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='en'/>"))
             .startsWith("element MESSAGE");
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "jabber:c&amp;lient | <message><body/></message> | ({jabber:c&lient}message[]({jabber:c&lient}body[]))",
+        "jabber:client&amp; | <message/> | ({jabber:client&}message[])",
+        "jabber:client | <message xmlns='urn:a&amp;b'><body/></message> | ({urn:a&b}message[]({urn:a&b}body[]))",
+        "jabber:client | <m:x xmlns:m='urn:&#65;' m:a='1'/> | ({urn:A}x[{urn:A}a=1])"})
+    @DisplayName("XML Names §2.3: a namespace name is its declaration's value with the references replaced once, " +
+        "whether the stream header or the element declares it")
+    void shouldReplaceReferencesInNamespaceNamesOnce(
+        final String streamNamespace, final String stanza, final String element)
+    {
+        final String header = "<stream:stream xmlns='" + streamNamespace + "' " +
+            "xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
+        assertThat(lastEvent(header, stanza)).isEqualTo("element OTHER " + element);
+    }
+
+    @Test
+    @DisplayName("XML Names §6.1: a prefix the stream header declares is in scope inside every stanza's payload")
+    void shouldResolveHeaderPrefixesInsideStanzas()
+    {
+        final String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' " +
+            "xmlns:h='urn:h&lt;' to='example.com' version='1.0'>";
+        assertThat(decode(header, "<message><h:x h:a='1'/></message>", "<h:y/>")).containsSubsequence(
+            "element MESSAGE ({jabber:client}message[]({urn:h<}x[{urn:h<}a=1]))",
+            "element OTHER ({urn:h<}y[])");
+    }
 }

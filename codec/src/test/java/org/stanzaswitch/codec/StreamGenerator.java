@@ -16,6 +16,13 @@ final class StreamGenerator
     private static final String[] VALUES = {"a@b/c", "chat", "", "x y", "&amp;&lt;", "\u00e9t\u00e9", "1\t2\n3",
         "&#10;", "\"", "'", "&#x1F600;"};
 
+    /** Names alike (same length, same last byte), the stanza attributes, and the one prefix bound by definition. */
+    private static final String[] ATTRIBUTE_NAMES = {"a0", "a1", "ab", "cb", "to", "from", "id", "type", "xml:lang"};
+    /** Attributes a mutation adds to a tag: repeats, declarations, prefixes unbound, reserved or bound. */
+    private static final String[] ATTRIBUTE_INSERTS = {" a0='1'", " ab='2'", " to='x'", " xml:lang='en'", " p:a='3'",
+        " q1:a='4'", " q2:v='5'", " xmlns='urn:a'", " xmlns:q1='urn:a'", " xmlns:q2='urn:a'", " xmlns:xml='urn:a'",
+        " xmlns:xmlns='urn:a'", " xml:a='6'"};
+
     private static final String SPECIALS = "<>&;'\"/:=!?[]-x \u0000";
 
     private final Random random;
@@ -77,16 +84,24 @@ final class StreamGenerator
                 .append(NAMESPACES[random.nextInt(NAMESPACES.length)]).append('\'');
         }
         final int attributes = random.nextInt(4);
+        int namesUsed = 0;
         for (int i = 0; i < attributes; i++)
         {
+            final int k = random.nextInt(ATTRIBUTE_NAMES.length + (childPrefix != null ? 1 : 0));
+            if ((namesUsed & (1 << k)) != 0)
+            {
+                continue;
+            }
+            namesUsed |= 1 << k;
             final char quote = random.nextBoolean() ? '\'' : '"';
             String value = VALUES[random.nextInt(VALUES.length)];
             if (value.equals(String.valueOf(quote)))
             {
                 value = "";
             }
-            builder.append(random.nextBoolean() ? " " : "\n  ").append("a").append(i).append('=').append(quote)
-                .append(value).append(quote);
+            builder.append(random.nextBoolean() ? " " : "\n  ")
+                .append(k < ATTRIBUTE_NAMES.length ? ATTRIBUTE_NAMES[k] : childPrefix + ":a")
+                .append('=').append(quote).append(value).append(quote);
         }
         if (random.nextInt(4) == 0)
         {
@@ -123,7 +138,7 @@ final class StreamGenerator
         for (int m = 0; m < mutations && current.length > 0; m++)
         {
             final int at = random.nextInt(current.length);
-            switch (random.nextInt(4))
+            switch (random.nextInt(5))
             {
                 case 0:
                     current[at] = (byte)random.nextInt(256);
@@ -134,6 +149,9 @@ final class StreamGenerator
                 case 2:
                     current = splice(current, at, new byte[0], 1 + random.nextInt(4));
                     break;
+                case 3:
+                    current = insertAttribute(current, at);
+                    break;
                 default:
                     final String insert = TEXT[random.nextInt(TEXT.length)];
                     current = splice(current, at, insert.getBytes(StandardCharsets.UTF_8), 0);
@@ -141,6 +159,29 @@ final class StreamGenerator
             }
         }
         return current;
+    }
+
+    /**
+     * Add an attribute at the end of the first tag that ends at or after {@code from}, so that tags get
+     * repeated names, declarations and prefixes as well as bytes out of place.
+     */
+    private byte[] insertAttribute(final byte[] input, final int from)
+    {
+        int at = from;
+        while (at < input.length && input[at] != '>')
+        {
+            at++;
+        }
+        if (at == input.length)
+        {
+            return input;
+        }
+        if (at > 0 && input[at - 1] == '/')
+        {
+            at--;
+        }
+        final String insert = ATTRIBUTE_INSERTS[random.nextInt(ATTRIBUTE_INSERTS.length)];
+        return splice(input, at, insert.getBytes(StandardCharsets.UTF_8), 0);
     }
 
     private static byte[] splice(final byte[] input, final int at, final byte[] insert, final int remove)
