@@ -22,7 +22,6 @@ public final class ElementFlyweight extends StartTagFlyweight
     private int defaultNamespaceOffset;
     private int defaultNamespaceLength;
     private StanzaKind kind = StanzaKind.OTHER;
-    private NamespaceScope streamScope;
 
     /**
      * @param maxAttributes the most attributes a wrapped element has; further ones are not indexed.
@@ -52,7 +51,6 @@ public final class ElementFlyweight extends StartTagFlyweight
         final int namespaceLength)
     {
         super.wrap(buffer, offset, length);
-        streamScope = null;
         return inNamespace(namespaceBuffer, namespaceOffset, namespaceLength);
     }
 
@@ -95,21 +93,10 @@ public final class ElementFlyweight extends StartTagFlyweight
         final StartTagLayout layout,
         final DirectBuffer namespaceBuffer,
         final int namespaceOffset,
-        final int namespaceLength,
-        final NamespaceScope streamScope)
+        final int namespaceLength)
     {
         super.wrapFramed(buffer, offset, length, layout);
-        this.streamScope = streamScope;
         return inNamespace(namespaceBuffer, namespaceOffset, namespaceLength);
-    }
-
-    /**
-     * @return the scope of the stream that framed this element, whose header's declarations are in scope for the
-     * element's payload; null for an element wrapped on its own.
-     */
-    NamespaceScope streamScope()
-    {
-        return streamScope;
     }
 
     private ElementFlyweight inNamespace(final DirectBuffer buffer, final int offset, final int length)

@@ -148,31 +148,12 @@ final class NamespaceScope
     }
 
     /**
-     * @return how many namespaces the stream header declared, for {@link XmlReader} to put in scope.
+     * @param resolved what {@link #resolve} returned.
+     * @return true if the prefix is one the stream header declared.
      */
-    int headerDeclarations()
+    static boolean isHeaderDeclaration(final int resolved)
     {
-        return headerCount;
-    }
-
-    String headerPrefix(final int declaration)
-    {
-        return header.getStringWithoutLengthUtf8(headerPrefixOffset[declaration], headerPrefixLength[declaration]);
-    }
-
-    DirectBuffer headerBuffer()
-    {
-        return header;
-    }
-
-    int headerUriOffset(final int declaration)
-    {
-        return headerUriOffset[declaration];
-    }
-
-    int headerUriLength(final int declaration)
-    {
-        return headerUriLength[declaration];
+        return resolved < XML_PREFIX && resolved != NOT_FOUND;
     }
 
     boolean rootNameEquals(final DirectBuffer buffer, final int offset, final int length)

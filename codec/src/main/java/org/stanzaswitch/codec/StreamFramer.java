@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.Arrays;
 
 import static org.stanzaswitch.codec.StreamErrorCondition.BAD_FORMAT;
+import static org.stanzaswitch.codec.StreamErrorCondition.BAD_NAMESPACE_PREFIX;
 import static org.stanzaswitch.codec.StreamErrorCondition.INVALID_NAMESPACE;
 import static org.stanzaswitch.codec.StreamErrorCondition.NOT_WELL_FORMED;
 import static org.stanzaswitch.codec.StreamErrorCondition.POLICY_VIOLATION;
@@ -68,6 +69,7 @@ public final class StreamFramer
     private static final int NOT_FAST = -1;
     private static final int RAN_OUT = -2;
     private static final int DEFER_LIMIT = 256;
+    private static final int NO_PREFIX = Integer.MAX_VALUE;
     /** A tag whose attributes need {@link #checkAttributes}: declarations, prefixes, or names that may repeat. */
     private static final int ATTRIBUTES_NEED_CHECK = 1;
     /** The tag has one {@code xml:} attribute, bound by definition; a second prefixed name needs the check. */
@@ -1460,6 +1462,11 @@ public final class StreamFramer
             fail(NOT_WELL_FORMED, "undeclared namespace prefix");
             return false;
         }
+        if (depth > 0 && (tagNameColon != -1 || prefixedNames > 0) && usesHeaderPrefix(buffer))
+        {
+            fail(BAD_NAMESPACE_PREFIX, "a prefix declared on the stream header used inside a stanza");
+            return false;
+        }
         if ((nameCollision && hasDuplicateAttribute(buffer)) ||
             (prefixedNames > 1 && hasDuplicateExpandedName(buffer)))
         {
@@ -1520,21 +1527,59 @@ public final class StreamFramer
         return scope.resolve(buffer, unitStart, nameStart, colon - nameStart) == NamespaceScope.NOT_FOUND;
     }
 
-    private boolean hasUndeclaredAttributePrefix(final DirectBuffer buffer)
+    /**
+     * RFC 6120 §4.9.3.2: stanzas are delivered byte for byte into other streams, whose headers do not declare
+     * this stream's prefixes, so a prefix bound on this stream's header must not be used inside a top-level
+     * element: the recipient could not read it. A top-level element other than a stanza (stream features,
+     * errors, dialback) may carry one in its own name.
+     */
+    private boolean usesHeaderPrefix(final DirectBuffer buffer)
     {
-        final byte[] array = buffer.byteArray();
-        final int base = unitStart + buffer.wrapAdjustment();
+        if (tagNameColon != -1)
+        {
+            final int resolved = scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
+            if (NamespaceScope.isHeaderDeclaration(resolved) && (depth > 1 || XmppNamespaces.isStanzaNamespace(
+                scope.uriBuffer(resolved, buffer), scope.uriOffset(resolved, unitStart), scope.uriLength(resolved))))
+            {
+                return true;
+            }
+        }
         for (int k = 0; k < attributeCount; k++)
         {
-            final int nameStart = tag.attributeNameStart[k];
-            final int colon = tag.attributeColon[k];
-            if (isPrefixedName(buffer, k) && !isXml(array, base + nameStart, colon - nameStart) &&
-                isUndeclared(buffer, nameStart, colon))
+            if (NamespaceScope.isHeaderDeclaration(attributePrefixBinding(buffer, k)))
             {
                 return true;
             }
         }
         return false;
+    }
+
+    private boolean hasUndeclaredAttributePrefix(final DirectBuffer buffer)
+    {
+        for (int k = 0; k < attributeCount; k++)
+        {
+            if (attributePrefixBinding(buffer, k) == NamespaceScope.NOT_FOUND)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return where the attribute's prefix is bound ({@link NamespaceScope#resolve}), {@link NamespaceScope#XML_PREFIX}
+     * for {@code xml}, bound by definition, or {@link #NO_PREFIX} for a name without one or a declaration.
+     */
+    private int attributePrefixBinding(final DirectBuffer buffer, final int attribute)
+    {
+        if (!isPrefixedName(buffer, attribute))
+        {
+            return NO_PREFIX;
+        }
+        final int nameStart = tag.attributeNameStart[attribute];
+        final int prefixLength = tag.attributeColon[attribute] - nameStart;
+        return isXml(buffer.byteArray(), unitStart + buffer.wrapAdjustment() + nameStart, prefixLength) ?
+            NamespaceScope.XML_PREFIX : scope.resolve(buffer, unitStart, nameStart, prefixLength);
     }
 
     /**
@@ -1699,12 +1744,12 @@ public final class StreamFramer
         final int resolved = elementNamespace;
         if (resolved == NamespaceScope.NOT_FOUND)
         {
-            element.wrapFramed(buffer, unitStart, length, topLevelTag, buffer, unitStart, 0, scope);
+            element.wrapFramed(buffer, unitStart, length, topLevelTag, buffer, unitStart, 0);
         }
         else
         {
             element.wrapFramed(buffer, unitStart, length, topLevelTag, scope.uriBuffer(resolved, buffer),
-                scope.uriOffset(resolved, unitStart), scope.uriLength(resolved), scope);
+                scope.uriOffset(resolved, unitStart), scope.uriLength(resolved));
         }
         final int defaultResolved = elementDefaultNamespace;
         if (defaultResolved != resolved)

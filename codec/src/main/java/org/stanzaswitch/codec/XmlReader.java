@@ -70,17 +70,6 @@ public final class XmlReader
             scopeUris.add(0, decodedValue(
                 element.defaultNamespaceBuffer(), element.defaultNamespaceOffset(), element.defaultNamespaceLength()));
         }
-        final NamespaceScope streamScope = element.streamScope();
-        if (streamScope != null)
-        {
-            // The header's prefixes are in scope for the payload too (XML Names §6.1), behind the element's own.
-            for (int i = 0; i < streamScope.headerDeclarations(); i++)
-            {
-                scopePrefixes.add(i, streamScope.headerPrefix(i));
-                scopeUris.add(i, decodedValue(
-                    streamScope.headerBuffer(), streamScope.headerUriOffset(i), streamScope.headerUriLength(i)));
-            }
-        }
         return this;
     }
 

@@ -35,6 +35,7 @@ class StreamFramerDifferentialTest
     private static final int MUTATED_STREAMS = 6_000;
     private static final Set<StreamErrorCondition> XMPP_ONLY = EnumSet.of(
         StreamErrorCondition.RESTRICTED_XML,
+        StreamErrorCondition.BAD_NAMESPACE_PREFIX,
         StreamErrorCondition.BAD_FORMAT,
         StreamErrorCondition.POLICY_VIOLATION,
         StreamErrorCondition.INVALID_NAMESPACE,

@@ -16,6 +16,10 @@ class StreamFramerTest
 {
     static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' " +
         "xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0' xml:lang='en'>";
+    /** A header declaring more than the stream prefix, one with a reference in its name. */
+    static final String PREFIXED_HEADER = "<stream:stream xmlns='jabber:client' " +
+        "xmlns:stream='http://etherx.jabber.org/streams' xmlns:h='urn:h&lt;' xmlns:c='jabber:client' " +
+        "to='example.com' version='1.0'>";
     static final String OPEN_EVENT = "open to=example.com version=1.0 lang=en xmlns=jabber:client prefix=6";
 
     private final RecordingListener listener = new RecordingListener();
@@ -553,14 +557,29 @@ class StreamFramerTest
         assertThat(lastEvent(header, stanza)).isEqualTo("element OTHER " + element);
     }
 
-    @Test
-    @DisplayName("XML Names §6.1: a prefix the stream header declares is in scope inside every stanza's payload")
-    void shouldResolveHeaderPrefixesInsideStanzas()
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<message><h:x/></message>",
+        "<message h:a='1'/>",
+        "<message><body><x h:a='1'/></body></message>",
+        "<message><stream:error/></message>",
+        "<c:message/>"})
+    @DisplayName("RFC 6120 §4.9.3.2: a prefix bound on the stream header is refused inside a stanza, which is " +
+        "delivered byte for byte into streams that do not declare it")
+    void shouldRefuseHeaderPrefixesInsideStanzas(final String stanza)
     {
-        final String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' " +
-            "xmlns:h='urn:h&lt;' to='example.com' version='1.0'>";
-        assertThat(decode(header, "<message><h:x h:a='1'/></message>", "<h:y/>")).containsSubsequence(
-            "element MESSAGE ({jabber:client}message[]({urn:h<}x[{urn:h<}a=1]))",
-            "element OTHER ({urn:h<}y[])");
+        assertThat(lastEvent(PREFIXED_HEADER, stanza)).isEqualTo("error bad-namespace-prefix");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "<stream:features/> | ({http://etherx.jabber.org/streams}features[])",
+        "<h:x/> | ({urn:h<}x[])",
+        "<message xmlns:h='urn:y'><h:x/></message> | ({jabber:client}message[]({urn:y}x[]))"})
+    @DisplayName("RFC 6120 §4.9.3.2, XML Names §6.1: a top-level element other than a stanza may use the header's " +
+        "prefixes in its name, and a stanza may declare the same prefix itself")
+    void shouldAcceptHeaderPrefixesOutsideStanzas(final String element, final String canonical)
+    {
+        assertThat(lastEvent(PREFIXED_HEADER, element)).endsWith(canonical);
     }
 }

@@ -19,6 +19,7 @@ final class RawClient implements AutoCloseable
 
     private final Socket socket;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private String header = HEADER;
 
     RawClient(final int port) throws IOException
     {
@@ -51,6 +52,16 @@ final class RawClient implements AutoCloseable
     }
 
     /**
+     * @param header the stream header {@link #login} and {@link #authenticate} open their streams with.
+     * @return this for a fluent API.
+     */
+    RawClient withHeader(final String header)
+    {
+        this.header = header;
+        return this;
+    }
+
+    /**
      * Open a stream, authenticate with PLAIN, restart and bind: the bytes a minimal client sends.
      *
      * @return the bound full JID as the server reported it.
@@ -76,14 +87,14 @@ final class RawClient implements AutoCloseable
     {
         final String plain = java.util.Base64.getEncoder().encodeToString(
             (authzid + "\0" + username + "\0" + password).getBytes(StandardCharsets.UTF_8));
-        send(HEADER).readUntil("</stream:features>", 5_000);
+        send(header).readUntil("</stream:features>", 5_000);
         send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>");
         if (!readUntil("<success", 5_000).contains("<success"))
         {
             return false;
         }
         received.reset();
-        send(HEADER).readUntil("</stream:features>", 5_000);
+        send(header).readUntil("</stream:features>", 5_000);
         return true;
     }
 

@@ -65,6 +65,28 @@ class StreamErrorSystemTest
     }
 
     @Test
+    @DisplayName("RFC 6120 §4.9.3.2: a prefix the sender's header declared, used inside a stanza, is " +
+        "bad-namespace-prefix, and the stanza, unreadable in the recipient's stream, reaches no one")
+    void shouldRefuseHeaderPrefixInsideStanza() throws Exception
+    {
+        try (RawClient carol = RawClient.directTls(server); RawClient dave = RawClient.directTls(server))
+        {
+            carol.withHeader(RawClient.HEADER.replace(" version='1.0'>", " xmlns:h='urn:h' version='1.0'>"));
+            assertThat(carol.login("", "carol", "carol-secret")).isNotNull();
+            final String daveJid = dave.login("", "dave", "dave-secret");
+            carol.send("<message to='" + daveJid + "' id='m1'><body>hi</body><h:x/></message>");
+            assertThat(carol.readUntilClosed(WAIT_MILLIS))
+                .contains("<bad-namespace-prefix").endsWith("</stream:stream>");
+            try (RawClient again = RawClient.directTls(server))
+            {
+                again.login("", "carol", "carol-secret");
+                again.send("<message to='" + daveJid + "' id='m2'><body>after</body></message>");
+                assertThat(dave.readUntil("id='m2'", WAIT_MILLIS)).contains("id='m2'").doesNotContain("id='m1'");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("RFC 6120 §4.9.3.14: a stanza over the size limit is a policy violation")
     void shouldRefuseOversizedStanza() throws Exception
     {
