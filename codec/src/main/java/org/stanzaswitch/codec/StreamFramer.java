@@ -1456,15 +1456,8 @@ public final class StreamFramer
                 prefixedNames++;
             }
         }
-        if ((tagNameColon != -1 && isUndeclared(buffer, tagNameStart, tagNameColon)) ||
-            (prefixedNames > 0 && hasUndeclaredAttributePrefix(buffer)))
+        if ((tagNameColon != -1 || prefixedNames > 0) && !checkPrefixes(buffer))
         {
-            fail(NOT_WELL_FORMED, "undeclared namespace prefix");
-            return false;
-        }
-        if (depth > 0 && (tagNameColon != -1 || prefixedNames > 0) && usesHeaderPrefix(buffer))
-        {
-            fail(BAD_NAMESPACE_PREFIX, "a prefix declared on the stream header used inside a stanza");
             return false;
         }
         if ((nameCollision && hasDuplicateAttribute(buffer)) ||
@@ -1522,48 +1515,42 @@ public final class StreamFramer
         return length == 3 && array[at] == 'x' && array[at + 1] == 'm' && array[at + 2] == 'l';
     }
 
-    private boolean isUndeclared(final DirectBuffer buffer, final int nameStart, final int colon)
-    {
-        return scope.resolve(buffer, unitStart, nameStart, colon - nameStart) == NamespaceScope.NOT_FOUND;
-    }
-
     /**
-     * RFC 6120 §4.9.3.2: stanzas are delivered byte for byte into other streams, whose headers do not declare
-     * this stream's prefixes, so a prefix bound on this stream's header must not be used inside a top-level
-     * element: the recipient could not read it. A top-level element other than a stanza (stream features,
-     * errors, dialback) may carry one in its own name.
+     * Resolve each prefix the tag uses, once. An undeclared one is not well-formed (XML Names §5). One bound only
+     * on the stream header may not be used inside a top-level element (RFC 6120 §4.9.3.2): stanzas are delivered
+     * byte for byte into other streams, whose headers do not declare this stream's prefixes, so the recipient
+     * could not read it. A top-level element other than a stanza (stream features, errors, dialback) may carry
+     * one in its own name.
      */
-    private boolean usesHeaderPrefix(final DirectBuffer buffer)
+    private boolean checkPrefixes(final DirectBuffer buffer)
     {
+        boolean undeclared = false;
+        boolean headerPrefixInside = false;
         if (tagNameColon != -1)
         {
             final int resolved = scope.resolve(buffer, unitStart, tagNameStart, tagNameColon - tagNameStart);
-            if (NamespaceScope.isHeaderDeclaration(resolved) && (depth > 1 || XmppNamespaces.isStanzaNamespace(
-                scope.uriBuffer(resolved, buffer), scope.uriOffset(resolved, unitStart), scope.uriLength(resolved))))
-            {
-                return true;
-            }
+            undeclared = resolved == NamespaceScope.NOT_FOUND;
+            headerPrefixInside = NamespaceScope.isHeaderDeclaration(resolved) && (depth > 1 ||
+                (depth == 1 && XmppNamespaces.isStanzaNamespace(scope.uriBuffer(resolved, buffer),
+                    scope.uriOffset(resolved, unitStart), scope.uriLength(resolved))));
         }
         for (int k = 0; k < attributeCount; k++)
         {
-            if (NamespaceScope.isHeaderDeclaration(attributePrefixBinding(buffer, k)))
-            {
-                return true;
-            }
+            final int resolved = attributePrefixBinding(buffer, k);
+            undeclared |= resolved == NamespaceScope.NOT_FOUND;
+            headerPrefixInside |= depth > 0 && NamespaceScope.isHeaderDeclaration(resolved);
         }
-        return false;
-    }
-
-    private boolean hasUndeclaredAttributePrefix(final DirectBuffer buffer)
-    {
-        for (int k = 0; k < attributeCount; k++)
+        if (undeclared)
         {
-            if (attributePrefixBinding(buffer, k) == NamespaceScope.NOT_FOUND)
-            {
-                return true;
-            }
+            fail(NOT_WELL_FORMED, "undeclared namespace prefix");
+            return false;
         }
-        return false;
+        if (headerPrefixInside)
+        {
+            fail(BAD_NAMESPACE_PREFIX, "a prefix declared on the stream header used inside a stanza");
+            return false;
+        }
+        return true;
     }
 
     /**
