@@ -1,7 +1,6 @@
 package org.stanzaswitch.bench.load;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -35,23 +34,33 @@ final class ProcessSampler
     }
 
     /**
-     * @return user plus system CPU seconds the process has used so far.
+     * @return user and system CPU seconds the process has used so far.
      */
-    double cpuSeconds()
+    CpuTime cpuTime()
     {
-        if (pid == ProcessHandle.current().pid())
-        {
-            final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof com.sun.management.OperatingSystemMXBean)
-            {
-                return ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime() / 1e9;
-            }
-        }
         final String stat = read("stat");
         // The command name may hold spaces and parentheses; the fields after its last ')' are fixed.
         final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks / (double)TICKS_PER_SECOND;
+        final double user = Long.parseLong(fields[11]) / (double)TICKS_PER_SECOND;
+        final double system = Long.parseLong(fields[12]) / (double)TICKS_PER_SECOND;
+        return new CpuTime(user, system);
+    }
+
+    /**
+     * CPU seconds spent in the process's own code and in the kernel on its behalf: on loopback the kernel's share
+     * holds both ends' TCP work, the same for any server, and so shows how much of a cost is the server's own.
+     */
+    record CpuTime(double user, double system)
+    {
+        double total()
+        {
+            return user + system;
+        }
+
+        CpuTime minus(final CpuTime earlier)
+        {
+            return new CpuTime(user - earlier.user, system - earlier.system);
+        }
     }
 
     /**

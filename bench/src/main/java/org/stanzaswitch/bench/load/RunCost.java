@@ -1,16 +1,19 @@
 package org.stanzaswitch.bench.load;
 
 /**
- * CPU seconds spent by the server (when local) and by the load tool between two points of a run.
+ * CPU seconds spent by the server (when local) and by the load tool between two points of a run, each split into
+ * its own code's and the kernel's.
  */
 final class RunCost
 {
+    private static final ProcessSampler.CpuTime NONE = new ProcessSampler.CpuTime(Double.NaN, Double.NaN);
+
     private final ProcessSampler server;
     private final ProcessSampler self = ProcessSampler.self();
-    private double serverStart;
-    private double selfStart;
-    private double serverCpu;
-    private double selfCpu;
+    private ProcessSampler.CpuTime serverStart;
+    private ProcessSampler.CpuTime selfStart;
+    private ProcessSampler.CpuTime serverCpu = NONE;
+    private ProcessSampler.CpuTime selfCpu = NONE;
 
     RunCost(final long serverPid)
     {
@@ -19,15 +22,15 @@ final class RunCost
 
     RunCost start()
     {
-        serverStart = server == null ? 0 : server.cpuSeconds();
-        selfStart = self.cpuSeconds();
+        serverStart = server == null ? NONE : server.cpuTime();
+        selfStart = self.cpuTime();
         return this;
     }
 
     RunCost stop()
     {
-        serverCpu = server == null ? Double.NaN : server.cpuSeconds() - serverStart;
-        selfCpu = self.cpuSeconds() - selfStart;
+        serverCpu = server == null ? NONE : server.cpuTime().minus(serverStart);
+        selfCpu = self.cpuTime().minus(selfStart);
         return this;
     }
 
@@ -36,12 +39,20 @@ final class RunCost
      */
     double serverCpu()
     {
-        return serverCpu;
+        return serverCpu.total();
+    }
+
+    /**
+     * @return the part of {@link #serverCpu()} spent in the kernel.
+     */
+    double serverSystemCpu()
+    {
+        return serverCpu.system();
     }
 
     double selfCpu()
     {
-        return selfCpu;
+        return selfCpu.total();
     }
 
     /**
@@ -57,12 +68,15 @@ final class RunCost
      */
     void report(final Results results, final String unit, final long count)
     {
+        final double perUnit = 1e6 / Math.max(1, count);
         if (server != null)
         {
-            results.put("server_cpu_s", serverCpu);
-            results.put("server_cpu_us_per_" + unit, serverCpu * 1e6 / Math.max(1, count));
+            results.put("server_cpu_s", serverCpu.total());
+            results.put("server_cpu_us_per_" + unit, serverCpu.total() * perUnit);
+            results.put("server_kernel_cpu_us_per_" + unit, serverCpu.system() * perUnit);
         }
-        results.put("loadtool_cpu_s", selfCpu);
-        results.put("loadtool_cpu_us_per_" + unit, selfCpu * 1e6 / Math.max(1, count));
+        results.put("loadtool_cpu_s", selfCpu.total());
+        results.put("loadtool_cpu_us_per_" + unit, selfCpu.total() * perUnit);
+        results.put("loadtool_kernel_cpu_us_per_" + unit, selfCpu.system() * perUnit);
     }
 }

@@ -102,10 +102,11 @@ final class SaturateCommand implements Callable<Integer>
         final double p99 = result.latency().getValueAtPercentile(99) / 1e6;
         final boolean sustained = result.lost() == 0 && result.errors() == 0 && pool.failureCount() == 0 &&
             result.achievedRate() >= 0.97 * rate && p99 <= sloMillis;
+        final double perMessage = 1e6 / Math.max(1, result.received());
         System.out.printf(Locale.ROOT, "  step %,9.0f msg/s: achieved %,9.0f, lost %d, p99 %.3f ms, " +
-            "server CPU %.1f us/msg, load tool CPU %.1f us/msg -> %s%n", rate, result.achievedRate(),
-            result.lost(), p99, cost.serverCpu() * 1e6 / Math.max(1, result.received()),
-            cost.selfCpu() * 1e6 / Math.max(1, result.received()), sustained ? "sustained" : "not sustained");
+            "server CPU %.1f us/msg (kernel %.1f), load tool CPU %.1f us/msg -> %s%n", rate, result.achievedRate(),
+            result.lost(), p99, cost.serverCpu() * perMessage, cost.serverSystemCpu() * perMessage,
+            cost.selfCpu() * perMessage, sustained ? "sustained" : "not sustained");
         return new Step(result, cost, sustained);
     }
 

@@ -93,6 +93,8 @@ class LoadToolSystemTest
             assertThat(chat.get("achieved_msg_per_s")).isBetween(360.0, 440.0);
             assertThat(chat.get("p99_ms")).isPositive().isLessThanOrEqualTo(chat.get("max_ms"));
             assertThat(chat).containsKeys("server_cpu_us_per_msg", "loadtool_cpu_us_per_msg");
+            assertThat(chat.get("server_kernel_cpu_us_per_msg")).as("the kernel's share of the server's CPU")
+                .isBetween(0.0, chat.get("server_cpu_us_per_msg"));
             assertThat(directory.resolve("ss-" + scenario + ".hlog")).isNotEmptyFile();
         }
 
