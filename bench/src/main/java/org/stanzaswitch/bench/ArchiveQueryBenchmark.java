@@ -73,7 +73,7 @@ public class ArchiveQueryBenchmark
     public void setUp() throws IOException
     {
         directory = Files.createTempDirectory("archive-bench");
-        archive = new MessageArchive(directory.resolve("archive"));
+        archive = new MessageArchive(directory.resolve("archive"), directory.resolve("archive-index"));
         final StanzaIds ids = new StanzaIds(directory.resolve("id.key"));
         final Jid[] jids = new Jid[users];
         for (int i = 0; i < users; i++)
@@ -112,7 +112,8 @@ public class ArchiveQueryBenchmark
             RSM + "</set></query></iq>");
         // What a restart costs: rebuilding the index from the journal.
         final long replayStart = System.nanoTime();
-        try (MessageArchive replayed = new MessageArchive(directory.resolve("archive")))
+        try (MessageArchive replayed =
+            new MessageArchive(directory.resolve("archive"), directory.resolve("archive-index-replayed")))
         {
             replayed.replay();
         }

@@ -64,7 +64,7 @@ public final class StanzaSwitch implements AutoCloseable
     public StanzaSwitch(final SwitchSettings settings)
     {
         journal = Journal.open(settings.stateDir());
-        archive = new MessageArchive(settings.dataDir.resolve("archive"));
+        archive = new MessageArchive(settings.dataDir.resolve("archive"), settings.dataDir.resolve("archive-index"));
         offline = new OfflineStore(settings.dataDir.resolve("offline"), settings.offlineQuota);
         events = Journal.open(settings.dataDir.resolve("events"));
         final StanzaIds ids = new StanzaIds(settings.dataDir.resolve("archive-id.key"));

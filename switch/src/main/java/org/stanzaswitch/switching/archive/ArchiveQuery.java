@@ -393,7 +393,7 @@ final class ArchiveQuery
             return true;
         }
         final int contact = archive.knownContactId(with.bare().toString());
-        if (contact < 0 || owner.with.getInt(position) != contact)
+        if (contact < 0 || owner.withAt(position) != contact)
         {
             return false;
         }

@@ -164,7 +164,7 @@ public final class LegacyArchiveService
         final java.util.Map<String, Collection> open = new java.util.HashMap<>();
         for (int position = 0; position < entries.size(); position++)
         {
-            if (contact >= 0 && entries.with.getInt(position) != contact)
+            if (contact >= 0 && entries.withAt(position) != contact)
             {
                 continue;
             }

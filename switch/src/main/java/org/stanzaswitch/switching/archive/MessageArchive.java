@@ -19,15 +19,17 @@ import java.util.logging.Logger;
 
 /**
  * The message archive (XEP-0313) of every local user: one record per message on the archive journal, shared by
- * the sender's and the recipient's archives, and a per-owner index in memory so a page costs O(page) reads
- * (ARCHITECTURE invariant 5: the record is on the journal before the message is acknowledged or delivered).
- * The index is rebuilt from the journal at startup. Owned by the router thread.
+ * the sender's and the recipient's archives, and a per-owner index so a page costs O(page) reads (ARCHITECTURE
+ * invariant 5: the record is on the journal before the message is acknowledged or delivered). The index is kept
+ * in memory-mapped scratch files ({@link IndexChunks}) and rebuilt from the journal at startup. Owned by the
+ * router thread.
  */
 public final class MessageArchive implements AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(MessageArchive.class.getName());
 
     private final Journal journal;
+    private final IndexChunks indexChunks;
     private final Map<String, OwnerArchive> owners = new HashMap<>();
     private final Object2IntHashMap<String> contactIds = new Object2IntHashMap<>(-1);
     private final MessageRecord record = new MessageRecord();
@@ -35,20 +37,30 @@ public final class MessageArchive implements AutoCloseable
     private final TimestampReader timestamps = new TimestampReader();
 
     /**
-     * @param directory of the archive journal.
+     * @param directory      of the archive journal.
+     * @param indexDirectory for the index's scratch files, emptied at open and at close.
      */
-    public MessageArchive(final Path directory)
+    public MessageArchive(final Path directory, final Path indexDirectory)
     {
-        this(directory, SystemTimeProvider.CLOCK);
+        this(directory, indexDirectory, SystemTimeProvider.CLOCK);
     }
 
     /**
-     * @param directory of the archive journal.
-     * @param clock     the time that decides which day's file a record goes to: retention tests archive past days.
+     * @param directory      of the archive journal.
+     * @param indexDirectory for the index's scratch files, emptied at open and at close.
+     * @param clock          the time that decides which day's file a record goes to: retention tests archive past
+     *                       days.
      */
-    public MessageArchive(final Path directory, final TimeProvider clock)
+    public MessageArchive(final Path directory, final Path indexDirectory, final TimeProvider clock)
+    {
+        this(directory, indexDirectory, clock, IndexChunks.DEFAULT_SEGMENT_BYTES);
+    }
+
+    MessageArchive(
+        final Path directory, final Path indexDirectory, final TimeProvider clock, final int indexSegmentBytes)
     {
         journal = Journal.open(directory, clock);
+        indexChunks = new IndexChunks(indexDirectory, indexSegmentBytes);
     }
 
     /**
@@ -104,7 +116,7 @@ public final class MessageArchive implements AutoCloseable
         OwnerArchive archive = owners.get(bare);
         if (archive == null)
         {
-            archive = new OwnerArchive();
+            archive = new OwnerArchive(indexChunks);
             owners.put(bare, archive);
         }
         return archive;
@@ -167,13 +179,19 @@ public final class MessageArchive implements AutoCloseable
     public void deleteOwner(final String bare)
     {
         final OwnerArchive archive = owners.remove(bare);
-        if (archive == null || archive.size() == 0)
+        if (archive == null)
         {
+            return;
+        }
+        if (archive.size() == 0)
+        {
+            archive.release();
             return;
         }
         final int length = OwnerMark.encode(header, OwnerMark.OWNER_DELETED, bare.getBytes(StandardCharsets.UTF_8),
             archive.indexAt(archive.size() - 1));
         journal.append(header, 0, length);
+        archive.release();
     }
 
     /**
@@ -236,6 +254,7 @@ public final class MessageArchive implements AutoCloseable
     public void close()
     {
         journal.close();
+        indexChunks.close();
     }
 
     private static final class TimestampReader implements RecordHandler

@@ -1,32 +1,58 @@
 package org.stanzaswitch.switching.archive;
 
 import org.agrona.collections.IntArrayList;
-import org.agrona.collections.LongArrayList;
 
 /**
  * One user's archive index: the archive journal indexes of their messages in journal order (which is the
  * order received), and beside each the id of the bare JID the message was exchanged with, so that a query
- * by contact reads only that contact's records. Twelve bytes per message per owner, on the heap.
+ * by contact reads only that contact's records. The entries live in {@link IndexChunks}, outside the heap;
+ * the heap holds the list of this owner's chunks, four bytes per {@value IndexChunks#ENTRIES} messages.
  */
 final class OwnerArchive
 {
-    final LongArrayList indexes = new LongArrayList(16, -1);
-    final IntArrayList with = new IntArrayList(16, -1);
+    private final IndexChunks store;
+    private final IntArrayList chunks = new IntArrayList(4, -1);
+    /** Where position 0 is in the first chunk: entries before it were removed. */
+    private int first;
+    /** Entries written, counted from the start of the first chunk. */
+    private int end;
+
+    OwnerArchive(final IndexChunks store)
+    {
+        this.store = store;
+    }
 
     void add(final long index, final int withId)
     {
-        indexes.addLong(index);
-        with.addInt(withId);
+        if ((end & IndexChunks.SLOT_MASK) == 0)
+        {
+            chunks.addInt(store.allocate());
+        }
+        store.put(chunks.getInt(end >>> IndexChunks.SHIFT), end & IndexChunks.SLOT_MASK, index, withId);
+        end++;
     }
 
     int size()
     {
-        return indexes.size();
+        return end - first;
     }
 
+    /**
+     * @return the journal index of the entry at a position, 0 being the oldest.
+     */
     long indexAt(final int position)
     {
-        return indexes.getLong(position);
+        final int entry = first + position;
+        return store.journalIndex(chunks.getInt(entry >>> IndexChunks.SHIFT), entry & IndexChunks.SLOT_MASK);
+    }
+
+    /**
+     * @return the contact id of the entry at a position.
+     */
+    int withAt(final int position)
+    {
+        final int entry = first + position;
+        return store.contactId(chunks.getInt(entry >>> IndexChunks.SHIFT), entry & IndexChunks.SLOT_MASK);
     }
 
     /**
@@ -34,48 +60,62 @@ final class OwnerArchive
      */
     int positionOf(final long index)
     {
-        int low = 0;
-        int high = indexes.size() - 1;
-        while (low <= high)
-        {
-            final int mid = (low + high) >>> 1;
-            final long value = indexes.getLong(mid);
-            if (value < index)
-            {
-                low = mid + 1;
-            }
-            else if (value > index)
-            {
-                high = mid - 1;
-            }
-            else
-            {
-                return mid;
-            }
-        }
-        return -1;
+        final int position = positionAfter(index - 1);
+        return position < size() && indexAt(position) == index ? position : -1;
     }
 
     /**
-     * Forget the entries up to and including a journal index: the owner's account was deleted then.
+     * Forget the entries up to and including a journal index: the owner's account was deleted then, or the
+     * journal's file that held them expired. Chunks left empty go back to the store.
      */
     void removeUpTo(final long index)
     {
-        int keep = 0;
-        while (keep < indexes.size() && indexes.getLong(keep) <= index)
+        first += positionAfter(index);
+        final int emptyChunks = first >>> IndexChunks.SHIFT;
+        if (emptyChunks > 0)
         {
-            keep++;
+            for (int i = 0; i < emptyChunks; i++)
+            {
+                store.release(chunks.removeAt(0));
+            }
+            first -= emptyChunks << IndexChunks.SHIFT;
+            end -= emptyChunks << IndexChunks.SHIFT;
         }
-        final int remaining = indexes.size() - keep;
-        for (int i = 0; i < remaining; i++)
+    }
+
+    /**
+     * Give every chunk back: the owner is gone.
+     */
+    void release()
+    {
+        for (int i = 0; i < chunks.size(); i++)
         {
-            indexes.setLong(i, indexes.getLong(keep + i));
-            with.setInt(i, with.getInt(keep + i));
+            store.release(chunks.getInt(i));
         }
-        while (indexes.size() > remaining)
+        chunks.clear();
+        first = 0;
+        end = 0;
+    }
+
+    /**
+     * @return the first position whose journal index is greater than the one given (size() if none is).
+     */
+    private int positionAfter(final long index)
+    {
+        int low = 0;
+        int high = size();
+        while (low < high)
         {
-            indexes.removeAt(indexes.size() - 1);
-            with.removeAt(with.size() - 1);
+            final int mid = (low + high) >>> 1;
+            if (indexAt(mid) <= index)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
         }
+        return low;
     }
 }

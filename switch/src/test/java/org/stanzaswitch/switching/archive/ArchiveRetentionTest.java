@@ -30,6 +30,11 @@ class ArchiveRetentionTest
 
     private final ExpandableArrayBuffer stanza = new ExpandableArrayBuffer(256);
 
+    private MessageArchive open(final SetTimeProvider clock)
+    {
+        return new MessageArchive(directory.resolve("archive"), directory.resolve("index"), clock);
+    }
+
     private long archive(final MessageArchive archive, final Jid from, final Jid to, final long received)
     {
         final int length = stanza.putStringWithoutLengthAscii(0,
@@ -45,7 +50,7 @@ class ArchiveRetentionTest
         final SetTimeProvider clock = new SetTimeProvider(today - 3 * DAY + 1000);
         final long old;
         final long kept;
-        try (MessageArchive archive = new MessageArchive(directory, clock))
+        try (MessageArchive archive = open(clock))
         {
             old = archive(archive, ALICE, BOB, clock.currentTimeMillis());
             archive(archive, CAROL, ALICE, clock.currentTimeMillis() + 1);
@@ -61,7 +66,7 @@ class ArchiveRetentionTest
             assertThat(archive.receivedAt(kept)).isEqualTo(today + 1000);
             assertThat(archive.expire(today + DAY)).as("today's file is live").isZero();
         }
-        try (MessageArchive reopened = new MessageArchive(directory, clock))
+        try (MessageArchive reopened = open(clock))
         {
             reopened.replay();
             assertThat(reopened.ownerArchive("alice@localhost").size()).isEqualTo(1);
