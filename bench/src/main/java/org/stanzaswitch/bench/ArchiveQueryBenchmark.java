@@ -23,6 +23,7 @@ import org.stanzaswitch.switching.archive.MessageArchive;
 import org.stanzaswitch.switching.archive.StanzaIds;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -95,7 +96,8 @@ public class ArchiveQueryBenchmark
                 MessageRecord.FLAG_SENDER_ARCHIVE | MessageRecord.FLAG_RECIPIENT_ARCHIVE,
                 stanza, 0, length, start + m);
         }
-        System.out.printf("%narchived %,d messages in %.1f s%n", messages, (System.nanoTime() - began) / 1e9);
+        System.out.printf("%narchived %,d messages in %.1f s, heap live after a full collection %,d MB%n", messages,
+            (System.nanoTime() - began) / 1e9, liveHeapMegabytes());
         service = new ArchiveService(archive, ids, 250);
         user = new SinkSession(Jid.of("user42@localhost/bench"));
         lastPage = Stanzas.frame("<iq type='set' id='q1'><query xmlns='urn:xmpp:mam:2' queryid='f1'>" + RSM +
@@ -118,6 +120,16 @@ public class ArchiveQueryBenchmark
             replayed.replay();
         }
         System.out.printf("index rebuilt from the journal in %.1f s%n", (System.nanoTime() - replayStart) / 1e9);
+    }
+
+    /**
+     * What the index and everything else costs the heap; once, in set-up, so the collection it forces is not
+     * in any measurement.
+     */
+    private static long liveHeapMegabytes()
+    {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
     }
 
     @TearDown(Level.Trial)
