@@ -128,6 +128,54 @@ public final class ChildElements
     }
 
     /**
+     * @return offset of the current child's content: what lies between its start and end tags.
+     */
+    public int contentOffset()
+    {
+        return childOffset + child.startTagLength();
+    }
+
+    /**
+     * @return length of the current child's content, as written (references not replaced), 0 for an empty
+     * element.
+     */
+    public int contentLength()
+    {
+        if (child.isEmptyElement())
+        {
+            return 0;
+        }
+        int endTag = childOffset + childLength - 1;
+        while (buffer.getByte(endTag) != '<')
+        {
+            endTag--;
+        }
+        return endTag - contentOffset();
+    }
+
+    /**
+     * @param localName ASCII local name.
+     * @return true if the current child has this name and is in its parent's namespace: unprefixed without a
+     * declaration of its own, or declaring the parent's namespace (as RFC 6121's {@code <show/>},
+     * {@code <status/>} and {@code <priority/>} are in a presence).
+     */
+    public boolean isInParentNamespace(final byte[] localName)
+    {
+        if (!child.localNameEquals(localName))
+        {
+            return false;
+        }
+        final int declaration = namespaceDeclaration();
+        if (declaration == StartTagFlyweight.MISSING)
+        {
+            return child.prefixLength() == 0;
+        }
+        return child.attributeValueLength(declaration) == parentNamespaceLength && Bytes.regionEquals(
+            buffer, child.attributeValueOffset(declaration), parentNamespace, parentNamespaceOffset,
+            parentNamespaceLength);
+    }
+
+    /**
      * @param localName ASCII local name.
      * @param namespace ASCII namespace name.
      * @return true if the current child has this name, as far as it can be known here (see the class notes).
@@ -156,24 +204,12 @@ public final class ChildElements
             final int nameLength = child.attributeNameLength(a);
             if (prefixLength == 0 ? nameLength == 5 && Bytes.equals(buffer, nameOffset, 5, XMLNS) :
                 nameLength == 6 + prefixLength && Bytes.equals(buffer, nameOffset, 6, XMLNS_COLON) &&
-                regionEquals(nameOffset + 6, child.nameOffset(), prefixLength))
+                Bytes.regionEquals(buffer, nameOffset + 6, buffer, child.nameOffset(), prefixLength))
             {
                 return a;
             }
         }
         return StartTagFlyweight.MISSING;
-    }
-
-    private boolean regionEquals(final int first, final int second, final int length)
-    {
-        for (int k = 0; k < length; k++)
-        {
-            if (buffer.getByte(first + k) != buffer.getByte(second + k))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private int indexOf(final int from, final byte value)

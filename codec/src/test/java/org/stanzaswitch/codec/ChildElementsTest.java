@@ -69,6 +69,37 @@ class ChildElementsTest
     }
 
     @Test
+    @DisplayName("a child's content is what lies between its tags, as written; in the parent's namespace or not")
+    void shouldGiveContentAndParentNamespace()
+    {
+        final byte[] priority = Bytes.ascii("priority");
+        final List<String> found = new ArrayList<>();
+        final ChildElements children = new ChildElements();
+        final StreamListener listener = new RecordingListener()
+        {
+            @Override
+            public boolean onElement(final ElementFlyweight element)
+            {
+                children.wrap(element);
+                while (children.next())
+                {
+                    found.add("[" + element.buffer().getStringWithoutLengthUtf8(children.contentOffset(),
+                        children.contentLength()) + "]" + (children.isInParentNamespace(priority) ? " priority" : ""));
+                }
+                return true;
+            }
+        };
+        final byte[] bytes = (StreamFramerTest.HEADER + "<presence><priority> 5 </priority><priority/>" +
+            "<priority xmlns='jabber:client'>&#53;</priority><priority xmlns='urn:other'>6</priority>" +
+            "<p:priority xmlns:p='jabber:client'>7</p:priority><show>a<![CDATA[<b>]]></show ></presence>")
+            .getBytes(StandardCharsets.UTF_8);
+        new StreamFramer(new DecoderLimits().conclude(), listener).decode(new UnsafeBuffer(bytes), 0, bytes.length);
+
+        assertThat(found).containsExactly("[ 5 ] priority", "[] priority", "[&#53;] priority", "[6]", "[7] priority",
+            "[a<![CDATA[<b>]]>]");
+    }
+
+    @Test
     @DisplayName("an empty stanza and one with only text have no children")
     void shouldFindNoChildren()
     {

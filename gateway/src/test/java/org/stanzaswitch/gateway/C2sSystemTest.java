@@ -289,6 +289,52 @@ class C2sSystemTest
     }
 
     @Test
+    @DisplayName("RFC 6121 §8.5.2.1.1, §4.7.2.3: a chat to a bare JID goes to the available resource of highest " +
+        "priority; negative priorities get none")
+    void shouldRouteBareChatByPriority() throws Exception
+    {
+        try (RawClient phone = RawClient.directTls(server); RawClient desk = RawClient.directTls(server);
+            RawClient sender = RawClient.directTls(server))
+        {
+            final String phoneJid = phone.login("", "bob", "bob-secret");
+            final String deskJid = desk.login("", "bob", "bob-secret");
+            sender.login("", "alice", "alice-secret");
+            phone.send("<presence id='p1'><priority>5</priority></presence>");
+            desk.send("<presence id='d1'><priority> 1 </priority></presence>");
+            phone.readUntil("id='d1'", 5_000);
+            desk.readUntil("id='p1'", 5_000);
+
+            sender.send(bareChat("one") + directChat(deskJid, "mark-one"));
+            assertThat(phone.readUntil("<body>one</body>", 5_000)).as("priority 5 beats 1").isNotEmpty();
+            assertThat(desk.readUntil("mark-one", 5_000)).doesNotContain("<body>one</body>");
+
+            desk.send("<presence id='d2'><priority>&#x39;</priority></presence>");
+            phone.readUntil("id='d2'", 5_000);
+            sender.send(bareChat("two") + directChat(phoneJid, "mark-two"));
+            assertThat(desk.readUntil("<body>two</body>", 5_000)).as("9, written as a reference").isNotEmpty();
+            assertThat(phone.readUntil("mark-two", 5_000)).doesNotContain("<body>two</body>");
+
+            phone.send("<presence id='p3'><priority>-1</priority></presence>");
+            desk.send("<presence id='d3'><priority>-128</priority></presence>");
+            phone.readUntil("id='d3'", 5_000);
+            desk.readUntil("id='p3'", 5_000);
+            sender.send(bareChat("three") + directChat(phoneJid, "mark-three") + directChat(deskJid, "mark-three"));
+            assertThat(phone.readUntil("mark-three", 5_000)).doesNotContain("<body>three</body>");
+            assertThat(desk.readUntil("mark-three", 5_000)).doesNotContain("<body>three</body>");
+        }
+    }
+
+    private static String bareChat(final String body)
+    {
+        return "<message to='bob@localhost' type='chat'><body>" + body + "</body></message>";
+    }
+
+    private static String directChat(final String to, final String body)
+    {
+        return "<message to='" + to + "' type='chat'><body>" + body + "</body></message>";
+    }
+
+    @Test
     @DisplayName("RFC 6120 §8.4: an IQ to another user's bare JID on their behalf is service-unavailable")
     void shouldAnswerUnhandledIqWithServiceUnavailable() throws Exception
     {

@@ -112,8 +112,10 @@ final class PresenceService
         }
         roster.store(user, mine.withSubscription(mine.subscription().withTo(true)).withAsk(false));
         deliverToAvailable(user, presence(contact, user, "subscribed"));
-        for (final SessionState contactSession : sessions.bare(contact))
+        final List<SessionState> contactSessions = sessions.bare(contact);
+        for (int i = 0; i < contactSessions.size(); i++)
         {
+            final SessionState contactSession = contactSessions.get(i);
             if (contactSession.available)
             {
                 deliverToAvailable(user, contactSession.lastPresence(), contactSession.lastPresenceLength());
@@ -204,8 +206,10 @@ final class PresenceService
             }
             if (initial && item.subscription().hasTo())
             {
-                for (final SessionState contactSession : sessions.bare(contact))
+                final List<SessionState> contactSessions = sessions.bare(contact);
+                for (int i = 0; i < contactSessions.size(); i++)
                 {
+                    final SessionState contactSession = contactSessions.get(i);
                     if (contactSession.available)
                     {
                         session.session.deliver(contactSession.lastPresence(), 0, contactSession.lastPresenceLength());
@@ -237,8 +241,10 @@ final class PresenceService
 
     private void sendUnavailable(final Jid contact, final Jid user)
     {
-        for (final SessionState contactSession : sessions.bare(contact))
+        final List<SessionState> contactSessions = sessions.bare(contact);
+        for (int i = 0; i < contactSessions.size(); i++)
         {
+            final SessionState contactSession = contactSessions.get(i);
             if (contactSession.available)
             {
                 final int length = xml.wrap(out, 0).start(PRESENCE)
@@ -270,8 +276,10 @@ final class PresenceService
 
     private void deliverToAvailable(final Jid bare, final DirectBuffer buffer, final int length)
     {
-        for (final SessionState session : sessions.bare(bare))
+        final List<SessionState> resources = sessions.bare(bare);
+        for (int i = 0; i < resources.size(); i++)
         {
+            final SessionState session = resources.get(i);
             if (session.available)
             {
                 session.session.deliver(buffer, 0, length);

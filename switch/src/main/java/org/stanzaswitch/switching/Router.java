@@ -662,8 +662,10 @@ public final class Router implements EventHandler<StanzaEvent>
      */
     private void deliverDirectedPresence(final Jid to, final DirectBuffer buffer, final int length)
     {
-        for (final SessionState resource : sessions.bare(to.bare()))
+        final List<SessionState> resources = sessions.bare(to.bare());
+        for (int i = 0; i < resources.size(); i++)
         {
+            final SessionState resource = resources.get(i);
             if (to.isBare() || resource.session.jid().equals(to))
             {
                 resource.session.deliver(buffer, 0, length);
@@ -702,8 +704,10 @@ public final class Router implements EventHandler<StanzaEvent>
             messages.onAvailable(session);
             if (!wasAvailable)
             {
-                for (final SessionState sibling : sessions.bare(sender.jid().bare()))
+                final List<SessionState> siblings = sessions.bare(sender.jid().bare());
+                for (int i = 0; i < siblings.size(); i++)
                 {
+                    final SessionState sibling = siblings.get(i);
                     if (sibling != session && sibling.available)
                     {
                         sender.deliver(sibling.lastPresence(), 0, sibling.lastPresenceLength());

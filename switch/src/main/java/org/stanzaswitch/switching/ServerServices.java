@@ -1,12 +1,17 @@
 package org.stanzaswitch.switching;
 
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.ChildElements;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.XmlEncoder;
+import org.stanzaswitch.codec.XmlChars;
 import org.stanzaswitch.codec.XmlReader;
 
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -61,12 +66,16 @@ final class ServerServices
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SECONDS = Bytes.ascii("seconds");
     private static final byte[] NODE = Bytes.ascii("node");
-    private static final String PRIORITY = "priority";
+    private static final String PRIORITY_NAME = "priority";
+    private static final byte[] PRIORITY = Bytes.ascii(PRIORITY_NAME);
+    private static final byte[] AMPERSAND = Bytes.ascii("&");
+    private static final byte[] LESS_THAN = Bytes.ascii("<");
     private static final String STATUS = "status";
     private static final int MAX_STATUS_CHARS = 1024;
 
     private final Jid domain;
     private final XmlReader reader = new XmlReader();
+    private final ChildElements children = new ChildElements();
     private final XmlEncoder encoder = new XmlEncoder();
 
     private final long startedMillis = System.currentTimeMillis();
@@ -282,7 +291,9 @@ final class ServerServices
     }
 
     /**
-     * @return the priority a presence states (RFC 6121 §4.7.2.3), 0 if none or malformed.
+     * @return the priority a presence states (RFC 6121 §4.7.2.3), 0 if none or malformed, clamped to a byte.
+     * Read in place on every presence broadcast; only a priority written with a reference or CDATA goes
+     * through {@link XmlReader}.
      */
     int priorityOf(final ElementFlyweight presence)
     {
@@ -290,24 +301,84 @@ final class ServerServices
         {
             return 0;
         }
+        children.wrap(presence);
+        while (children.next())
+        {
+            if (children.isInParentNamespace(PRIORITY))
+            {
+                final int offset = children.contentOffset();
+                final int length = children.contentLength();
+                final DirectBuffer buffer = presence.buffer();
+                return Bytes.contains(buffer, offset, length, AMPERSAND) ||
+                    Bytes.contains(buffer, offset, length, LESS_THAN) ?
+                    priority(decodedPriority(presence)) : priority(buffer, offset, length);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * @return the integer an xs:byte's text states, between optional whitespace, clamped to -128..127; 0 if it
+     * is not an integer, or too large for an int.
+     */
+    static int priority(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int i = offset;
+        int end = offset + length;
+        while (i < end && XmlChars.isWhitespace(buffer.getByte(i)))
+        {
+            i++;
+        }
+        while (end > i && XmlChars.isWhitespace(buffer.getByte(end - 1)))
+        {
+            end--;
+        }
+        final boolean negative = i < end && buffer.getByte(i) == '-';
+        if (i < end && (negative || buffer.getByte(i) == '+'))
+        {
+            i++;
+        }
+        if (i == end)
+        {
+            return 0;
+        }
+        long value = 0;
+        for (; i < end; i++)
+        {
+            final int digit = buffer.getByte(i) - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return 0;
+            }
+            value = value * 10 + digit;
+            if (value > Integer.MAX_VALUE + 1L)
+            {
+                return 0;
+            }
+        }
+        final long signed = negative ? -value : value;
+        return signed > Integer.MAX_VALUE ? 0 : (int)Math.max(-128, Math.min(127, signed));
+    }
+
+    private static int priority(final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return priority(new UnsafeBuffer(bytes), 0, bytes.length);
+    }
+
+    private String decodedPriority(final ElementFlyweight presence)
+    {
         reader.wrap(presence);
         reader.next();
         XmlReader.Event event;
         while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
         {
             if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 &&
-                PRIORITY.equals(reader.localName()))
+                PRIORITY_NAME.equals(reader.localName()))
             {
-                try
-                {
-                    return Math.max(-128, Math.min(127, Integer.parseInt(reader.elementText().trim())));
-                }
-                catch (final NumberFormatException ex)
-                {
-                    return 0;
-                }
+                return reader.elementText();
             }
         }
-        return 0;
+        return "";
     }
 }
