@@ -58,6 +58,11 @@ final class ServerProcess implements AutoCloseable
         return directTlsPort;
     }
 
+    long pid()
+    {
+        return process.pid();
+    }
+
     /**
      * Start the server and wait until it accepts connections.
      */

@@ -45,6 +45,7 @@ public final class StanzaSwitch implements AutoCloseable
             event.length = 0;
         };
 
+    private final DataDirectoryLock lock;
     private final Journal journal;
     private final MessageArchive archive;
     private final OfflineStore offline;
@@ -60,38 +61,49 @@ public final class StanzaSwitch implements AutoCloseable
      * Replay the journals, then start the router thread.
      *
      * @param settings the domain, the data directory and the stores' policies.
+     * @throws DataDirectoryInUseException if another switch is running on the same data directory.
      */
     public StanzaSwitch(final SwitchSettings settings)
     {
-        journal = Journal.open(settings.stateDir());
-        archive = new MessageArchive(settings.dataDir.resolve("archive"), settings.dataDir.resolve("archive-index"));
-        offline = new OfflineStore(settings.dataDir.resolve("offline"), settings.offlineQuota);
-        events = Journal.open(settings.dataDir.resolve("events"));
-        final StanzaIds ids = new StanzaIds(settings.dataDir.resolve("archive-id.key"));
-        ring = RingBuffer.createMultiProducer(StanzaEvent::new, settings.ringSize,
-            settings.waitStrategy.create(IDLE_POLL_MILLIS));
-        archive.replay();
-        offline.replay();
-        state = new StateMachine(accounts);
-        snapshotFile = SwitchSettings.snapshotFile(settings.dataDir);
-        final Router router = new Router(settings, state, journal, archive, offline, ids, events);
-        final long started = System.nanoTime();
-        final int replayed = router.recoverState(snapshotFile);
-        LOG.info(() -> "state recovered in " + (System.nanoTime() - started) / 1_000_000 + " ms: " +
-            accounts.usernames().size() + " accounts, " + replayed + " journal commands after the snapshot");
-        if (replayed > settings.snapshotAfter)
+        lock = DataDirectoryLock.acquire(settings.dataDir);
+        try
         {
-            writeSnapshot();
+            journal = Journal.open(settings.stateDir());
+            archive = new MessageArchive(
+                settings.dataDir.resolve("archive"), settings.dataDir.resolve("archive-index"));
+            offline = new OfflineStore(settings.dataDir.resolve("offline"), settings.offlineQuota);
+            events = Journal.open(settings.dataDir.resolve("events"));
+            final StanzaIds ids = new StanzaIds(settings.dataDir.resolve("archive-id.key"));
+            ring = RingBuffer.createMultiProducer(StanzaEvent::new, settings.ringSize,
+                settings.waitStrategy.create(IDLE_POLL_MILLIS));
+            archive.replay();
+            offline.replay();
+            state = new StateMachine(accounts);
+            snapshotFile = SwitchSettings.snapshotFile(settings.dataDir);
+            final Router router = new Router(settings, state, journal, archive, offline, ids, events);
+            final long started = System.nanoTime();
+            final int replayed = router.recoverState(snapshotFile);
+            LOG.info(() -> "state recovered in " + (System.nanoTime() - started) / 1_000_000 + " ms: " +
+                accounts.usernames().size() + " accounts, " + replayed + " journal commands after the snapshot");
+            if (replayed > settings.snapshotAfter)
+            {
+                writeSnapshot();
+            }
+            journal.handOver();
+            archive.handOver();
+            offline.handOver();
+            events.handOver();
+            processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), router);
+            processor.setExceptionHandler(new RouterExceptionHandler());
+            ring.addGatingSequences(processor.getSequence());
+            routerThread = new Thread(() -> runPinned(settings.routerCpu, processor), "stanzaswitch-router");
+            routerThread.start();
         }
-        journal.handOver();
-        archive.handOver();
-        offline.handOver();
-        events.handOver();
-        processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), router);
-        processor.setExceptionHandler(new RouterExceptionHandler());
-        ring.addGatingSequences(processor.getSequence());
-        routerThread = new Thread(() -> runPinned(settings.routerCpu, processor), "stanzaswitch-router");
-        routerThread.start();
+        catch (final RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
     }
 
     /**
@@ -286,5 +298,6 @@ public final class StanzaSwitch implements AutoCloseable
         archive.close();
         offline.close();
         events.close();
+        lock.close();
     }
 }

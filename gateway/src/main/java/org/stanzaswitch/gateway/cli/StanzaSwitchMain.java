@@ -3,6 +3,7 @@ package org.stanzaswitch.gateway.cli;
 import org.stanzaswitch.gateway.AccountAdmin;
 import org.stanzaswitch.gateway.ServerContext;
 import org.stanzaswitch.gateway.StanzaSwitchServer;
+import org.stanzaswitch.switching.DataDirectoryInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,12 +54,14 @@ public final class StanzaSwitchMain
     }
 
     /**
-     * A bad setting, address or file is the operator's to fix: one line naming it, not a stack trace.
+     * A bad setting, address or file, or a data directory another server holds, is the operator's to fix: one
+     * line naming it, not a stack trace.
      */
     private static int reportBadInput(
         final Exception ex, final CommandLine command, final CommandLine.ParseResult parseResult) throws Exception
     {
-        if (ex instanceof IllegalArgumentException || ex instanceof IOException)
+        if (ex instanceof IllegalArgumentException || ex instanceof IOException ||
+            ex instanceof DataDirectoryInUseException)
         {
             command.getErr().println("stanzaswitch " + command.getCommandName() + ": " + ex.getMessage());
             return 2;
