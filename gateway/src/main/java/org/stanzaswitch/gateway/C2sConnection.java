@@ -85,7 +85,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         this.context = context;
         this.framer = new StreamFramer(context.server().decoderLimits(), this);
-        this.input = new FramedInput(framer);
+        this.input = new FramedInput(framer,
+            ReadRate.of(context.server().c2sRate(), context.server().c2sBurst(), System.nanoTime()));
         this.sasl = new SaslNegotiation(context);
         this.registration = new InBandRegistration(context);
         this.tlsActive = directTls;

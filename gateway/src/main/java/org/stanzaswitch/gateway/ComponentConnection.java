@@ -66,7 +66,8 @@ final class ComponentConnection extends ChannelInboundHandlerAdapter implements 
         this.context = context;
         this.secrets = secrets;
         this.framer = new StreamFramer(context.server().decoderLimits(), this);
-        this.input = new FramedInput(framer);
+        // A component is a trusted part of the deployment (XEP-0114), configured by the operator: not shaped.
+        this.input = new FramedInput(framer, null);
     }
 
     @Override

@@ -106,6 +106,8 @@ public final class ConfigLoader
                 case "limits.max_attribute_value_length" -> context.decoderLimits()
                     .maxAttributeValueLength(size(value));
                 case "limits.max_outbound_bytes" -> context.maxOutboundBytes(size(value));
+                case "limits.c2s_rate" -> context.c2sRate(size(value));
+                case "limits.c2s_burst" -> context.c2sBurst(size(value));
                 case "tuning.ring_size" -> context.ringSize(integer(value));
                 case "tuning.wait_strategy" -> context.waitStrategy(RouterWaitStrategy.of(text(value)));
                 case "tuning.router_cpu" -> context.routerCpu(integer(value));

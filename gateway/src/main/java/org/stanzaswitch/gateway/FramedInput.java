@@ -11,17 +11,24 @@ import java.util.function.BooleanSupplier;
 /**
  * What a connection reads, fed to its framer in place (a view of Netty's buffer, no copy), with the back
  * pressure of ARCHITECTURE invariant 6: when the switch's ring refuses a stanza, the framer holds it, the socket
- * is not read, and the framer retries every millisecond until the router has made room. Owned by the
- * connection's I/O thread.
+ * is not read, and the framer retries every millisecond until the router has made room. A client over its read
+ * rate ({@link ReadRate}) is not read either until its budget allows. Owned by the connection's I/O thread.
  */
 final class FramedInput
 {
     private final StreamFramer framer;
+    private final ReadRate rate;
     private final UnsafeBuffer input = new UnsafeBuffer(new byte[0]);
+    private boolean backPressured;
+    private boolean overRate;
 
-    FramedInput(final StreamFramer framer)
+    /**
+     * @param rate the client's read budget, or null for none.
+     */
+    FramedInput(final StreamFramer framer, final ReadRate rate)
     {
         this.framer = framer;
+        this.rate = rate;
     }
 
     /**
@@ -58,11 +65,24 @@ final class FramedInput
         {
             input.wrap(bytes.nioBuffer());
         }
-        final int status = framer.decode(input, 0, input.capacity());
+        final int length = input.capacity();
+        final int status = framer.decode(input, 0, length);
         if (status == StreamFramer.BACK_PRESSURED)
         {
+            backPressured = true;
             channel.channel().config().setAutoRead(false);
             retryLater(channel, closing);
+        }
+        final long wait = rate == null ? 0 : rate.spend(length, System.nanoTime());
+        if (wait > 0 && !overRate)
+        {
+            overRate = true;
+            channel.channel().config().setAutoRead(false);
+            channel.executor().schedule(() ->
+            {
+                overRate = false;
+                readAgainIfFree(channel, closing);
+            }, wait, TimeUnit.NANOSECONDS);
         }
         return status;
     }
@@ -75,10 +95,19 @@ final class FramedInput
             {
                 retryLater(channel, closing);
             }
-            else if (!closing.getAsBoolean())
+            else
             {
-                channel.channel().config().setAutoRead(true);
+                backPressured = false;
+                readAgainIfFree(channel, closing);
             }
         }, 1, TimeUnit.MILLISECONDS);
+    }
+
+    private void readAgainIfFree(final ChannelHandlerContext channel, final BooleanSupplier closing)
+    {
+        if (!backPressured && !overRate && !closing.getAsBoolean())
+        {
+            channel.channel().config().setAutoRead(true);
+        }
     }
 }

@@ -70,6 +70,18 @@ public final class ServerConfiguration
     public static final String MAX_OUTBOUND_BYTES_PROP_NAME = "stanzaswitch.c2s.max.outbound.bytes";
     public static final int MAX_OUTBOUND_BYTES_DEFAULT = 1024 * 1024;
 
+    /**
+     * Bytes per second one client connection is read at, sustained; 0 for no limit. Above it the connection is
+     * read more slowly, not closed. 256 KB/s is over a thousand chat messages a second, far beyond a person's
+     * client, and caps what one flooding connection takes from the router.
+     */
+    public static final String C2S_RATE_PROP_NAME = "stanzaswitch.c2s.rate";
+    public static final int C2S_RATE_DEFAULT = 256 * 1024;
+
+    /** Bytes a quiet client connection may send at once before its rate applies: two stanzas of the size limit. */
+    public static final String C2S_BURST_PROP_NAME = "stanzaswitch.c2s.burst";
+    public static final int C2S_BURST_DEFAULT = 512 * 1024;
+
     /** Failed authentications from one address per minute before it must wait. */
     public static final String MAX_AUTH_FAILURES_PROP_NAME = "stanzaswitch.sasl.max.failures.per.minute";
     public static final int MAX_AUTH_FAILURES_DEFAULT = 5;

@@ -42,6 +42,8 @@ public final class ServerContext
     private long idleTimeoutNs = durationNs(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT_NS);
     private long trimAfterNs = durationNs(TRIM_AFTER_PROP_NAME, TRIM_AFTER_DEFAULT_NS);
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
+    private int c2sRate = size(C2S_RATE_PROP_NAME, C2S_RATE_DEFAULT);
+    private int c2sBurst = size(C2S_BURST_PROP_NAME, C2S_BURST_DEFAULT);
     private int maxAuthFailuresPerMinute = integer(MAX_AUTH_FAILURES_PROP_NAME, MAX_AUTH_FAILURES_DEFAULT);
     private int ringSize = integer(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
     private RouterWaitStrategy waitStrategy = RouterWaitStrategy.of(string(WAIT_STRATEGY_PROP_NAME,
@@ -110,6 +112,11 @@ public final class ServerContext
         if (scramIterations < 4096)
         {
             throw new IllegalArgumentException(SCRAM_ITERATIONS_PROP_NAME + "=" + scramIterations + " is below 4096");
+        }
+        if (c2sRate < 0 || c2sBurst < 1 || c2sBurst > 1 << 30)
+        {
+            throw new IllegalArgumentException(C2S_RATE_PROP_NAME + "=" + c2sRate + " must not be negative, " +
+                C2S_BURST_PROP_NAME + "=" + c2sBurst + " must be from 1 to 1g");
         }
         if (Integer.bitCount(ringSize) != 1)
         {
@@ -360,6 +367,34 @@ public final class ServerContext
     public ServerContext maxOutboundBytes(final int maxOutboundBytes)
     {
         this.maxOutboundBytes = maxOutboundBytes;
+        return this;
+    }
+
+    /**
+     * @return bytes per second a client connection is read at, 0 for no limit.
+     */
+    public int c2sRate()
+    {
+        return c2sRate;
+    }
+
+    public ServerContext c2sRate(final int c2sRate)
+    {
+        this.c2sRate = c2sRate;
+        return this;
+    }
+
+    /**
+     * @return bytes a quiet client connection may send at once.
+     */
+    public int c2sBurst()
+    {
+        return c2sBurst;
+    }
+
+    public ServerContext c2sBurst(final int c2sBurst)
+    {
+        this.c2sBurst = c2sBurst;
         return this;
     }
 

@@ -26,6 +26,20 @@ class ConfigLoaderTest
         assertThat(context.componentPort()).isEqualTo(-1);
         assertThat(context.componentSecrets()).isEmpty();
         assertThat(context.trimAfterNs()).isEqualTo(defaults.trimAfterNs());
+        assertThat(context.c2sRate()).isEqualTo(defaults.c2sRate()).isEqualTo(256 * 1024);
+        assertThat(context.c2sBurst()).isEqualTo(defaults.c2sBurst()).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    @DisplayName("limits.c2s_rate: 0 turns shaping off; a negative rate or an empty burst is refused at start")
+    void shouldReadClientRate() throws Exception
+    {
+        final Path off = Files.writeString(directory.resolve("off.yaml"), "limits:\n  c2s_rate: 0\n");
+        assertThat(ConfigLoader.load(off, new ServerContext()).conclude().c2sRate()).isZero();
+
+        final Path bad = Files.writeString(directory.resolve("bad-rate.yaml"), "limits:\n  c2s_burst: 0\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, new ServerContext()).conclude())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stanzaswitch.c2s.burst=0");
     }
 
     @Test

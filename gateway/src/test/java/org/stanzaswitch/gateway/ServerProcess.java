@@ -32,7 +32,9 @@ final class ServerProcess implements AutoCloseable
         Files.writeString(config, "domain: localhost\n" +
             "data_dir: " + dataDir.getFileName() + "\n" +
             "listen:\n  address: 127.0.0.1\n  c2s_port: " + c2sPort + "\n  direct_tls_port: " + directTlsPort + "\n" +
-            "offline:\n  quota: 1000000\n");
+            "offline:\n  quota: 1000000\n" +
+            // Crash tests send as fast as they can, to have much in flight when the kill comes: not shaped.
+            "limits:\n  c2s_rate: 0\n");
     }
 
     private static int freePort() throws IOException

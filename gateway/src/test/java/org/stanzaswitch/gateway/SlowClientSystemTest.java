@@ -30,7 +30,9 @@ class SlowClientSystemTest
     @DisplayName("Invariant 6: a client that stops reading is cut off; other users' round trips stay fast")
     void shouldNotLetASlowReaderDelayOthers() throws Exception
     {
-        try (TestServer server = TestServer.start().addUser("slow", "s-secret").addUser("flood", "f-secret")
+        // The flooder sends 32 MiB as fast as it can: not shaped by the default client rate.
+        try (TestServer server = TestServer.start(context -> context.c2sRate(0))
+            .addUser("slow", "s-secret").addUser("flood", "f-secret")
             .addUser("ping", "p-secret").addUser("pong", "q-secret");
              RawClient slow = RawClient.directTls(server))
         {

@@ -34,6 +34,8 @@ class StreamErrorSystemTest
             // Messages to the client cut off for not reading are kept offline, not bounced to the sender, whose
             // own 64 KiB bound they would otherwise overrun.
             .offlineQuota(10_000)
+            // The flood that fills a non-reader's bound is sent at full speed, not at the default client rate.
+            .c2sRate(0)
             .decoderLimits(new org.stanzaswitch.codec.DecoderLimits().maxStanzaSize(16 * 1024)))
             .addUser("carol", "carol-secret")
             .addUser("dave", "dave-secret");
