@@ -49,6 +49,8 @@ final class ProcessSampler
     /**
      * CPU seconds spent in the process's own code and in the kernel on its behalf: on loopback the kernel's share
      * holds both ends' TCP work, the same for any server, and so shows how much of a cost is the server's own.
+     * The total is exact; the split is Linux's estimate from which mode the scheduler tick found the process in,
+     * a rough share that a short or wake-up heavy run can tip to one side.
      */
     record CpuTime(double user, double system)
     {
