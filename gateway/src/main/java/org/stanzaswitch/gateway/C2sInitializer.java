@@ -2,13 +2,11 @@ package org.stanzaswitch.gateway;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a client connection: TLS from the first byte on the direct TLS port (XEP-0368), the idle
- * timers (silence closes the connection; a shorter quiet trims its buffers), and the connection's stream state machine.
+ * timers (silence closes the connection; a shorter quiet trims its read buffers), and the connection's stream
+ * state machine.
  * STARTTLS adds TLS later on the other port.
  */
 final class C2sInitializer extends ChannelInitializer<SocketChannel>
@@ -30,8 +28,7 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel>
             channel.pipeline().addLast("tls", context.tls().newHandler(channel.alloc()));
         }
         channel.pipeline()
-            .addLast("idle", new IdleStateHandler(
-                context.server().idleTimeoutNs(), 0, context.server().trimAfterNs(), TimeUnit.NANOSECONDS))
+            .addLast("idle", new ConnectionTimers(context.server().idleTimeoutNs(), context.server().trimAfterNs()))
             .addLast("c2s", new C2sConnection(context, directTls));
     }
 }

@@ -62,7 +62,7 @@ public final class ServerConfiguration
     public static final String IDLE_TIMEOUT_PROP_NAME = "stanzaswitch.timeout.idle";
     public static final long IDLE_TIMEOUT_DEFAULT_NS = 300_000_000_000L;
 
-    /** Quiet (nothing read or written) after which a connection gives back the buffers it grew for bursts. */
+    /** Quiet (nothing read) after which a connection gives back the read buffers it grew for bursts. */
     public static final String TRIM_AFTER_PROP_NAME = "stanzaswitch.timeout.trim";
     public static final long TRIM_AFTER_DEFAULT_NS = 30_000_000_000L;
 
