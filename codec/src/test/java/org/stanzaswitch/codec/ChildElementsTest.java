@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +24,17 @@ class ChildElementsTest
      */
     private static List<String> children(final String stanza)
     {
+        return describeChildren(stanza, (element, children) -> element.buffer().getStringWithoutLengthUtf8(
+            children.childOffset(), children.childLength()) + (children.is(BODY, CLIENT) ? " body" : "") +
+            (children.is(NO_STORE, HINTS) ? " no-store" : ""));
+    }
+
+    /**
+     * @return one line per direct child of the stanza, as the describer writes it while positioned on that child.
+     */
+    private static List<String> describeChildren(
+        final String stanza, final BiFunction<ElementFlyweight, ChildElements, String> describer)
+    {
         final List<String> found = new ArrayList<>();
         final ChildElements children = new ChildElements();
         final StreamListener listener = new RecordingListener()
@@ -33,10 +45,7 @@ class ChildElementsTest
                 children.wrap(element);
                 while (children.next())
                 {
-                    final String text = element.buffer().getStringWithoutLengthUtf8(
-                        children.childOffset(), children.childLength());
-                    found.add(text + (children.is(BODY, CLIENT) ? " body" : "") +
-                        (children.is(NO_STORE, HINTS) ? " no-store" : ""));
+                    found.add(describer.apply(element, children));
                 }
                 return true;
             }
@@ -73,27 +82,11 @@ class ChildElementsTest
     void shouldGiveContentAndParentNamespace()
     {
         final byte[] priority = Bytes.ascii("priority");
-        final List<String> found = new ArrayList<>();
-        final ChildElements children = new ChildElements();
-        final StreamListener listener = new RecordingListener()
-        {
-            @Override
-            public boolean onElement(final ElementFlyweight element)
-            {
-                children.wrap(element);
-                while (children.next())
-                {
-                    found.add("[" + element.buffer().getStringWithoutLengthUtf8(children.contentOffset(),
-                        children.contentLength()) + "]" + (children.isInParentNamespace(priority) ? " priority" : ""));
-                }
-                return true;
-            }
-        };
-        final byte[] bytes = (StreamFramerTest.HEADER + "<presence><priority> 5 </priority><priority/>" +
+        final List<String> found = describeChildren("<presence><priority> 5 </priority><priority/>" +
             "<priority xmlns='jabber:client'>&#53;</priority><priority xmlns='urn:other'>6</priority>" +
-            "<p:priority xmlns:p='jabber:client'>7</p:priority><show>a<![CDATA[<b>]]></show ></presence>")
-            .getBytes(StandardCharsets.UTF_8);
-        new StreamFramer(new DecoderLimits().conclude(), listener).decode(new UnsafeBuffer(bytes), 0, bytes.length);
+            "<p:priority xmlns:p='jabber:client'>7</p:priority><show>a<![CDATA[<b>]]></show ></presence>",
+            (element, children) -> "[" + element.buffer().getStringWithoutLengthUtf8(children.contentOffset(),
+                children.contentLength()) + "]" + (children.isInParentNamespace(priority) ? " priority" : ""));
 
         assertThat(found).containsExactly("[ 5 ] priority", "[] priority", "[&#53;] priority", "[6]", "[7] priority",
             "[a<![CDATA[<b>]]>]");

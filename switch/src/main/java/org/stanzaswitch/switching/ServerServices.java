@@ -66,8 +66,7 @@ final class ServerServices
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SECONDS = Bytes.ascii("seconds");
     private static final byte[] NODE = Bytes.ascii("node");
-    private static final String PRIORITY_NAME = "priority";
-    private static final byte[] PRIORITY = Bytes.ascii(PRIORITY_NAME);
+    private static final byte[] PRIORITY = Bytes.ascii("priority");
     private static final byte[] AMPERSAND = Bytes.ascii("&");
     private static final byte[] LESS_THAN = Bytes.ascii("<");
     private static final String STATUS = "status";
@@ -292,8 +291,8 @@ final class ServerServices
 
     /**
      * @return the priority a presence states (RFC 6121 §4.7.2.3), 0 if none or malformed, clamped to a byte.
-     * Read in place on every presence broadcast; only a priority written with a reference or CDATA goes
-     * through {@link XmlReader}.
+     * Read in place on every presence broadcast; only a priority written with a reference or CDATA is decoded,
+     * by {@link XmlReader}.
      */
     int priorityOf(final ElementFlyweight presence)
     {
@@ -311,7 +310,8 @@ final class ServerServices
                 final DirectBuffer buffer = presence.buffer();
                 return Bytes.contains(buffer, offset, length, AMPERSAND) ||
                     Bytes.contains(buffer, offset, length, LESS_THAN) ?
-                    priority(decodedPriority(presence)) : priority(buffer, offset, length);
+                    priority(decodedText(buffer, children.childOffset(), children.childLength())) :
+                    priority(buffer, offset, length);
             }
         }
         return 0;
@@ -366,19 +366,13 @@ final class ServerServices
         return priority(new UnsafeBuffer(bytes), 0, bytes.length);
     }
 
-    private String decodedPriority(final ElementFlyweight presence)
+    /**
+     * @return the text directly inside the element at that range, references replaced and CDATA unwrapped.
+     */
+    private String decodedText(final DirectBuffer buffer, final int offset, final int length)
     {
-        reader.wrap(presence);
+        reader.wrap(buffer, offset, length, "", "");
         reader.next();
-        XmlReader.Event event;
-        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
-        {
-            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 &&
-                PRIORITY_NAME.equals(reader.localName()))
-            {
-                return reader.elementText();
-            }
-        }
-        return "";
+        return reader.elementText();
     }
 }

@@ -5,7 +5,6 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,6 @@ final class IndexChunks implements AutoCloseable
 
     private final File directory;
     private final int chunksPerSegment;
-    private final List<MappedByteBuffer> mapped = new ArrayList<>();
     private final List<UnsafeBuffer> segments = new ArrayList<>();
     private final IntArrayList released = new IntArrayList(16, -1);
     private int nextChunk;
@@ -82,22 +80,30 @@ final class IndexChunks implements AutoCloseable
 
     void put(final int chunk, final int slot, final long journalIndex, final int contactId)
     {
-        final UnsafeBuffer segment = segments.get(chunk / chunksPerSegment);
-        final int base = (chunk % chunksPerSegment) * CHUNK_BYTES;
+        final UnsafeBuffer segment = segment(chunk);
+        final int base = offset(chunk);
         segment.putLong(base + slot * Long.BYTES, journalIndex);
         segment.putInt(base + CONTACTS_OFFSET + slot * Integer.BYTES, contactId);
     }
 
     long journalIndex(final int chunk, final int slot)
     {
-        return segments.get(chunk / chunksPerSegment)
-            .getLong((chunk % chunksPerSegment) * CHUNK_BYTES + slot * Long.BYTES);
+        return segment(chunk).getLong(offset(chunk) + slot * Long.BYTES);
     }
 
     int contactId(final int chunk, final int slot)
     {
-        return segments.get(chunk / chunksPerSegment)
-            .getInt((chunk % chunksPerSegment) * CHUNK_BYTES + CONTACTS_OFFSET + slot * Integer.BYTES);
+        return segment(chunk).getInt(offset(chunk) + CONTACTS_OFFSET + slot * Integer.BYTES);
+    }
+
+    private UnsafeBuffer segment(final int chunk)
+    {
+        return segments.get(chunk / chunksPerSegment);
+    }
+
+    private int offset(final int chunk)
+    {
+        return (chunk % chunksPerSegment) * CHUNK_BYTES;
     }
 
     /**
@@ -112,17 +118,14 @@ final class IndexChunks implements AutoCloseable
     {
         final File file = new File(directory, "index-" + segments.size() + ".bin");
         // Sparse: a page takes disk and memory only once an entry is written to it.
-        final MappedByteBuffer buffer = IoUtil.mapNewFile(file, (long)chunksPerSegment * CHUNK_BYTES, false);
-        mapped.add(buffer);
-        segments.add(new UnsafeBuffer(buffer));
+        segments.add(new UnsafeBuffer(IoUtil.mapNewFile(file, (long)chunksPerSegment * CHUNK_BYTES, false)));
     }
 
     @Override
     public void close()
     {
+        segments.forEach(segment -> IoUtil.unmap(segment.byteBuffer()));
         segments.clear();
-        mapped.forEach(IoUtil::unmap);
-        mapped.clear();
         IoUtil.delete(directory, true);
     }
 }

@@ -183,14 +183,12 @@ public final class MessageArchive implements AutoCloseable
         {
             return;
         }
-        if (archive.size() == 0)
+        if (archive.size() > 0)
         {
-            archive.release();
-            return;
+            final int length = OwnerMark.encode(header, OwnerMark.OWNER_DELETED,
+                bare.getBytes(StandardCharsets.UTF_8), archive.indexAt(archive.size() - 1));
+            journal.append(header, 0, length);
         }
-        final int length = OwnerMark.encode(header, OwnerMark.OWNER_DELETED, bare.getBytes(StandardCharsets.UTF_8),
-            archive.indexAt(archive.size() - 1));
-        journal.append(header, 0, length);
         archive.release();
     }
 
