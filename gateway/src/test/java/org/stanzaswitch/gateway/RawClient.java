@@ -131,6 +131,18 @@ final class RawClient implements AutoCloseable
     }
 
     /**
+     * Read until the text appears, then forget what was read, for long exchanges that need not be kept.
+     *
+     * @return true if the text appeared within the time.
+     */
+    boolean readPast(final String expected, final long timeoutMillis) throws IOException
+    {
+        final boolean found = read(expected, timeoutMillis).contains(expected);
+        received.reset();
+        return found;
+    }
+
+    /**
      * Wait, then read once, as the socket returns it: over TLS one read gives one record's plaintext, so this shows
      * what the server wrote in one record.
      */

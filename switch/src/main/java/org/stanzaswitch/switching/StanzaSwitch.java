@@ -96,7 +96,8 @@ public final class StanzaSwitch implements AutoCloseable
             processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), router);
             processor.setExceptionHandler(new RouterExceptionHandler());
             ring.addGatingSequences(processor.getSequence());
-            routerThread = new Thread(() -> runPinned(settings.routerCpu, processor), "stanzaswitch-router");
+            routerThread = settings.routerThreads.newThread(() -> runPinned(settings.routerCpu, processor));
+            routerThread.setName("stanzaswitch-router");
             routerThread.start();
         }
         catch (final RuntimeException ex)

@@ -3,6 +3,7 @@ package org.stanzaswitch.switching;
 import org.stanzaswitch.codec.Jid;
 
 import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * What the switch of one node is told at start: the domain it serves, where its journals live, and the
@@ -22,6 +23,7 @@ public final class SwitchSettings
     int routerCpu = -1;
     long snapshotAfter = 10_000;
     boolean refuseResourceConflicts;
+    ThreadFactory routerThreads = Thread::new;
 
     public SwitchSettings domain(final Jid domain)
     {
@@ -131,6 +133,18 @@ public final class SwitchSettings
     public SwitchSettings refuseResourceConflicts(final boolean refuseResourceConflicts)
     {
         this.refuseResourceConflicts = refuseResourceConflicts;
+        return this;
+    }
+
+    /**
+     * @param routerThreads makes the router thread. The gateway gives it one of its transport's thread class, so
+     *                      that what the router takes from the transport's per-thread pools (output buffers, write
+     *                      tasks) goes back to them once written instead of being made anew for every stanza.
+     * @return this for a fluent API.
+     */
+    public SwitchSettings routerThreads(final ThreadFactory routerThreads)
+    {
+        this.routerThreads = routerThreads;
         return this;
     }
 
