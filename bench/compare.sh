@@ -19,6 +19,11 @@ logins=${LOGINS:-5000}
 # for a while (Stanza Switch trims a connection's buffers after 30 s of quiet; every server gets the same wait).
 hold_seconds=${HOLD_SECONDS:-45}
 saturate_start=${SATURATE_START:-4000}
+# Stanza Switch runs every scenario with one tuning profile (STANZASWITCH_PROFILE, shared by default) but the
+# saturation search, which finds what a server does with a machine of its own: for that it is restarted with the
+# profile made for it (docs/tuning.md). SATURATE_PROFILE=shared keeps the default there too.
+profile=${STANZASWITCH_PROFILE:-shared}
+saturate_profile=${SATURATE_PROFILE:-throughput}
 scenarios=${SCENARIOS:-"footprint connections-tls connections-plain chat-plain chat-tls presence saturate"}
 results="$work/results.tsv"
 loadtool="$home/bench/loadtool"
@@ -49,7 +54,8 @@ start() {
     case $name in
     stanzaswitch)
         sed "s|PEER_DIR|$dir|g" "$home/bench/peers/stanzaswitch.yaml" > "$dir/stanzaswitch.yaml"
-        "$home/bin/stanzaswitch" start --config "$dir/stanzaswitch.yaml" > "$dir/server.log" 2>&1 &
+        STANZASWITCH_PROFILE=$server_profile "$home/bin/stanzaswitch" start --config "$dir/stanzaswitch.yaml" \
+            > "$dir/server.log" 2>&1 &
         wait_for_port "$name"
         pid=$(pgrep -f "stanzaswitch.jar start --config $dir" | head -1) ;;
     prosody)
@@ -118,6 +124,7 @@ run() {
 }
 
 for name in $servers; do
+    server_profile=$profile
     if ! start "$name"; then
         echo "  skipped: $name did not start (see $work/$name/)"
         continue
@@ -146,6 +153,12 @@ for name in $servers; do
             stop "$name"
             start "$name" || { echo "  skipped: $name did not restart (see $work/$name/)"; break; }
         fi
+        if [[ $scenario == saturate && $name == stanzaswitch && $saturate_profile != "$server_profile" ]]; then
+            stop "$name"
+            server_profile=$saturate_profile
+            echo "  saturate with the $server_profile profile"
+            start "$name" || { echo "  skipped: $name did not restart (see $work/$name/)"; break; }
+        fi
         run "$name" "$scenario" || echo "  $scenario failed against $name (see above)"
         measured=yes
     done
@@ -156,6 +169,9 @@ echo
 # Versions from the package database: "prosody --version" would start a server.
 echo "== $(nproc) cores, $(uname -r); $(java -version 2>&1 | head -1);" \
     "$(dpkg-query -W -f '${Package} ${Version}  ' prosody ejabberd 2>/dev/null || true)"
+if [[ " $servers " == *" stanzaswitch "* && " $scenarios " == *" saturate "* ]]; then
+    echo "== stanzaswitch: profile $profile, saturate with profile $saturate_profile"
+fi
 "$loadtool" table "$results"
 for kind in plain tls; do
     chat_logs=$(ls "$work"/*-chat-$kind.hlog 2>/dev/null || true)
