@@ -149,14 +149,17 @@ for name in $servers; do
         # A storm's memory baseline is a fresh process's too: what an earlier scenario took, which some servers
         # never give back (Prosody's plain storm after the STARTTLS one read 0.9 KiB per connection), and a JIT
         # warmed by it would otherwise flatter the later storm.
+        restart=
         if [[ $scenario == connections-* && -n $measured ]]; then
-            stop "$name"
-            start "$name" || { echo "  skipped: $name did not restart (see $work/$name/)"; break; }
+            restart=yes
         fi
         if [[ $scenario == saturate && $name == stanzaswitch && $saturate_profile != "$server_profile" ]]; then
-            stop "$name"
             server_profile=$saturate_profile
             echo "  saturate with the $server_profile profile"
+            restart=yes
+        fi
+        if [[ -n $restart ]]; then
+            stop "$name"
             start "$name" || { echo "  skipped: $name did not restart (see $work/$name/)"; break; }
         fi
         run "$name" "$scenario" || echo "  $scenario failed against $name (see above)"
