@@ -100,6 +100,7 @@ public final class ConfigLoader
                 case "timeouts.auth" -> context.authTimeoutNs(duration(value));
                 case "timeouts.idle" -> context.idleTimeoutNs(duration(value));
                 case "timeouts.trim" -> context.trimAfterNs(duration(value));
+                case "timeouts.heap_reclaim" -> context.heapReclaimAfterNs(duration(value));
                 case "limits.max_stanza_size" -> context.decoderLimits().maxStanzaSize(size(value));
                 case "limits.max_depth" -> context.decoderLimits().maxDepth(integer(value));
                 case "limits.max_attributes" -> context.decoderLimits().maxAttributes(integer(value));

@@ -66,6 +66,10 @@ public final class ServerConfiguration
     public static final String TRIM_AFTER_PROP_NAME = "stanzaswitch.timeout.trim";
     public static final long TRIM_AFTER_DEFAULT_NS = 30_000_000_000L;
 
+    /** Time without a garbage collection after which a heap a burst grew is given back; 0 for never. */
+    public static final String HEAP_RECLAIM_AFTER_PROP_NAME = "stanzaswitch.timeout.heap.reclaim";
+    public static final long HEAP_RECLAIM_AFTER_DEFAULT_NS = 15_000_000_000L;
+
     /** Bytes queued for a client that does not read, past which its connection is closed. */
     public static final String MAX_OUTBOUND_BYTES_PROP_NAME = "stanzaswitch.c2s.max.outbound.bytes";
     public static final int MAX_OUTBOUND_BYTES_DEFAULT = 1024 * 1024;

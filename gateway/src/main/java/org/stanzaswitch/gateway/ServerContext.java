@@ -42,6 +42,7 @@ public final class ServerContext
     private long authTimeoutNs = durationNs(AUTH_TIMEOUT_PROP_NAME, AUTH_TIMEOUT_DEFAULT_NS);
     private long idleTimeoutNs = durationNs(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT_NS);
     private long trimAfterNs = durationNs(TRIM_AFTER_PROP_NAME, TRIM_AFTER_DEFAULT_NS);
+    private long heapReclaimAfterNs = durationNs(HEAP_RECLAIM_AFTER_PROP_NAME, HEAP_RECLAIM_AFTER_DEFAULT_NS);
     private int maxOutboundBytes = size(MAX_OUTBOUND_BYTES_PROP_NAME, MAX_OUTBOUND_BYTES_DEFAULT);
     private int c2sRate = size(C2S_RATE_PROP_NAME, C2S_RATE_DEFAULT);
     private int c2sBurst = size(C2S_BURST_PROP_NAME, C2S_BURST_DEFAULT);
@@ -357,6 +358,17 @@ public final class ServerContext
     public ServerContext trimAfterNs(final long trimAfterNs)
     {
         this.trimAfterNs = trimAfterNs;
+        return this;
+    }
+
+    public long heapReclaimAfterNs()
+    {
+        return heapReclaimAfterNs;
+    }
+
+    public ServerContext heapReclaimAfterNs(final long heapReclaimAfterNs)
+    {
+        this.heapReclaimAfterNs = heapReclaimAfterNs;
         return this;
     }
 

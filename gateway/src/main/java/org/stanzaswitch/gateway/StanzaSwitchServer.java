@@ -100,6 +100,7 @@ public final class StanzaSwitchServer implements AutoCloseable
         resources.add(accountAdmin);
         final ExecutorService keyDerivation = keyDerivationWorkers();
         resources.add(keyDerivation::shutdownNow);
+        resources.add(HeapReclaimer.start(context.heapReclaimAfterNs()));
         final C2sContext c2s = new C2sContext(context, stanzaSwitch, tls, accountAdmin, keyDerivation);
         c2sPort = listen(acceptors, workers, new C2sInitializer(c2s, false), context.c2sPort());
         if (context.directTlsPort() >= 0)

@@ -1,7 +1,7 @@
 package org.stanzaswitch.switching;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What the router keeps of one bound session: whether it has sent available presence, its priority
@@ -10,6 +10,8 @@ import org.agrona.ExpandableArrayBuffer;
  */
 final class SessionState
 {
+    private static final byte[] NO_PRESENCE = new byte[0];
+
     /** The connection; a resumed stream (XEP-0198) replaces it with the new one. */
     Session session;
     /** XEP-0198: the id the stream can be resumed with, or null. */
@@ -26,7 +28,9 @@ final class SessionState
     int priority;
     /** XEP-0012 §3: the status of the unavailable presence the client sent, kept for its logout; else null. */
     String unavailableStatus;
-    private final ExpandableArrayBuffer lastPresence = new ExpandableArrayBuffer(256);
+    // Sized to the largest presence the session has sent: most send one small presence for their whole life, and a
+    // fixed 256-byte room for it was 5 % of an idle connection's heap.
+    private final UnsafeBuffer lastPresence = new UnsafeBuffer(NO_PRESENCE);
     private int lastPresenceLength;
 
     SessionState(final Session session)
@@ -36,6 +40,10 @@ final class SessionState
 
     void rememberPresence(final DirectBuffer buffer, final int length)
     {
+        if (length > lastPresence.capacity())
+        {
+            lastPresence.wrap(new byte[length]);
+        }
         lastPresence.putBytes(0, buffer, 0, length);
         lastPresenceLength = length;
     }

@@ -1,0 +1,123 @@
+package org.stanzaswitch.gateway;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Gives the heap a burst grew back to the system once the server has gone quiet.
+ * <p>
+ * G1 shrinks its committed heap only when a marking cycle ends (at remark) or after a full collection. Its own
+ * periodic collection ({@code -XX:G1PeriodicGCInterval}) is not enough: when a login storm ends between a marking
+ * cycle and the mixed collections that cycle left pending, the periodic collection is run as the pending young
+ * collection, no cycle follows while the server is quiet, and the heap keeps the storm's size (seen here: 128 MB
+ * committed for 56 MB used, 45 s after 5,000 logins). A user request, {@link System#gc()} under
+ * {@code -XX:+ExplicitGCInvokesConcurrent}, drops the pending mixed phase and starts a concurrent cycle whose remark
+ * shrinks the heap to what {@code -XX:MaxHeapFreeRatio} allows.
+ * <p>
+ * So every quiet period this looks once: if no collection ran since the last look and the committed heap is larger
+ * than G1 would keep for what is used, it asks for that cycle. It never asks for a stop-the-world collection: it runs
+ * only with G1 and {@code ExplicitGCInvokesConcurrent}, as the {@code shared} profile sets them. A busy server
+ * collects on its own and is left alone; an idle one whose heap fits costs one look per period.
+ */
+final class HeapReclaimer implements AutoCloseable
+{
+    private static final Logger LOG = Logger.getLogger(HeapReclaimer.class.getName());
+    // A heap within a tenth of what G1 would keep is not worth a marking cycle; nor is rounding to regions.
+    private static final double TOLERANCE = 1.1;
+    private static final long MB = 1024 * 1024;
+
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final double keptFraction;
+    private final ScheduledExecutorService timer;
+    private long collectionsAtLastLook = -1;
+
+    private HeapReclaimer(final long quietNs, final int maxHeapFreeRatio)
+    {
+        keptFraction = 1.0 - maxHeapFreeRatio / 100.0;
+        timer = Executors.newSingleThreadScheduledExecutor(runnable ->
+        {
+            final Thread thread = new Thread(runnable, "stanzaswitch-heap-reclaimer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(this::look, quietNs, quietNs, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * @param quietNs time without a collection after which an oversized heap is given back; 0 for never.
+     * @return the running reclaimer, or nothing to close if it is off or this JVM cannot collect concurrently on
+     * request (a request would then stop the world).
+     */
+    static AutoCloseable start(final long quietNs)
+    {
+        if (quietNs <= 0)
+        {
+            return () -> {};
+        }
+        final HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        if (!"true".equals(hotSpot.getVMOption("UseG1GC").getValue()) ||
+            !"true".equals(hotSpot.getVMOption("ExplicitGCInvokesConcurrent").getValue()))
+        {
+            LOG.info("heap reclaimer off: it needs -XX:+UseG1GC -XX:+ExplicitGCInvokesConcurrent");
+            return () -> {};
+        }
+        final int maxHeapFreeRatio = Integer.parseInt(hotSpot.getVMOption("MaxHeapFreeRatio").getValue());
+        return new HeapReclaimer(quietNs, maxHeapFreeRatio);
+    }
+
+    /**
+     * @param heap         the heap as it is now.
+     * @param keptFraction the share of a shrunk heap G1 keeps in use: 1 - MaxHeapFreeRatio / 100.
+     * @return true if a marking cycle would give back a worthwhile part of the committed heap.
+     */
+    static boolean oversized(final MemoryUsage heap, final double keptFraction)
+    {
+        // G1 never shrinks below the initial size (-Xms).
+        final double kept = Math.max(heap.getUsed() / keptFraction, heap.getInit());
+        return heap.getCommitted() > kept * TOLERANCE;
+    }
+
+    private void look()
+    {
+        final long collections = collections();
+        final boolean quiet = collections == collectionsAtLastLook;
+        collectionsAtLastLook = collections;
+        final MemoryUsage before = memory.getHeapMemoryUsage();
+        if (quiet && oversized(before, keptFraction))
+        {
+            // Concurrent: returns once the cycle's remark has shrunk the heap, after pauses of milliseconds.
+            System.gc();
+            final MemoryUsage after = memory.getHeapMemoryUsage();
+            collectionsAtLastLook = collections();
+            LOG.info(() -> "heap given back after a quiet period: committed " + before.getCommitted() / MB + " -> " +
+                after.getCommitted() / MB + " MB, used " + before.getUsed() / MB + " -> " + after.getUsed() / MB +
+                " MB");
+        }
+    }
+
+    private long collections()
+    {
+        long count = 0;
+        for (final GarbageCollectorMXBean collector : collectors)
+        {
+            count += collector.getCollectionCount();
+        }
+        return count;
+    }
+
+    @Override
+    public void close()
+    {
+        timer.shutdownNow();
+    }
+}
