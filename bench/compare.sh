@@ -18,6 +18,10 @@ logins=${LOGINS:-5000}
 # Memory per connection is read this long after the last login: an idle connection is one that has been quiet
 # for a while (Stanza Switch trims a connection's buffers after 30 s of quiet; every server gets the same wait).
 hold_seconds=${HOLD_SECONDS:-45}
+# ... and the baseline it is measured from is a fresh process that has settled: a start's own garbage is not per
+# connection (Stanza Switch's start frees 2-13 MB of native heap that goes back at its first trims, 5 and 10 s in;
+# read before them, the baseline moved the figure by up to 2.7 KiB per connection). Every server gets the same wait.
+settle_seconds=${SETTLE_SECONDS:-10}
 saturate_start=${SATURATE_START:-4000}
 # Stanza Switch runs every scenario with one tuning profile (STANZASWITCH_PROFILE, shared by default) but the
 # saturation search, which finds what a server does with a machine of its own: for that it is restarted with the
@@ -96,6 +100,9 @@ stop() {
 run() {
     local name=$1 scenario=$2
     local common=(--results "$results" --out "$work" --server-pid "$pid" --key-cache "$work/$name-scram-keys")
+    if [[ $scenario == connections-* ]]; then
+        sleep "$settle_seconds"
+    fi
     case $scenario in
     footprint)
         sleep 3

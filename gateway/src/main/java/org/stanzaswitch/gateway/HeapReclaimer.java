@@ -23,10 +23,11 @@ import java.util.logging.Logger;
  * {@code -XX:+ExplicitGCInvokesConcurrent}, drops the pending mixed phase and starts a concurrent cycle whose remark
  * shrinks the heap to what {@code -XX:MaxHeapFreeRatio} allows.
  * <p>
- * So every quiet period this looks once: if no collection ran since the last look and the committed heap is larger
- * than G1 would keep for what is used, it asks for that cycle. It never asks for a stop-the-world collection: it runs
- * only with G1 and {@code ExplicitGCInvokesConcurrent}, as the {@code shared} profile sets them. A busy server
- * collects on its own and is left alone; an idle one whose heap fits costs one look per period.
+ * So this looks at the collectors' counts a number of times per quiet period: once no collection has run for the
+ * whole period and the committed heap is larger than G1 would keep for what is used, it asks for that cycle. It
+ * never asks for a stop-the-world collection: it runs only with G1 and {@code ExplicitGCInvokesConcurrent}, as the
+ * {@code shared} profile sets them. A busy server collects on its own and is left alone; an idle one whose heap fits
+ * costs a look now and then and no collection (G1's periodic collection ran a marking cycle every period).
  */
 final class HeapReclaimer implements AutoCloseable
 {
@@ -34,15 +35,20 @@ final class HeapReclaimer implements AutoCloseable
     // A heap within a tenth of what G1 would keep is not worth a marking cycle; nor is rounding to regions.
     private static final double TOLERANCE = 1.1;
     private static final long MB = 1024 * 1024;
+    // Looks per quiet period: the quiet is noticed within a fifteenth of it (a second, by default) of its end.
+    private static final int LOOKS_PER_PERIOD = 15;
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final long quietNs;
     private final double keptFraction;
     private final ScheduledExecutorService timer;
-    private long collectionsAtLastLook = -1;
+    private long collectionsSeen = -1;
+    private long quietSinceNs;
 
     private HeapReclaimer(final long quietNs, final int maxHeapFreeRatio)
     {
+        this.quietNs = quietNs;
         keptFraction = 1.0 - maxHeapFreeRatio / 100.0;
         timer = Executors.newSingleThreadScheduledExecutor(runnable ->
         {
@@ -50,7 +56,8 @@ final class HeapReclaimer implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::look, quietNs, quietNs, TimeUnit.NANOSECONDS);
+        final long lookEveryNs = Math.max(quietNs / LOOKS_PER_PERIOD, 1);
+        timer.scheduleWithFixedDelay(this::look, lookEveryNs, lookEveryNs, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -90,15 +97,24 @@ final class HeapReclaimer implements AutoCloseable
     private void look()
     {
         final long collections = collections();
-        final boolean quiet = collections == collectionsAtLastLook;
-        collectionsAtLastLook = collections;
+        if (collections != collectionsSeen)
+        {
+            collectionsSeen = collections;
+            quietSinceNs = System.nanoTime();
+            return;
+        }
+        if (System.nanoTime() - quietSinceNs < quietNs)
+        {
+            return;
+        }
         final MemoryUsage before = memory.getHeapMemoryUsage();
-        if (quiet && oversized(before, keptFraction))
+        if (oversized(before, keptFraction))
         {
             // Concurrent: returns once the cycle's remark has shrunk the heap, after pauses of milliseconds.
             System.gc();
             final MemoryUsage after = memory.getHeapMemoryUsage();
-            collectionsAtLastLook = collections();
+            collectionsSeen = collections();
+            quietSinceNs = System.nanoTime();
             LOG.info(() -> "heap given back after a quiet period: committed " + before.getCommitted() / MB + " -> " +
                 after.getCommitted() / MB + " MB, used " + before.getUsed() / MB + " -> " + after.getUsed() / MB +
                 " MB");
