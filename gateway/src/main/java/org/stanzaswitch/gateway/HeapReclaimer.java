@@ -1,6 +1,7 @@
 package org.stanzaswitch.gateway;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -54,12 +55,8 @@ final class HeapReclaimer implements AutoCloseable
     {
         this.quietNs = quietNs;
         keptFraction = 1.0 - maxHeapFreeRatio / 100.0;
-        timer = Executors.newSingleThreadScheduledExecutor(runnable ->
-        {
-            final Thread thread = new Thread(runnable, "stanzaswitch-heap-reclaimer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("stanzaswitch-heap-reclaimer", true));
         final long lookEveryNs = Math.max(quietNs / LOOKS_PER_PERIOD, 1);
         timer.scheduleWithFixedDelay(this::look, lookEveryNs, lookEveryNs, TimeUnit.NANOSECONDS);
     }
