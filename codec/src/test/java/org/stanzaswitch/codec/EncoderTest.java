@@ -4,6 +4,8 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -90,6 +92,46 @@ class EncoderTest
         final ElementFlyweight stanza = firstElement("<presence/>");
         final int length = StanzaSplicer.splice(stanza, Jid.of("romeo@example.net").utf8(), null, 0, 0, buffer, 0);
         assertThat(written(length)).isEqualTo("<presence from='romeo@example.net'/>");
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §4.7.4: a stanza without xml:lang gets its stream's; one with its own keeps it")
+    void shouldStampStreamLanguageWhereNoneWas()
+    {
+        final byte[] german = StanzaSplicer.languageAttribute("de-CH-1901");
+        final byte[] from = Jid.of("romeo@example.net/a").utf8();
+        final ElementFlyweight plain = firstElement("<message to='a@b' from='x@y'><body>x</body></message>");
+        assertThat(StanzaSplicer.maxLength(plain, from, german)).isEqualTo(
+            StanzaSplicer.maxLength(plain, from) + " xml:lang='de-CH-1901'".length());
+        int length = StanzaSplicer.stamp(plain, from, german, buffer, 0);
+        assertThat(written(length))
+            .isEqualTo("<message from='romeo@example.net/a' xml:lang='de-CH-1901' to='a@b'><body>x</body></message>");
+
+        final ElementFlyweight own = firstElement("<presence xml:lang='fr'/>");
+        length = StanzaSplicer.stamp(own, from, german, buffer, 0);
+        assertThat(written(length)).isEqualTo("<presence from='romeo@example.net/a' xml:lang='fr'/>");
+
+        final ElementFlyweight empty = firstElement("<presence/>");
+        length = StanzaSplicer.stamp(empty, from, null, buffer, 0);
+        assertThat(written(length)).as("a stream that declared none")
+            .isEqualTo("<presence from='romeo@example.net/a'/>");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-", "en-", "-en", "en--GB", "e1", "123", "toolonglang", "en-toolong12", "en GB",
+        "en'", "x&amp;y", "fré"})
+    @DisplayName("RFC 6120 §4.7.4: only a value shaped like a BCP 47 language tag is spread to the stream's stanzas")
+    void shouldNotStampWhatIsNotALanguageTag(final String value)
+    {
+        assertThat(StanzaSplicer.languageAttribute(value)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "EN", "de-CH-1901", "zh-Hant-TW", "x-klingon", "es-419", "i-enochian"})
+    void shouldStampLanguageTags(final String value)
+    {
+        assertThat(StanzaSplicer.languageAttribute(value)).asString(StandardCharsets.US_ASCII)
+            .isEqualTo(" xml:lang='" + value + "'");
     }
 
     @Test

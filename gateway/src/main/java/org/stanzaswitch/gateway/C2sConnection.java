@@ -15,6 +15,7 @@ import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaErrorCondition;
 import org.stanzaswitch.codec.StanzaKind;
+import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.StreamErrorCondition;
 import org.stanzaswitch.codec.StreamFramer;
@@ -63,6 +64,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private ScheduledFuture<?> deadline;
     private boolean tlsActive;
     private boolean headerSent;
+    /** RFC 6120 §4.7.4: the language the client's stream declared, for its stanzas that declare none. */
+    private byte[] languageAttribute;
     private String username;
     private volatile Jid jid;
     private boolean bound;
@@ -165,8 +168,9 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         final int xmlns = header.defaultNamespaceIndex();
         final int to = header.toIndex();
-        final String lang =
-            header.langIndex() == StartTagFlyweight.MISSING ? "en" : attribute(header, header.langIndex());
+        final boolean declared = header.langIndex() != StartTagFlyweight.MISSING;
+        final String lang = declared ? attribute(header, header.langIndex()) : "en";
+        languageAttribute = declared ? StanzaSplicer.languageAttribute(lang) : null;
         // Every way on from here sends something more (features or a stream error): the header goes out with it,
         // in one segment (and one TLS record) instead of two.
         sendWithNext(context.writer().header(context.newStreamId(), context.server().domain(), lang));
@@ -634,6 +638,12 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     public Jid jid()
     {
         return jid;
+    }
+
+    @Override
+    public byte[] languageAttribute()
+    {
+        return languageAttribute;
     }
 
     @Override

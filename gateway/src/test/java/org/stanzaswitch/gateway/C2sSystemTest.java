@@ -324,6 +324,36 @@ class C2sSystemTest
         }
     }
 
+    @Test
+    @DisplayName("RFC 6120 §4.7.4: stanzas without xml:lang are delivered with their sender's stream language; " +
+        "one with its own keeps it; a stream that declared none adds nothing")
+    void shouldStampSenderStreamLanguage() throws Exception
+    {
+        final String german = RawClient.HEADER.replace("version='1.0'>", "version='1.0' xml:lang='de-AT'>");
+        try (RawClient bob = RawClient.directTls(server);
+            RawClient alice = RawClient.directTls(server).withHeader(german))
+        {
+            final String bobJid = bob.login("", "bob", "bob-secret");
+            final String aliceJid = alice.login("", "alice", "alice-secret");
+            assertThat(alice.readUntil("</jid>", 0)).as("the server's stream answers in the client's language")
+                .contains("xml:lang='de-AT'");
+            alice.send(directChat(bobJid, "servus"));
+            assertThat(bob.readUntil("servus", 5_000)).contains("<message from='" + aliceJid + "' xml:lang='de-AT' ");
+
+            alice.send("<message to='" + bobJid + "' xml:lang='fr' type='chat'><body>salut</body></message>");
+            final String received = bob.readUntil("salut", 5_000);
+            assertThat(received.substring(received.lastIndexOf("<message", received.indexOf("salut"))))
+                .startsWith("<message from='" + aliceJid + "' to='" + bobJid + "' xml:lang='fr' type='chat'>");
+
+            alice.send("<iq to='" + bobJid + "' type='get' id='v1'><query xmlns='jabber:iq:version'/></iq>");
+            assertThat(bob.readUntil("id='v1'", 5_000)).as("an IQ routed to a full JID")
+                .contains("<iq from='" + aliceJid + "' xml:lang='de-AT' ");
+            bob.send("<iq to='" + aliceJid + "' type='result' id='v1'/>");
+            assertThat(alice.readUntil("id='v1'", 5_000)).as("bob's stream declared no language")
+                .contains("<iq from='" + bobJid + "' to='" + aliceJid + "' type='result' id='v1'/>");
+        }
+    }
+
     private static String bareChat(final String body)
     {
         return "<message to='bob@localhost' type='chat'><body>" + body + "</body></message>";

@@ -25,6 +25,16 @@ public interface Session
     }
 
     /**
+     * @return the {@code xml:lang} attribute the session's stream declared, ready to splice into a stanza that
+     *         has none (RFC 6120 §4.7.4; see {@code StanzaSplicer.languageAttribute}), or null; read on the thread
+     *         that offers the session's stanzas.
+     */
+    default byte[] languageAttribute()
+    {
+        return null;
+    }
+
+    /**
      * Send bytes of XML to the client; copies them, so the caller may reuse its buffer. Called by the router
      * thread; must not block.
      *

@@ -32,8 +32,9 @@ public final class StanzaSwitch implements AutoCloseable
         {
             event.type = StanzaEvent.STANZA;
             event.session = session;
-            event.stanza.checkLimit(StanzaSplicer.maxLength(stanza, from));
-            event.length = StanzaSplicer.splice(stanza, from, null, 0, 0, event.stanza, 0);
+            final byte[] language = session.languageAttribute();
+            event.stanza.checkLimit(StanzaSplicer.maxLength(stanza, from, language));
+            event.length = StanzaSplicer.stamp(stanza, from, language, event.stanza, 0);
         };
 
     private static final EventTranslatorThreeArg<StanzaEvent, Integer, Session, Long> CONTROL =
@@ -116,8 +117,9 @@ public final class StanzaSwitch implements AutoCloseable
     }
 
     /**
-     * Hand a client's stanza to the router, stamped with the sender's address: the stanza is spliced straight
-     * into a ring slot, which is the one copy it gets on its way (ARCHITECTURE invariant 2).
+     * Hand a client's stanza to the router, stamped with the sender's address (and its stream's language if the
+     * stanza has none of its own): the stanza is spliced straight into a ring slot, which is the one copy it gets
+     * on its way (ARCHITECTURE invariant 2).
      *
      * @param session the sender.
      * @param stanza  the stanza as framed.
