@@ -95,6 +95,18 @@ final class HeapReclaimer implements AutoCloseable
         return heap.getCommitted() > kept * TOLERANCE;
     }
 
+    /**
+     * @param heap                 the heap as it is now.
+     * @param keptFraction         as for {@link #oversized}.
+     * @param committedAfterRequest what the last request left committed; 0 before the first.
+     * @return true if the heap is oversized and has grown by more than the tolerance since the last request: G1 may
+     * leave more than {@link #oversized} expects, and asking again for the same heap would only repeat the cycle.
+     */
+    static boolean worthRequesting(final MemoryUsage heap, final double keptFraction, final long committedAfterRequest)
+    {
+        return oversized(heap, keptFraction) && heap.getCommitted() > committedAfterRequest * TOLERANCE;
+    }
+
     private void look()
     {
         final long collections = collections();
@@ -109,7 +121,7 @@ final class HeapReclaimer implements AutoCloseable
             return;
         }
         final MemoryUsage before = memory.getHeapMemoryUsage();
-        if (oversized(before, keptFraction) && before.getCommitted() > committedAfterRequest * TOLERANCE)
+        if (worthRequesting(before, keptFraction, committedAfterRequest))
         {
             // Concurrent: returns once the cycle's remark has shrunk the heap, after pauses of milliseconds.
             System.gc();
