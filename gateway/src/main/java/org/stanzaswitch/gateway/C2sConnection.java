@@ -168,9 +168,11 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         final int xmlns = header.defaultNamespaceIndex();
         final int to = header.toIndex();
-        final boolean declared = header.langIndex() != StartTagFlyweight.MISSING;
-        final String lang = declared ? attribute(header, header.langIndex()) : "en";
-        languageAttribute = declared ? StanzaSplicer.languageAttribute(lang) : null;
+        final String declared =
+            header.langIndex() == StartTagFlyweight.MISSING ? null : attribute(header, header.langIndex());
+        languageAttribute = declared == null ? null : StanzaSplicer.languageAttribute(declared);
+        // §4.7.4: the response header names the stream's language: the client's if it is a language tag, else ours.
+        final String lang = languageAttribute == null ? "en" : declared;
         // Every way on from here sends something more (features or a stream error): the header goes out with it,
         // in one segment (and one TLS record) instead of two.
         sendWithNext(context.writer().header(context.newStreamId(), context.server().domain(), lang));

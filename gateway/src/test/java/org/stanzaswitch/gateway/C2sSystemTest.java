@@ -354,6 +354,23 @@ class C2sSystemTest
         }
     }
 
+    @Test
+    @DisplayName("RFC 6120 §4.7.4: a stream language that is not a language tag is answered with the server's " +
+        "default and not spread to the stanzas")
+    void shouldAnswerMalformedStreamLanguageWithDefault() throws Exception
+    {
+        final String odd = RawClient.HEADER.replace("version='1.0'>", "version='1.0' xml:lang='a&amp;b c'>");
+        try (RawClient bob = RawClient.directTls(server);
+            RawClient alice = RawClient.directTls(server).withHeader(odd))
+        {
+            final String bobJid = bob.login("", "bob", "bob-secret");
+            final String aliceJid = alice.login("", "alice", "alice-secret");
+            assertThat(alice.readUntil("</jid>", 0)).contains("xml:lang='en'").doesNotContain("a&amp;");
+            alice.send(directChat(bobJid, "plain"));
+            assertThat(bob.readUntil("plain", 5_000)).contains("<message from='" + aliceJid + "' to='" + bobJid + "'");
+        }
+    }
+
     private static String bareChat(final String body)
     {
         return "<message to='bob@localhost' type='chat'><body>" + body + "</body></message>";
