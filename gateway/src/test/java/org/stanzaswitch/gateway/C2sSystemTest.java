@@ -329,9 +329,8 @@ class C2sSystemTest
         "one with its own keeps it; a stream that declared none adds nothing")
     void shouldStampSenderStreamLanguage() throws Exception
     {
-        final String german = RawClient.HEADER.replace("version='1.0'>", "version='1.0' xml:lang='de-AT'>");
         try (RawClient bob = RawClient.directTls(server);
-            RawClient alice = RawClient.directTls(server).withHeader(german))
+            RawClient alice = RawClient.directTls(server).withHeader(headerInLanguage("de-AT")))
         {
             final String bobJid = bob.login("", "bob", "bob-secret");
             final String aliceJid = alice.login("", "alice", "alice-secret");
@@ -359,9 +358,8 @@ class C2sSystemTest
         "default and not spread to the stanzas")
     void shouldAnswerMalformedStreamLanguageWithDefault() throws Exception
     {
-        final String odd = RawClient.HEADER.replace("version='1.0'>", "version='1.0' xml:lang='a&amp;b c'>");
         try (RawClient bob = RawClient.directTls(server);
-            RawClient alice = RawClient.directTls(server).withHeader(odd))
+            RawClient alice = RawClient.directTls(server).withHeader(headerInLanguage("a&amp;b c")))
         {
             final String bobJid = bob.login("", "bob", "bob-secret");
             final String aliceJid = alice.login("", "alice", "alice-secret");
@@ -369,6 +367,11 @@ class C2sSystemTest
             alice.send(directChat(bobJid, "plain"));
             assertThat(bob.readUntil("plain", 5_000)).contains("<message from='" + aliceJid + "' to='" + bobJid + "'");
         }
+    }
+
+    private static String headerInLanguage(final String xmlLang)
+    {
+        return RawClient.HEADER.replace("version='1.0'>", "version='1.0' xml:lang='" + xmlLang + "'>");
     }
 
     private static String bareChat(final String body)
