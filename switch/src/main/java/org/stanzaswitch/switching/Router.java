@@ -64,6 +64,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final RosterService roster;
     private final PresenceService presence;
     private final UserDataService userData;
+    private final PepService pep;
     private final BlockingService blocking;
     private final MessageDelivery messages;
     private final MessageArchive archive;
@@ -130,6 +131,7 @@ public final class Router implements EventHandler<StanzaEvent>
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
+        this.pep = new PepService(domain, writer, blocking.blockLists(), sessions);
         this.lastActivity = new LastActivityService(writer, sessions, services);
         this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
         final ArchivePreferences preferences = state.archivePreferences();
@@ -696,6 +698,7 @@ public final class Router implements EventHandler<StanzaEvent>
             session.unavailableStatus = null;
             session.priority = services.priorityOf(stanza);
             session.rememberPresence(buffer, length);
+            pep.onAvailable(session, stanza, !wasAvailable);
             // RFC 6121 §4.2.2 and §4.4.2: to all the user's available resources, the one that sent it included
             // (an entity is implicitly subscribed to its own presence).
             sender.deliver(buffer, 0, length);
@@ -753,6 +756,10 @@ public final class Router implements EventHandler<StanzaEvent>
             {
                 answerService(sender, to);
             }
+            else
+            {
+                pep.onResponse(sender, stanza);
+            }
             return;
         }
         if (!isLocal(to))
@@ -794,6 +801,15 @@ public final class Router implements EventHandler<StanzaEvent>
         else if (UserDataService.VCARD_NS.equals(namespace) && accounts.exists(owner.local()))
         {
             error = userData.onVCard(sender, owner, to != null, stanza);
+        }
+        else if ((PepService.PUBSUB_NS.equals(namespace) || PepService.OWNER_NS.equals(namespace)) &&
+            accounts.exists(owner.local()))
+        {
+            error = pep.onIq(sender, owner, stanza);
+        }
+        else if (ServerServices.DISCO_ITEMS.equals(namespace) && accounts.exists(owner.local()))
+        {
+            error = pep.onDiscoItems(sender, owner, stanza);
         }
         else if (PushNotifications.NS.equals(namespace) && owner.equals(user))
         {

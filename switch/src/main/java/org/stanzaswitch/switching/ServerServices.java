@@ -42,8 +42,9 @@ final class ServerServices
     /** XEP-0079 §2.2: what the AMP node lists, one feature per supported action and condition. */
     private static final String[] AMP_FEATURES = ampFeatures();
     /** XEP-0313 §6, XEP-0357 §4: the archive and push are the account's, so their features are on its bare JID. */
-    private static final String[] ACCOUNT_FEATURES = {DISCO_INFO, PushNotifications.NS, "urn:xmpp:mam:2",
-        "urn:xmpp:mam:2#extended", "urn:xmpp:sid:0", "urn:xmpp:archive:auto", "urn:xmpp:archive:manage"};
+    private static final String[] ACCOUNT_FEATURES = concat(new String[]{DISCO_INFO, DISCO_ITEMS,
+        PushNotifications.NS, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended", "urn:xmpp:sid:0", "urn:xmpp:archive:auto",
+        "urn:xmpp:archive:manage"}, PepService.FEATURES);
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");
@@ -181,13 +182,22 @@ final class ServerServices
         }
         else
         {
-            xml.attribute(CATEGORY, "account").attribute(TYPE, "registered").end();
+            // XEP-0163 §5.1: every account is also its own PEP service.
+            xml.attribute(CATEGORY, "account").attribute(TYPE, "registered").end()
+                .start(IDENTITY).attribute(CATEGORY, "pubsub").attribute(TYPE, "pep").end();
         }
         for (final String feature : toServer ? FEATURES : ACCOUNT_FEATURES)
         {
             xml.start(FEATURE).attribute(VAR, feature).end();
         }
         return xml.end().end().length();
+    }
+
+    private static String[] concat(final String[] first, final String[] second)
+    {
+        final String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     private static String[] ampFeatures()

@@ -11,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class SessionState
 {
     private static final byte[] NO_PRESENCE = new byte[0];
+    static final String[] NO_INTERESTS = new String[0];
 
     /** The connection; a resumed stream (XEP-0198) replaces it with the new one. */
     Session session;
@@ -26,6 +27,10 @@ final class SessionState
     /** The number of the last message delivery that reached this session, so carbons skip it. */
     long lastDelivery;
     int priority;
+    /** XEP-0115: the verification string of the capabilities the session last advertised, or null. */
+    String capsVer;
+    /** XEP-0163 §4.2: the PEP nodes whose notifications its capabilities ask for. */
+    String[] pepInterests = NO_INTERESTS;
     /** XEP-0012 §3: the status of the unavailable presence the client sent, kept for its logout; else null. */
     String unavailableStatus;
     // Sized to the largest presence the session has sent: most send one small presence for their whole life, and a

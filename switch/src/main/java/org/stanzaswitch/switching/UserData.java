@@ -6,10 +6,11 @@ import org.stanzaswitch.journal.Snapshot;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Pieces of XML the server keeps for each user, by key: {@code vcard} (XEP-0054) and {@code private <ns>}
- * (XEP-0049). Owned by the router thread.
+ * Pieces of XML the server keeps for each user, by key: {@code vcard} (XEP-0054), {@code private <ns>}
+ * (XEP-0049) and {@code pep <node>} (XEP-0163, {@link PepNode}). Owned by the router thread.
  */
 final class UserData
 {
@@ -36,6 +37,15 @@ final class UserData
     {
         final Map<String, byte[]> data = byOwner.get(owner);
         return data == null ? null : data.get(key);
+    }
+
+    /**
+     * @return the keys of the owner's stored pieces; a view, not to be changed.
+     */
+    Set<String> keys(final String owner)
+    {
+        final Map<String, byte[]> data = byOwner.get(owner);
+        return data == null ? Set.of() : data.keySet();
     }
 
     /**
