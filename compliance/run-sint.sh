@@ -54,7 +54,9 @@ fi
 if [ -n "${SINT_DISABLED-}" ]; then
     specifications+=("-Dsinttest.disabledTests=$SINT_DISABLED")
 fi
-java -Dsinttest.service=localhost -Dsinttest.host=127.0.0.1 \
+# SINT_OPTS: more options for SINT's JVM, e.g. -Dsinttest.enabledTests=... -Dsinttest.debugger=console
+# shellcheck disable=SC2086
+java ${SINT_OPTS-} -Dsinttest.service=localhost -Dsinttest.host=127.0.0.1 \
     -Djavax.net.ssl.trustStore="$out/truststore.p12" -Djavax.net.ssl.trustStorePassword=changeit \
     -Dsinttest.securityMode=required \
     -Dsinttest.accountRegistration=inBandRegistration \

@@ -6,6 +6,7 @@ import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.geoloc.GeoLocationManager;
 import org.jivesoftware.smackx.geoloc.packet.GeoLocation;
 import org.jivesoftware.smackx.mood.Mood;
@@ -48,6 +49,8 @@ class PepSystemTest
             {
                 assertThat(PepManager.getInstanceFor(alice).isSupported()).as("§5.1: pubsub/pep on the account")
                     .isTrue();
+                assertThat(ServiceDiscoveryManager.getInstanceFor(alice).serverSupportsFeature(
+                    "http://jabber.org/protocol/pubsub#publish")).as("and on the domain, as ejabberd does").isTrue();
                 subscribeBothWays(alice, bob);
                 final BlockingQueue<String> bobMoods = new LinkedBlockingQueue<>();
                 final BlockingQueue<String> carolMoods = new LinkedBlockingQueue<>();
@@ -170,6 +173,13 @@ class PepSystemTest
             mallory.send("<iq type='get' id='g5' to='alice@localhost'>" +
                 "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
             assertThat(reply(mallory, "g5")).contains("node='urn:test:open'").doesNotContain("urn:test:friends");
+            mallory.send("<iq type='get' id='g7' to='alice@localhost'>" +
+                "<query xmlns='http://jabber.org/protocol/disco#info' node='urn:test:open'/></iq>");
+            assertThat(reply(mallory, "g7")).as("XEP-0060 §5.3").contains("<identity category='pubsub' type='leaf'/>");
+            mallory.send("<iq type='get' id='g8' to='alice@localhost'>" +
+                "<query xmlns='http://jabber.org/protocol/disco#info' node='urn:test:friends'/></iq>");
+            assertThat(reply(mallory, "g8")).as("a node mallory may not read is not there for him")
+                .contains("<item-not-found");
 
             alice.send("<iq type='set' id='p3'>" + PUBSUB + "<publish node='urn:test:friends'>" +
                 "<item><note xmlns='urn:test'>again</note></item></publish>" + publishOptions("open") +

@@ -64,6 +64,9 @@ final class PepService
     private static final byte[] JID = Bytes.ascii("jid");
     private static final byte[] ID = Bytes.ascii("id");
     private static final byte[] VAR = Bytes.ascii("var");
+    private static final byte[] IDENTITY = Bytes.ascii("identity");
+    private static final byte[] FEATURE = Bytes.ascii("feature");
+    private static final byte[] CATEGORY = Bytes.ascii("category");
     private static final byte[] FROM = Bytes.ascii("from");
     private static final byte[] TO = Bytes.ascii("to");
     private static final byte[] TYPE = Bytes.ascii("type");
@@ -452,6 +455,37 @@ final class PepService
         writer.write(command, length);
         requester.deliver(out, 0, reply(requester, owner, iq).end().length());
         notifySubscribers(owner, request.node, node, null, true);
+        return null;
+    }
+
+    /**
+     * @return the node a disco query names, or null for a query of the account itself.
+     */
+    String queryNode(final ElementFlyweight iq)
+    {
+        reader.wrap(iq);
+        reader.next();
+        return reader.next() == XmlReader.Event.START_ELEMENT ? reader.attributeValue("node") : null;
+    }
+
+    /**
+     * XEP-0060 §5.3: what a node is, to whoever may read it; item-not-found for others, as for no node.
+     *
+     * @return null if answered, else the error to return.
+     */
+    StanzaErrorCondition onDiscoInfo(final Session requester, final Jid owner, final ElementFlyweight iq,
+        final String nodeName)
+    {
+        final PepNode node = load(owner, nodeName);
+        final Jid user = requester.jid().bare();
+        if (node == null || !owner.equals(user) && !mayAccess(owner, user, node))
+        {
+            return StanzaErrorCondition.ITEM_NOT_FOUND;
+        }
+        reply(requester, owner, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_INFO).attribute(NODE, nodeName)
+            .start(IDENTITY).attribute(CATEGORY, "pubsub").attribute(TYPE, "leaf").end()
+            .start(FEATURE).attribute(VAR, PUBSUB_NS).end();
+        requester.deliver(out, 0, xml.end().end().length());
         return null;
     }
 

@@ -794,6 +794,7 @@ public final class Router implements EventHandler<StanzaEvent>
         final Jid owner = to == null ? user : to;
         final String namespace = services.payloadNamespace(stanza);
         final StanzaErrorCondition error;
+        final String node;
         if (RosterService.ROSTER_NS.equals(namespace) && owner.equals(user))
         {
             error = roster.onRosterIq(sessions.full(sender.jid()), stanza);
@@ -806,6 +807,11 @@ public final class Router implements EventHandler<StanzaEvent>
             accounts.exists(owner.local()))
         {
             error = pep.onIq(sender, owner, stanza);
+        }
+        else if (ServerServices.DISCO_INFO.equals(namespace) && accounts.exists(owner.local()) &&
+            (node = pep.queryNode(stanza)) != null)
+        {
+            error = pep.onDiscoInfo(sender, owner, stanza, node);
         }
         else if (ServerServices.DISCO_ITEMS.equals(namespace) && accounts.exists(owner.local()))
         {

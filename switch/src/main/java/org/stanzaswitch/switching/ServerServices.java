@@ -37,14 +37,18 @@ final class ServerServices
     static final String LAST = "jabber:iq:last";
     static final byte[] LAST_BYTES = Bytes.ascii(LAST);
 
-    private static final String[] FEATURES = {DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, LAST, ROSTER, VCARD,
-        "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2", Amp.NS};
+    // The accounts' PEP features are announced on the domain too, where ejabberd announces them and clients such as
+    // Smack's OpenPGP manager look; the bare pubsub namespace is not, or Smack would take the domain for a pubsub
+    // service of its own.
+    private static final String[] FEATURES = concat(new String[]{DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, LAST,
+        ROSTER, VCARD, "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2", Amp.NS},
+        PepService.FEATURES);
     /** XEP-0079 §2.2: what the AMP node lists, one feature per supported action and condition. */
     private static final String[] AMP_FEATURES = ampFeatures();
     /** XEP-0313 §6, XEP-0357 §4: the archive and push are the account's, so their features are on its bare JID. */
     private static final String[] ACCOUNT_FEATURES = concat(new String[]{DISCO_INFO, DISCO_ITEMS,
         PushNotifications.NS, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended", "urn:xmpp:sid:0", "urn:xmpp:archive:auto",
-        "urn:xmpp:archive:manage"}, PepService.FEATURES);
+        "urn:xmpp:archive:manage", PepService.PUBSUB_NS}, PepService.FEATURES);
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");
@@ -178,7 +182,8 @@ final class ServerServices
             result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_INFO).start(IDENTITY);
         if (toServer)
         {
-            xml.attribute(CATEGORY, "server").attribute(TYPE, "im").attribute(NAME, "Stanza Switch").end();
+            xml.attribute(CATEGORY, "server").attribute(TYPE, "im").attribute(NAME, "Stanza Switch").end()
+                .start(IDENTITY).attribute(CATEGORY, "pubsub").attribute(TYPE, "pep").end();
         }
         else
         {
