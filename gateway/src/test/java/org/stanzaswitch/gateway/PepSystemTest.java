@@ -87,6 +87,38 @@ class PepSystemTest
     }
 
     @Test
+    @DisplayName("XEP-0163 §4.3.4: a contact whose subscription is approved gets the last item at once")
+    void shouldSendLastItemToNewSubscriber() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("dave", "d").addUser("erin", "e"))
+        {
+            final XMPPTCPConnection dave = login(server, "dave", "d");
+            final XMPPTCPConnection erin = login(server, "erin", "e");
+            try
+            {
+                MoodManager.getInstanceFor(dave).setMood(Mood.sleepy);
+                final BlockingQueue<String> erinMoods = new LinkedBlockingQueue<>();
+                MoodManager.getInstanceFor(erin).addMoodListener((from, mood, id, message) ->
+                    erinMoods.add(from + " " + mood.getMood()));
+                MoodManager.getInstanceFor(erin).setMood(Mood.curious);
+                assertThat(erinMoods.poll(10, TimeUnit.SECONDS)).as("the server knows erin wants moods")
+                    .isEqualTo("erin@localhost curious");
+                assertThat(erinMoods.poll(200, TimeUnit.MILLISECONDS)).as("not subscribed to dave yet").isNull();
+
+                Roster.getInstanceFor(dave).setSubscriptionMode(Roster.SubscriptionMode.accept_all);
+                Roster.getInstanceFor(erin).createItemAndRequestSubscription(
+                    JidCreate.entityBareFrom("dave@localhost"), null, null);
+                assertThat(erinMoods.poll(10, TimeUnit.SECONDS)).isEqualTo("dave@localhost sleepy");
+            }
+            finally
+            {
+                dave.disconnect();
+                erin.disconnect();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("XEP-0163 §4.3.4: a node outlives a restart and its last item reaches a resource coming online")
     void shouldSendLastItemOnPresenceAfterRestart() throws Exception
     {

@@ -592,6 +592,26 @@ final class PepService
         return true;
     }
 
+    /**
+     * XEP-0163 §4.3.4: a new subscriber gets the last item of each of the owner's nodes its available resources
+     * asked for.
+     */
+    void onNewSubscriber(final Jid owner, final Jid subscriber)
+    {
+        final List<SessionState> resources = sessions.bare(subscriber);
+        for (int i = 0; i < resources.size(); i++)
+        {
+            final SessionState resource = resources.get(i);
+            if (resource.available)
+            {
+                for (final String nodeName : resource.pepInterests)
+                {
+                    sendLast(resource, owner, subscriber, nodeName);
+                }
+            }
+        }
+    }
+
     private void showInterest(final SessionState session, final String[] interests)
     {
         final String[] before = session.pepInterests;

@@ -45,8 +45,10 @@ final class PresenceService
 
     /**
      * RFC 6121 §3.1.2 and §3.1.3: the user asks to see the contact's presence.
+     *
+     * @return true if that made the user a subscriber: the contact had approved in advance (§3.4).
      */
-    void subscribe(final Jid user, final Jid contact)
+    boolean subscribe(final Jid user, final Jid contact)
     {
         final RosterItem mine = itemOrNew(user, contact);
         if (!mine.subscription().hasTo() && !mine.ask())
@@ -57,7 +59,7 @@ final class PresenceService
         {
             // §3.1.3: no such contact; answer on its behalf.
             unsubscribed(contact, user);
-            return;
+            return false;
         }
         final RosterItem theirs = itemOrNew(contact, user);
         if (theirs.subscription().hasFrom())
@@ -68,6 +70,7 @@ final class PresenceService
         {
             roster.store(contact, theirs.withSubscription(theirs.subscription().withFrom(true)).withApproved(false));
             subscribedArrives(user, contact);
+            return true;
         }
         else
         {
@@ -80,12 +83,15 @@ final class PresenceService
             }
             deliverToAvailable(contact, presence(user, contact, "subscribe"));
         }
+        return false;
     }
 
     /**
      * RFC 6121 §3.1.5 and §3.4: the contact approves the user's request, or pre-approves one to come.
+     *
+     * @return true if that made the user a subscriber, false for a pre-approval or nothing to approve.
      */
-    void subscribed(final Jid contact, final Jid user)
+    boolean subscribed(final Jid contact, final Jid user)
     {
         final RosterItem theirs = itemOrNew(contact, user);
         if (theirs.pendingIn())
@@ -93,11 +99,13 @@ final class PresenceService
             roster.store(contact, theirs.withSubscription(theirs.subscription().withFrom(true)).withPendingIn(false)
                 .withHidden(false));
             subscribedArrives(user, contact);
+            return true;
         }
-        else if (!theirs.subscription().hasFrom() && !theirs.approved())
+        if (!theirs.subscription().hasFrom() && !theirs.approved())
         {
             roster.store(contact, theirs.withApproved(true).withHidden(false));
         }
+        return false;
     }
 
     /**

@@ -639,11 +639,17 @@ public final class Router implements EventHandler<StanzaEvent>
         final Jid user = sender.jid().bare();
         if (stanza.attributeValueEquals(type, SUBSCRIBE))
         {
-            presence.subscribe(user, to.bare());
+            if (presence.subscribe(user, to.bare()))
+            {
+                pep.onNewSubscriber(to.bare(), user);
+            }
         }
         else if (stanza.attributeValueEquals(type, SUBSCRIBED))
         {
-            presence.subscribed(user, to.bare());
+            if (presence.subscribed(user, to.bare()))
+            {
+                pep.onNewSubscriber(user, to.bare());
+            }
         }
         else if (stanza.attributeValueEquals(type, UNSUBSCRIBE))
         {
