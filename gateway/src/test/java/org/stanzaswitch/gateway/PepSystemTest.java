@@ -225,6 +225,10 @@ class PepSystemTest
                 "<item><note>no namespace of its own</note></item></publish></pubsub></iq>");
             assertThat(reply(alice, "p5")).contains("<bad-request").contains("<invalid-payload");
 
+            alice.send("<iq type='set' id='p6'>" + PUBSUB + "<publish node='" + "n".repeat(1025) + "'>" +
+                "<item><note xmlns='urn:test'/></item></publish></pubsub></iq>");
+            assertThat(reply(alice, "p6")).as("node names are bounded").contains("<not-acceptable");
+
             alice.send("<iq type='set' id='c1'>" + OWNER + "<configure node='urn:test:open'>" +
                 "<x xmlns='jabber:x:data' type='submit'>" +
                 field("FORM_TYPE", "http://jabber.org/protocol/pubsub#node_config") +

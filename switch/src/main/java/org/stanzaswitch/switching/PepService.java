@@ -42,6 +42,7 @@ final class PepService
     private static final String ERRORS_NS = PUBSUB_NS + "#errors";
     private static final String KEY_PREFIX = "pep ";
     private static final int MAX_NODES = 256;
+    private static final int MAX_NAME_BYTES = 1024;
     private static final int PENDING_QUERIES = 4096;
     private static final String QUERY_ID_PREFIX = "pep-caps-";
 
@@ -155,6 +156,11 @@ final class PepService
         {
             // XEP-0060 §7.1.3.3, §8.1.3: PEP has no instant nodes, every request names its node.
             return error(requester, owner, iq, StanzaErrorCondition.BAD_REQUEST, "nodeid-required");
+        }
+        if (tooLong(request.node) || tooLong(request.itemId))
+        {
+            // Node names are journal keys (u16-counted) and both are repeated in every notification.
+            return StanzaErrorCondition.NOT_ACCEPTABLE;
         }
         if (!ownerRequest && !(!set && !ownerNamespace && request.action.equals("items")))
         {
@@ -802,6 +808,11 @@ final class PepService
         final int length = errors.encode(iq, owner, condition, null, specific, out, 0);
         requester.deliver(out, 0, length);
         return null;
+    }
+
+    private static boolean tooLong(final String name)
+    {
+        return name != null && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES;
     }
 
     private static boolean contains(final String[] names, final String name)
