@@ -65,6 +65,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final PresenceService presence;
     private final UserDataService userData;
     private final PepService pep;
+    private final MucService muc;
     private final BlockingService blocking;
     private final MessageDelivery messages;
     private final MessageArchive archive;
@@ -132,6 +133,7 @@ public final class Router implements EventHandler<StanzaEvent>
         this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
         this.pep = new PepService(domain, writer, blocking.blockLists(), sessions);
+        this.muc = new MucService(domain, sessions);
         this.lastActivity = new LastActivityService(writer, sessions, services);
         this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
         final ArchivePreferences preferences = state.archivePreferences();
@@ -293,6 +295,7 @@ public final class Router implements EventHandler<StanzaEvent>
             resumable.remove(closed.resumptionId);
         }
         lastActivity.sessionEnded(closed);
+        muc.onGone(session.jid());
         // XEP-0198 §5: what the client never acknowledged is not lost with the stream.
         returnedOwner = session.jid().bare();
         session.drainUnacknowledged(returnedHandler);
@@ -477,6 +480,11 @@ public final class Router implements EventHandler<StanzaEvent>
                 component.deliver(buffer, 0, length);
                 return;
             }
+        }
+        if (to != null && muc.serves(to) && !sender.isComponent())
+        {
+            muc.onStanza(sender, to, stanza);
+            return;
         }
         if (to != null && isLocal(to) && isBlocked(sender, to, kind))
         {
@@ -732,6 +740,7 @@ public final class Router implements EventHandler<StanzaEvent>
             }
             session.available = false;
             session.unavailableStatus = services.statusOf(stanza);
+            muc.onGone(sender.jid());
             deliverToOtherResources(session, buffer, length);
             presence.unavailable(sender.jid().bare(), buffer, length);
         }

@@ -59,6 +59,8 @@ final class ServerServices
     private static final byte[] RESULT = Bytes.ascii("result");
     private static final byte[] UNAVAILABLE = Bytes.ascii("unavailable");
     private static final byte[] IDENTITY = Bytes.ascii("identity");
+    private static final byte[] ITEM = Bytes.ascii("item");
+    private static final byte[] JID = Bytes.ascii("jid");
     private static final byte[] FEATURE = Bytes.ascii("feature");
     private static final byte[] VAR = Bytes.ascii("var");
     private static final byte[] CATEGORY = Bytes.ascii("category");
@@ -78,6 +80,7 @@ final class ServerServices
     private static final int MAX_STATUS_CHARS = 1024;
 
     private final Jid domain;
+    private final Jid mucService;
     private final XmlReader reader = new XmlReader();
     private final ChildElements children = new ChildElements();
     private final XmlEncoder encoder = new XmlEncoder();
@@ -87,6 +90,7 @@ final class ServerServices
     ServerServices(final Jid domain)
     {
         this.domain = domain;
+        this.mucService = MucService.serviceOf(domain);
     }
 
     /**
@@ -124,7 +128,7 @@ final class ServerServices
                 }
                 return toServer && Amp.NS.equals(node) ? ampNode(from, to, request, reply) : 0;
             case DISCO_ITEMS:
-                return get && toServer ? emptyQuery(from, to, request, reply, DISCO_ITEMS) : 0;
+                return get && toServer ? serverItems(from, to, request, reply) : 0;
             case VERSION:
                 return get && toServer ? version(from, to, request, reply) : 0;
             case TIME:
@@ -172,6 +176,17 @@ final class ServerServices
         final String ns)
     {
         return result(from, to, request, reply).start(QUERY).attribute(XMLNS, ns).end().end().length();
+    }
+
+    /**
+     * XEP-0030 §4, XEP-0045 §6.1: the server's items are its services.
+     */
+    private int serverItems(final Jid from, final Jid to, final ElementFlyweight request,
+        final ExpandableArrayBuffer reply)
+    {
+        return result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_ITEMS)
+            .start(ITEM).attribute(JID, mucService.toString()).attribute(NAME, "Chatrooms").end()
+            .end().end().length();
     }
 
     private int discoInfo(

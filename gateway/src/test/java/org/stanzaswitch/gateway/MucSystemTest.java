@@ -1,0 +1,305 @@
+package org.stanzaswitch.gateway;
+
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.delay.packet.DelayInformation;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.jivesoftware.smackx.muc.ParticipantStatusListener;
+import org.jivesoftware.smackx.muc.UserStatusListener;
+import org.jivesoftware.smackx.muc.packet.MUCUser;
+import org.jivesoftware.smackx.xdata.form.FillableForm;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * XEP-0045 Multi-User Chat at conference.localhost, with Smack's MultiUserChat: rooms made by joining them,
+ * groupchat with history and subject, private messages, kicks, bans, members-only and password rooms, and an
+ * occupant who goes offline.
+ */
+@Timeout(90)
+class MucSystemTest
+{
+    private static final String SERVICE = "conference.localhost";
+
+    @Test
+    @DisplayName("XEP-0045 §6.1, §7.2, §7.4, §7.5, §10.1: create, discover, join with history and subject, talk")
+    void shouldCreateJoinAndTalk() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("alice", "a").addUser("bob", "b").addUser("carol", "c"))
+        {
+            final XMPPTCPConnection alice = login(server, "alice", "a");
+            final XMPPTCPConnection bob = login(server, "bob", "b");
+            final XMPPTCPConnection carol = login(server, "carol", "c");
+            try
+            {
+                final MultiUserChatManager aliceMuc = MultiUserChatManager.getInstanceFor(alice);
+                assertThat(aliceMuc.getMucServiceDomains()).containsExactly(JidCreate.domainBareFrom(SERVICE));
+                final EntityBareJid roomJid = JidCreate.entityBareFrom("lobby@" + SERVICE);
+                final MultiUserChat room = aliceMuc.getMultiUserChat(roomJid);
+                room.create(Resourcepart.from("Alice")).makeInstant();
+                assertThat(aliceMuc.getRoomsHostedBy(JidCreate.domainBareFrom(SERVICE))).containsKey(roomJid);
+
+                final MultiUserChat bobRoom = MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(roomJid);
+                final BlockingQueue<Message> bobHears = new LinkedBlockingQueue<>();
+                bobRoom.addMessageListener(bobHears::add);
+                bobRoom.join(Resourcepart.from("Bob"));
+                assertThat(bobHears.poll(10, TimeUnit.SECONDS).getSubject()).as("§7.2.15: the empty subject on joining")
+                    .isEmpty();
+                room.changeSubject("Plans & <ideas>");
+                assertThat(bobHears.poll(10, TimeUnit.SECONDS).getSubject()).isEqualTo("Plans & <ideas>");
+                room.sendMessage("hello, room");
+                final Message heard = bobHears.poll(10, TimeUnit.SECONDS);
+                assertThat(heard.getBody()).isEqualTo("hello, room");
+                assertThat(heard.getFrom().toString()).isEqualTo("lobby@" + SERVICE + "/Alice");
+                assertThat(heard.getType()).isEqualTo(Message.Type.groupchat);
+
+                final BlockingQueue<Message> aliceDirect = new LinkedBlockingQueue<>();
+                alice.addAsyncStanzaListener(stanza -> aliceDirect.add((Message)stanza),
+                    stanza -> stanza instanceof Message && ((Message)stanza).getType() == Message.Type.chat);
+                bob.sendStanza(bob.getStanzaFactory().buildMessageStanza()
+                    .to(JidCreate.entityFullFrom("lobby@" + SERVICE + "/Alice")).ofType(Message.Type.chat)
+                    .setBody("just to you").build());
+                final Message direct = aliceDirect.poll(10, TimeUnit.SECONDS);
+                assertThat(direct.getBody()).isEqualTo("just to you");
+                assertThat(direct.getFrom().toString()).as("§7.5: from the sender's room JID")
+                    .isEqualTo("lobby@" + SERVICE + "/Bob");
+
+                final MultiUserChat carolRoom = MultiUserChatManager.getInstanceFor(carol).getMultiUserChat(roomJid);
+                final BlockingQueue<Message> carolHears = new LinkedBlockingQueue<>();
+                carolRoom.addMessageListener(carolHears::add);
+                carolRoom.join(Resourcepart.from("Carol"));
+                final Message history = carolHears.poll(10, TimeUnit.SECONDS);
+                assertThat(history.getBody()).as("§7.2.15: history first").isEqualTo("hello, room");
+                assertThat(DelayInformation.from(history)).as("with its delay").isNotNull();
+                assertThat(carolHears.poll(10, TimeUnit.SECONDS).getSubject()).as("then the subject")
+                    .isEqualTo("Plans & <ideas>");
+                assertThat(carolRoom.getOccupants()).hasSize(3);
+
+                final BlockingQueue<EntityFullJid> left = new LinkedBlockingQueue<>();
+                room.addParticipantStatusListener(new ParticipantStatusListener()
+                {
+                    @Override
+                    public void left(final EntityFullJid participant)
+                    {
+                        left.add(participant);
+                    }
+                });
+                carol.disconnect();
+                assertThat(left.poll(10, TimeUnit.SECONDS).toString()).as("an occupant who goes offline leaves")
+                    .isEqualTo("lobby@" + SERVICE + "/Carol");
+                bobRoom.leave();
+                room.leave();
+                assertThat(aliceMuc.getRoomsHostedBy(JidCreate.domainBareFrom(SERVICE)))
+                    .as("§10.9: a temporary room goes with its last occupant").isEmpty();
+            }
+            finally
+            {
+                alice.disconnect();
+                bob.disconnect();
+                carol.disconnect();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0045 §7.2.5-§7.2.9, §8.2, §9.1, §9.3, §10.9: who may enter, kicks, bans, destruction")
+    void shouldEnforceEntryRulesAndModeration() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("owner", "o").addUser("guest", "g"))
+        {
+            final XMPPTCPConnection owner = login(server, "owner", "o");
+            final XMPPTCPConnection guest = login(server, "guest", "g");
+            try
+            {
+                final DomainBareJid service = JidCreate.domainBareFrom(SERVICE);
+                final EntityBareJid roomJid = JidCreate.entityBareFrom("council@" + SERVICE);
+                final MultiUserChat room = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(roomJid);
+                room.create(Resourcepart.from("Chair"));
+                final MultiUserChat guestRoom = MultiUserChatManager.getInstanceFor(guest).getMultiUserChat(roomJid);
+                assertThat(condition(() -> guestRoom.join(Resourcepart.from("Guest"))))
+                    .as("§10.1.2: locked until configured").isEqualTo(StanzaError.Condition.item_not_found);
+                room.getConfigFormManager().makeMembersOnly().submitConfigurationForm();
+                assertThat(condition(() -> guestRoom.join(Resourcepart.from("Guest"))))
+                    .isEqualTo(StanzaError.Condition.registration_required);
+                room.grantMembership(guest.getUser().asBareJid());
+                assertThat(condition(() -> guestRoom.join(Resourcepart.from("Chair"))))
+                    .as("§7.2.9: nickname taken").isEqualTo(StanzaError.Condition.conflict);
+
+                final BlockingQueue<String> guestFate = new LinkedBlockingQueue<>();
+                guestRoom.addUserStatusListener(new UserStatusListener()
+                {
+                    @Override
+                    public void kicked(final org.jxmpp.jid.Jid actor, final String reason)
+                    {
+                        guestFate.add("kicked: " + reason);
+                    }
+
+                    @Override
+                    public void banned(final org.jxmpp.jid.Jid actor, final String reason)
+                    {
+                        guestFate.add("banned: " + reason);
+                    }
+
+                    @Override
+                    public void roomDestroyed(final MultiUserChat alternate, final String reason)
+                    {
+                        guestFate.add("destroyed: " + reason);
+                    }
+                });
+                guestRoom.join(Resourcepart.from("Guest"));
+                room.kickParticipant(Resourcepart.from("Guest"), "too loud");
+                assertThat(guestFate.poll(10, TimeUnit.SECONDS)).isEqualTo("kicked: too loud");
+                guestRoom.join(Resourcepart.from("Guest"));
+                room.banUser(guest.getUser().asBareJid(), "for good");
+                assertThat(guestFate.poll(10, TimeUnit.SECONDS)).isEqualTo("banned: for good");
+                assertThat(condition(() -> guestRoom.join(Resourcepart.from("Guest"))))
+                    .isEqualTo(StanzaError.Condition.forbidden);
+
+                final EntityBareJid secretJid = JidCreate.entityBareFrom("secret@" + SERVICE);
+                final MultiUserChat secret = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(secretJid);
+                secret.create(Resourcepart.from("Chair"));
+                configure(secret, form ->
+                {
+                    form.setAnswer("muc#roomconfig_passwordprotectedroom", true);
+                    form.setAnswer("muc#roomconfig_roomsecret", "open sesame");
+                    form.setAnswer("muc#roomconfig_publicroom", false);
+                });
+                assertThat(MultiUserChatManager.getInstanceFor(guest).getRoomsHostedBy(service))
+                    .as("§6.3: hidden rooms are not listed").doesNotContainKey(secretJid);
+                final MultiUserChat guestSecret =
+                    MultiUserChatManager.getInstanceFor(guest).getMultiUserChat(secretJid);
+                assertThat(condition(() -> guestSecret.join(Resourcepart.from("Guest"), "wrong")))
+                    .isEqualTo(StanzaError.Condition.not_authorized);
+                guestSecret.join(Resourcepart.from("Guest"), "open sesame");
+                guestSecret.addUserStatusListener(new UserStatusListener()
+                {
+                    @Override
+                    public void roomDestroyed(final MultiUserChat alternate, final String reason)
+                    {
+                        guestFate.add("destroyed: " + reason);
+                    }
+                });
+                final BlockingQueue<Message> refused = new LinkedBlockingQueue<>();
+                guest.addAsyncStanzaListener(stanza -> refused.add((Message)stanza),
+                    stanza -> stanza instanceof Message && ((Message)stanza).getType() == Message.Type.error);
+                guest.sendStanza(guest.getStanzaFactory().buildMessageStanza().to(secretJid)
+                    .ofType(Message.Type.groupchat).setSubject("mine now").build());
+                assertThat(refused.poll(10, TimeUnit.SECONDS).getError().getCondition())
+                    .as("§8.1: only moderators change the subject here").isEqualTo(StanzaError.Condition.forbidden);
+                secret.destroy("closing time", null);
+                assertThat(guestFate.poll(10, TimeUnit.SECONDS)).isEqualTo("destroyed: closing time");
+            }
+            finally
+            {
+                owner.disconnect();
+                guest.disconnect();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0045 §7.4, §6.6, §8.5: non-occupants neither speak nor ask occupants; visitors get voice")
+    void shouldKeepOutsidersOutAndGiveVoice() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("host", "h").addUser("visitor", "v");
+             RawClient outsider = RawClient.directTls(server))
+        {
+            server.addUser("outsider", "o");
+            final XMPPTCPConnection host = login(server, "host", "h");
+            final XMPPTCPConnection visitor = login(server, "visitor", "v");
+            try
+            {
+                final EntityBareJid roomJid = JidCreate.entityBareFrom("stage@" + SERVICE);
+                final MultiUserChat room = MultiUserChatManager.getInstanceFor(host).getMultiUserChat(roomJid);
+                room.create(Resourcepart.from("Host"));
+                configure(room, form -> form.setAnswer("muc#roomconfig_moderatedroom", true));
+                final MultiUserChat visitorRoom =
+                    MultiUserChatManager.getInstanceFor(visitor).getMultiUserChat(roomJid);
+                final BlockingQueue<MUCUser> visitorPresence = new LinkedBlockingQueue<>();
+                visitor.addAsyncStanzaListener(stanza -> visitorPresence.add(MUCUser.from(stanza)),
+                    stanza -> MUCUser.from(stanza) != null && stanza.getFrom().toString().endsWith("/Listener"));
+                visitorRoom.join(Resourcepart.from("Listener"));
+                assertThat(visitorPresence.poll(10, TimeUnit.SECONDS).getItem().getRole().name())
+                    .as("§5.1.2: no voice in a moderated room").isEqualTo("visitor");
+                final BlockingQueue<Message> refused = new LinkedBlockingQueue<>();
+                visitor.addAsyncStanzaListener(stanza -> refused.add((Message)stanza),
+                    stanza -> stanza instanceof Message && ((Message)stanza).getType() == Message.Type.error);
+                visitorRoom.sendMessage("may I?");
+                assertThat(refused.poll(10, TimeUnit.SECONDS).getError().getCondition()).as("§7.4: visitors listen")
+                    .isEqualTo(StanzaError.Condition.forbidden);
+                room.grantVoice(Resourcepart.from("Listener"));
+                assertThat(visitorPresence.poll(10, TimeUnit.SECONDS).getItem().getRole().name())
+                    .isEqualTo("participant");
+
+                assertThat(outsider.login("", "outsider", "o")).isNotNull();
+                outsider.send("<message to='stage@" + SERVICE + "' type='groupchat' id='m1'><body>hi</body></message>");
+                assertThat(outsider.readUntil("</message>", 5_000)).contains("type='error'")
+                    .contains("<not-acceptable");
+                outsider.send("<iq to='stage@" + SERVICE + "/Host' type='get' id='q1'>" +
+                    "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+                assertThat(outsider.readUntil("<bad-request", 5_000)).as("§6.6").contains("id='q1'")
+                    .contains("<bad-request");
+            }
+            finally
+            {
+                host.disconnect();
+                visitor.disconnect();
+            }
+        }
+    }
+
+    /** A step that fails with an XMPP error. */
+    @FunctionalInterface
+    private interface Step
+    {
+        void run() throws Exception;
+    }
+
+    /**
+     * @return the error condition the step failed with, null if it did not fail.
+     */
+    private static StanzaError.Condition condition(final Step step) throws Exception
+    {
+        try
+        {
+            step.run();
+            return null;
+        }
+        catch (final XMPPException.XMPPErrorException ex)
+        {
+            return ex.getStanzaError().getCondition();
+        }
+    }
+
+    /**
+     * §10.1.3: configure a room with the service's own form, changed by the given answers.
+     */
+    private static void configure(final MultiUserChat room, final Consumer<FillableForm> answers) throws Exception
+    {
+        final FillableForm form = room.getConfigurationForm().getFillableForm();
+        answers.accept(form);
+        room.sendConfigurationForm(form);
+    }
+
+    private static XMPPTCPConnection login(final TestServer server, final String user, final String password)
+        throws Exception
+    {
+        return TestClients.connect(TestClients.startTls(server, user, password));
+    }
+}

@@ -1,0 +1,203 @@
+package org.stanzaswitch.switching;
+
+import org.stanzaswitch.codec.Jid;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One XEP-0045 room: its configuration (§10.2), the affiliations by bare JID, the occupants by nickname in the
+ * order they joined, the subject and the discussion history. Owned by the router thread.
+ */
+final class MucRoom
+{
+    static final String CONFIG_FORM_TYPE = "http://jabber.org/protocol/muc#roomconfig";
+    /** Messages kept for those who join later (§7.2.15); a client asks for fewer with {@code <history/>}. */
+    static final int HISTORY = 20;
+    static final int DEFAULT_MAX_USERS = 200;
+
+    /** One occupant: its nickname, the resource behind it, its role and the presence it broadcasts. */
+    static final class Occupant
+    {
+        String nick;
+        final Jid real;
+        MucRole role;
+        /** The children of its last presence, less the MUC element: what the room broadcasts for it. */
+        byte[] presence;
+
+        Occupant(final String nick, final Jid real, final MucRole role, final byte[] presence)
+        {
+            this.nick = nick;
+            this.real = real;
+            this.role = role;
+            this.presence = presence;
+        }
+    }
+
+    /** A groupchat message as the room keeps it for history: who sent it, its children, and when. */
+    record Said(String nick, Jid real, byte[] children, long millis)
+    {
+    }
+
+    final Jid jid;
+    String name = "";
+    String description = "";
+    boolean persistent;
+    boolean visible = true;
+    boolean membersOnly;
+    boolean moderated;
+    boolean changeSubject;
+    boolean allowInvites;
+    boolean passwordProtected;
+    String password = "";
+    int maxUsers = DEFAULT_MAX_USERS;
+    /** muc#roomconfig_whois 'anyone': every occupant sees real JIDs (non-anonymous, §4.1). */
+    boolean whoisAnyone;
+    boolean logging;
+    /** §10.1.2: a new room accepts no one else until its owner has configured it. */
+    boolean locked = true;
+    String subject = "";
+    String subjectNick;
+    final Map<String, Occupant> occupants = new LinkedHashMap<>();
+    final Map<String, MucAffiliation> affiliations = new HashMap<>();
+    final ArrayDeque<Said> history = new ArrayDeque<>();
+
+    MucRoom(final Jid jid)
+    {
+        this.jid = jid;
+    }
+
+    MucAffiliation affiliation(final Jid user)
+    {
+        return affiliations.getOrDefault(user.bare().toString(), MucAffiliation.NONE);
+    }
+
+    void affiliate(final Jid user, final MucAffiliation affiliation)
+    {
+        if (affiliation == MucAffiliation.NONE)
+        {
+            affiliations.remove(user.bare().toString());
+        }
+        else
+        {
+            affiliations.put(user.bare().toString(), affiliation);
+        }
+    }
+
+    /**
+     * §5.1.2: the role an affiliation brings on entering.
+     */
+    MucRole defaultRole(final MucAffiliation affiliation)
+    {
+        return switch (affiliation)
+        {
+            case OWNER, ADMIN -> MucRole.MODERATOR;
+            case MEMBER -> MucRole.PARTICIPANT;
+            case NONE -> moderated ? MucRole.VISITOR : MucRole.PARTICIPANT;
+            case OUTCAST -> MucRole.NONE;
+        };
+    }
+
+    Occupant occupantOf(final Jid real)
+    {
+        for (final Occupant occupant : occupants.values())
+        {
+            if (occupant.real.equals(real))
+            {
+                return occupant;
+            }
+        }
+        return null;
+    }
+
+    void remember(final Said said)
+    {
+        history.addLast(said);
+        while (history.size() > HISTORY)
+        {
+            history.removeFirst();
+        }
+    }
+
+    /**
+     * §10.2: apply a submitted configuration form.
+     *
+     * @return null if applied, else the field whose value is not acceptable.
+     */
+    String configure(final Map<String, List<String>> fields)
+    {
+        for (final Map.Entry<String, List<String>> field : fields.entrySet())
+        {
+            final String value = field.getValue().isEmpty() ? "" : field.getValue().get(0);
+            switch (field.getKey())
+            {
+                case "muc#roomconfig_roomname" -> name = value;
+                case "muc#roomconfig_roomdesc" -> description = value;
+                case "muc#roomconfig_persistentroom" -> persistent = isTrue(value);
+                case "muc#roomconfig_publicroom" -> visible = isTrue(value);
+                case "muc#roomconfig_membersonly" -> membersOnly = isTrue(value);
+                case "muc#roomconfig_moderatedroom" -> moderated = isTrue(value);
+                case "muc#roomconfig_changesubject" -> changeSubject = isTrue(value);
+                case "muc#roomconfig_allowinvites" -> allowInvites = isTrue(value);
+                case "muc#roomconfig_passwordprotectedroom" -> passwordProtected = isTrue(value);
+                case "muc#roomconfig_roomsecret" -> password = value;
+                case "muc#roomconfig_enablelogging" -> logging = isTrue(value);
+                case "muc#roomconfig_whois" ->
+                {
+                    if (!value.equals("anyone") && !value.equals("moderators"))
+                    {
+                        return field.getKey();
+                    }
+                    whoisAnyone = value.equals("anyone");
+                }
+                case "muc#roomconfig_maxusers" ->
+                {
+                    final Integer parsed = parseMaxUsers(value);
+                    if (parsed == null)
+                    {
+                        return field.getKey();
+                    }
+                    maxUsers = parsed;
+                }
+                default ->
+                {
+                    // Fields this service does not offer are left as they are (§10.2: the form is what it sent).
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Integer parseMaxUsers(final String value)
+    {
+        if (value.isEmpty() || value.equals("none"))
+        {
+            return 0;
+        }
+        try
+        {
+            final int parsed = Integer.parseInt(value);
+            return parsed < 0 ? null : parsed;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+    }
+
+    private static boolean isTrue(final String value)
+    {
+        return value.equals("1") || value.equals("true");
+    }
+
+    /**
+     * @return true if one more occupant of this affiliation fits (§7.2.10: owners and admins always do).
+     */
+    boolean hasRoomFor(final MucAffiliation affiliation)
+    {
+        return maxUsers == 0 || occupants.size() < maxUsers || affiliation.atLeast(MucAffiliation.ADMIN);
+    }
+}

@@ -1,0 +1,1314 @@
+package org.stanzaswitch.switching;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.ElementFlyweight;
+import org.stanzaswitch.codec.Jid;
+import org.stanzaswitch.codec.JidParser;
+import org.stanzaswitch.codec.StanzaErrorCondition;
+import org.stanzaswitch.codec.StanzaErrorEncoder;
+import org.stanzaswitch.codec.StanzaKind;
+import org.stanzaswitch.codec.StartTagFlyweight;
+import org.stanzaswitch.codec.XmlEncoder;
+import org.stanzaswitch.codec.XmlReader;
+import org.stanzaswitch.codec.XmppNamespaces;
+import org.stanzaswitch.codec.XmppTime;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * XEP-0045 Multi-User Chat for local users, at {@code conference.<domain>}: rooms are created by joining them
+ * (§10.1) and live while occupied, or until destroyed if persistent. Occupants join, talk, change nickname and
+ * leave (§7); moderators kick and grant or revoke voice, admins and owners change affiliations (§8, §9, §10);
+ * owners configure and destroy rooms (§10). Every stanza a room sends is built here, addressed from the room
+ * or an occupant's room JID to each occupant's real JID. Rooms are kept in memory only: a restart empties the
+ * service. Owned by the router thread; the chat hot path never comes here.
+ */
+final class MucService
+{
+    static final String NS = "http://jabber.org/protocol/muc";
+    static final String USER_NS = NS + "#user";
+    static final String ADMIN_NS = NS + "#admin";
+    static final String OWNER_NS = NS + "#owner";
+    private static final String SERVICE_PREFIX = "conference.";
+    private static final String ROOMINFO_FORM_TYPE = NS + "#roominfo";
+    private static final int MAX_NICK_BYTES = 1023;
+    /** Rooms are memory: past this many, a join that would create one is refused (not-allowed, §10.1.1). */
+    private static final int MAX_ROOMS = 10_000;
+
+    private static final byte[] PRESENCE = Bytes.ascii("presence");
+    private static final byte[] MESSAGE = Bytes.ascii("message");
+    private static final byte[] IQ = Bytes.ascii("iq");
+    private static final byte[] X = Bytes.ascii("x");
+    private static final byte[] ITEM = Bytes.ascii("item");
+    private static final byte[] STATUS = Bytes.ascii("status");
+    private static final byte[] CODE = Bytes.ascii("code");
+    private static final byte[] DESTROY = Bytes.ascii("destroy");
+    private static final byte[] REASON = Bytes.ascii("reason");
+    private static final byte[] SUBJECT = Bytes.ascii("subject");
+    private static final byte[] BODY = Bytes.ascii("body");
+    private static final byte[] INVITE = Bytes.ascii("invite");
+    private static final byte[] PASSWORD = Bytes.ascii("password");
+    private static final byte[] DELAY = Bytes.ascii("delay");
+    private static final byte[] QUERY = Bytes.ascii("query");
+    private static final byte[] IDENTITY = Bytes.ascii("identity");
+    private static final byte[] FEATURE = Bytes.ascii("feature");
+    private static final byte[] FIELD = Bytes.ascii("field");
+    private static final byte[] VALUE = Bytes.ascii("value");
+    private static final byte[] OPTION = Bytes.ascii("option");
+    private static final byte[] XMLNS = Bytes.ascii("xmlns");
+    private static final byte[] FROM = Bytes.ascii("from");
+    private static final byte[] TO = Bytes.ascii("to");
+    private static final byte[] ID = Bytes.ascii("id");
+    private static final byte[] TYPE = Bytes.ascii("type");
+    private static final byte[] JID = Bytes.ascii("jid");
+    private static final byte[] NICK = Bytes.ascii("nick");
+    private static final byte[] NAME = Bytes.ascii("name");
+    private static final byte[] NODE = Bytes.ascii("node");
+    private static final byte[] VAR = Bytes.ascii("var");
+    private static final byte[] LABEL = Bytes.ascii("label");
+    private static final byte[] STAMP = Bytes.ascii("stamp");
+    private static final byte[] CATEGORY = Bytes.ascii("category");
+    private static final byte[] ROLE = Bytes.ascii("role");
+    private static final byte[] AFFILIATION = Bytes.ascii("affiliation");
+    private static final byte[] UNAVAILABLE = Bytes.ascii("unavailable");
+    private static final byte[] GROUPCHAT = Bytes.ascii("groupchat");
+    private static final byte[] RESULT = Bytes.ascii("result");
+    private static final byte[] GET = Bytes.ascii("get");
+    private static final byte[] SET = Bytes.ascii("set");
+    private static final byte[] ERROR = Bytes.ascii("error");
+    private static final byte[] CHAT = Bytes.ascii("chat");
+
+    /** Status codes of §15.6. */
+    private static final int NON_ANONYMOUS = 100;
+    private static final int CONFIGURATION_CHANGED = 104;
+    private static final int SELF = 110;
+    private static final int LOGGED = 170;
+    private static final int CREATED = 201;
+    private static final int BANNED = 301;
+    private static final int NEW_NICK = 303;
+    private static final int KICKED = 307;
+    private static final int AFFILIATION_CHANGED = 321;
+    private static final int MEMBERS_ONLY = 322;
+
+    /** What a presence to a room carries beyond its type: the MUC element's parts and the rest. */
+    private static final class Join
+    {
+        String password;
+        int maxStanzas = MucRoom.HISTORY;
+        byte[] children = new byte[0];
+    }
+
+    /** One item of an admin request (§8, §9): whom it names and what it sets. */
+    private record AdminItem(String nick, Jid jid, MucRole role, MucAffiliation affiliation, String reason)
+    {
+    }
+
+    private final Jid service;
+    private final SessionRegistry sessions;
+    private final Map<Jid, MucRoom> rooms = new HashMap<>();
+    private final XmlReader reader = new XmlReader();
+    private final XmlEncoder xml = new XmlEncoder();
+    private final JidParser parser = new JidParser();
+    private final StanzaErrorEncoder errors = new StanzaErrorEncoder();
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
+
+    MucService(final Jid domain, final SessionRegistry sessions)
+    {
+        this.service = serviceOf(domain);
+        this.sessions = sessions;
+    }
+
+    static Jid serviceOf(final Jid domain)
+    {
+        return Jid.of(SERVICE_PREFIX + domain.domain());
+    }
+
+    boolean serves(final Jid to)
+    {
+        return to.domain().equals(service.domain());
+    }
+
+    /**
+     * A stanza from a local user to the service, a room or an occupant.
+     */
+    void onStanza(final Session sender, final Jid to, final ElementFlyweight stanza)
+    {
+        if (stanza.kind() == StanzaKind.PRESENCE)
+        {
+            onPresence(sender.jid(), to, stanza);
+        }
+        else if (stanza.kind() == StanzaKind.MESSAGE)
+        {
+            onMessage(sender, to, stanza);
+        }
+        else
+        {
+            onIq(sender, to, stanza);
+        }
+    }
+
+    /**
+     * A user's resource went offline or sent unavailable presence: it leaves every room it is in.
+     */
+    void onGone(final Jid real)
+    {
+        for (final MucRoom room : new ArrayList<>(rooms.values()))
+        {
+            final MucRoom.Occupant occupant = room.occupantOf(real);
+            if (occupant != null)
+            {
+                leave(room, occupant, new byte[0]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- presence
+
+    private void onPresence(final Jid real, final Jid to, final ElementFlyweight presence)
+    {
+        if (to.local() == null || to.resource() == null)
+        {
+            // §7.2.1: a join names the nickname; presence to the service or a bare room means nothing here.
+            if (presence.typeIndex() == StartTagFlyweight.MISSING)
+            {
+                error(presence, to, StanzaErrorCondition.JID_MALFORMED);
+            }
+            return;
+        }
+        final MucRoom room = rooms.get(to.bare());
+        final int type = presence.typeIndex();
+        if (type != StartTagFlyweight.MISSING)
+        {
+            if (presence.attributeValueEquals(type, UNAVAILABLE) && room != null)
+            {
+                final MucRoom.Occupant occupant = room.occupantOf(real);
+                if (occupant != null)
+                {
+                    leave(room, occupant, read(presence).children);
+                }
+            }
+            return;
+        }
+        final String nick = to.resource();
+        final Join join = read(presence);
+        final MucRoom.Occupant occupant = room == null ? null : room.occupantOf(real);
+        if (occupant == null)
+        {
+            enter(real, to, nick, join, room, presence);
+        }
+        else if (occupant.nick.equals(nick))
+        {
+            // §7.7: a presence update is broadcast as it is.
+            occupant.presence = join.children;
+            broadcastPresence(room, occupant, false);
+        }
+        else
+        {
+            changeNick(room, occupant, nick, presence, to);
+        }
+    }
+
+    private Join read(final ElementFlyweight presence)
+    {
+        final Join join = new Join();
+        if (presence.isEmptyElement())
+        {
+            return join;
+        }
+        final ExpandableArrayBuffer children = new ExpandableArrayBuffer(256);
+        int length = 0;
+        reader.wrap(presence);
+        reader.next();
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event != XmlReader.Event.START_ELEMENT || reader.depth() != 2)
+            {
+                continue;
+            }
+            final int start = reader.elementOffset();
+            if (NS.equals(reader.namespace()) && "x".equals(reader.localName()))
+            {
+                readMucElement(join);
+                continue;
+            }
+            reader.skipElement();
+            children.putBytes(length, presence.buffer(), start, reader.position() - start);
+            length += reader.position() - start;
+        }
+        join.children = new byte[length];
+        children.getBytes(0, join.children);
+        return join;
+    }
+
+    private void readMucElement(final Join join)
+    {
+        final int depth = reader.depth();
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT && reader.depth() >= depth)
+        {
+            if (event != XmlReader.Event.START_ELEMENT)
+            {
+                continue;
+            }
+            if ("password".equals(reader.localName()))
+            {
+                join.password = reader.elementText();
+            }
+            else if ("history".equals(reader.localName()))
+            {
+                final String maxStanzas = reader.attributeValue("maxstanzas");
+                final String maxChars = reader.attributeValue("maxchars");
+                join.maxStanzas = "0".equals(maxChars) ? 0 : parseCount(maxStanzas, MucRoom.HISTORY);
+            }
+        }
+    }
+
+    private static int parseCount(final String value, final int otherwise)
+    {
+        try
+        {
+            return value == null ? otherwise : Math.max(0, Math.min(otherwise, Integer.parseInt(value)));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return otherwise;
+        }
+    }
+
+    /**
+     * §7.2 entering a room, §10.1 creating one.
+     */
+    private void enter(final Jid real, final Jid to, final String nick, final Join join, final MucRoom existing,
+        final ElementFlyweight presence)
+    {
+        if (nick.isEmpty() || Bytes.ascii(nick).length > MAX_NICK_BYTES)
+        {
+            error(presence, to, StanzaErrorCondition.JID_MALFORMED);
+            return;
+        }
+        final boolean created = existing == null;
+        if (created && rooms.size() >= MAX_ROOMS)
+        {
+            error(presence, to, StanzaErrorCondition.NOT_ALLOWED);
+            return;
+        }
+        final MucRoom room = created ? new MucRoom(to.bare()) : existing;
+        if (created)
+        {
+            room.affiliate(real, MucAffiliation.OWNER);
+        }
+        final MucAffiliation affiliation = room.affiliation(real);
+        final StanzaErrorCondition refusal = refusal(room, affiliation, nick, join, real);
+        if (refusal != null)
+        {
+            error(presence, to, refusal);
+            return;
+        }
+        if (created)
+        {
+            rooms.put(room.jid, room);
+        }
+        final MucRoom.Occupant occupant =
+            new MucRoom.Occupant(nick, real, room.defaultRole(affiliation), join.children);
+        // §7.2.3: the others' presence first, then the newcomer's to everyone, its own last.
+        for (final MucRoom.Occupant other : room.occupants.values())
+        {
+            deliver(real, occupantPresence(room, other, real, false, seesJids(room, occupant)));
+        }
+        room.occupants.put(nick, occupant);
+        for (final MucRoom.Occupant other : room.occupants.values())
+        {
+            if (other != occupant)
+            {
+                deliver(other.real, occupantPresence(room, occupant, other.real, false, seesJids(room, other)));
+            }
+        }
+        final List<Integer> codes = new ArrayList<>(List.of(SELF));
+        if (room.whoisAnyone)
+        {
+            codes.add(NON_ANONYMOUS);
+        }
+        if (room.logging)
+        {
+            codes.add(LOGGED);
+        }
+        if (created)
+        {
+            codes.add(CREATED);
+        }
+        deliver(real, occupantPresence(room, occupant, real, false, true, codes));
+        sendHistory(room, real, join.maxStanzas);
+        // §7.2.15: the subject, empty or not, tells the client it has the whole join.
+        xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.subjectNick == null ? room.jid.toString() :
+                room.jid + "/" + room.subjectNick).attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT)
+            .start(SUBJECT).text(room.subject).end();
+        deliver(real, xml.end().length());
+    }
+
+    /**
+     * §7.2.4-§7.2.9 in the order ejabberd and Prosody check them.
+     */
+    private static StanzaErrorCondition refusal(final MucRoom room, final MucAffiliation affiliation,
+        final String nick, final Join join, final Jid real)
+    {
+        if (room.locked && affiliation != MucAffiliation.OWNER)
+        {
+            return StanzaErrorCondition.ITEM_NOT_FOUND;
+        }
+        if (affiliation == MucAffiliation.OUTCAST)
+        {
+            return StanzaErrorCondition.FORBIDDEN;
+        }
+        if (room.membersOnly && !affiliation.atLeast(MucAffiliation.MEMBER))
+        {
+            return StanzaErrorCondition.REGISTRATION_REQUIRED;
+        }
+        final MucRoom.Occupant holder = room.occupants.get(nick);
+        if (holder != null && !holder.real.bare().equals(real.bare()))
+        {
+            return StanzaErrorCondition.CONFLICT;
+        }
+        if (room.passwordProtected && affiliation != MucAffiliation.OWNER && !room.password.equals(join.password))
+        {
+            return StanzaErrorCondition.NOT_AUTHORIZED;
+        }
+        if (!room.hasRoomFor(affiliation))
+        {
+            return StanzaErrorCondition.SERVICE_UNAVAILABLE;
+        }
+        return null;
+    }
+
+    private void sendHistory(final MucRoom room, final Jid real, final int maxStanzas)
+    {
+        int skip = room.history.size() - maxStanzas;
+        for (final MucRoom.Said said : room.history)
+        {
+            if (skip-- > 0)
+            {
+                continue;
+            }
+            xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + said.nick())
+                .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT)
+                .raw(new UnsafeBuffer(said.children()), 0, said.children().length)
+                .start(DELAY).attribute(XMLNS, "urn:xmpp:delay").attribute(FROM, room.jid.toString())
+                .attribute(STAMP, stamp(said.millis())).end();
+            deliver(real, xml.end().length());
+        }
+    }
+
+    /**
+     * §7.6: the old nickname goes unavailable with 303 and the new one, the new nickname comes available.
+     */
+    private void changeNick(final MucRoom room, final MucRoom.Occupant occupant, final String nick,
+        final ElementFlyweight presence, final Jid to)
+    {
+        final MucRoom.Occupant holder = room.occupants.get(nick);
+        if (holder != null || nick.isEmpty() || Bytes.ascii(nick).length > MAX_NICK_BYTES)
+        {
+            error(presence, to, holder != null ? StanzaErrorCondition.CONFLICT : StanzaErrorCondition.JID_MALFORMED);
+            return;
+        }
+        for (final MucRoom.Occupant other : room.occupants.values())
+        {
+            final List<Integer> codes = other == occupant ? List.of(NEW_NICK, SELF) : List.of(NEW_NICK);
+            deliver(other.real, occupantPresence(room, occupant, other.real, true, seesJids(room, other), codes,
+                nick, null, null));
+        }
+        room.occupants.remove(occupant.nick);
+        occupant.nick = nick;
+        room.occupants.put(nick, occupant);
+        broadcastPresence(room, occupant, false);
+    }
+
+    private void leave(final MucRoom room, final MucRoom.Occupant occupant, final byte[] children)
+    {
+        occupant.presence = children;
+        broadcastPresence(room, occupant, true);
+        room.occupants.remove(occupant.nick);
+        dropIfDone(room);
+    }
+
+    /**
+     * §10.9 and §7.14: a temporary room is destroyed when its last occupant leaves.
+     */
+    private void dropIfDone(final MucRoom room)
+    {
+        if (room.occupants.isEmpty() && !room.persistent)
+        {
+            rooms.remove(room.jid);
+        }
+    }
+
+    private void broadcastPresence(final MucRoom room, final MucRoom.Occupant occupant, final boolean unavailable)
+    {
+        for (final MucRoom.Occupant other : room.occupants.values())
+        {
+            deliver(other.real, occupantPresence(room, occupant, other.real, unavailable, seesJids(room, other),
+                other == occupant ? List.of(SELF) : List.of()));
+        }
+    }
+
+    private static boolean seesJids(final MucRoom room, final MucRoom.Occupant viewer)
+    {
+        return room.whoisAnyone || viewer.role == MucRole.MODERATOR;
+    }
+
+    private int occupantPresence(final MucRoom room, final MucRoom.Occupant occupant, final Jid to,
+        final boolean unavailable, final boolean withJid)
+    {
+        return occupantPresence(room, occupant, to, unavailable, withJid, List.of());
+    }
+
+    private int occupantPresence(final MucRoom room, final MucRoom.Occupant occupant, final Jid to,
+        final boolean unavailable, final boolean withJid, final List<Integer> codes)
+    {
+        return occupantPresence(room, occupant, to, unavailable, withJid, codes, null, null, null);
+    }
+
+    /**
+     * §7.2.3's extended presence: the occupant's own presence, and its affiliation, role, and real JID for
+     * those allowed to see it.
+     *
+     * @param newNick     for a nickname change (§7.6), the new nickname; else null.
+     * @param reason      why it was removed (§8.2, §9.1), or null.
+     * @param destruction the room's destruction reason (§10.9), or null.
+     */
+    private int occupantPresence(final MucRoom room, final MucRoom.Occupant occupant, final Jid to,
+        final boolean unavailable, final boolean withJid, final List<Integer> codes, final String newNick,
+        final String reason, final String destruction)
+    {
+        xml.wrap(out, 0).start(PRESENCE).attribute(FROM, room.jid + "/" + occupant.nick)
+            .attribute(TO, to.toString());
+        if (unavailable)
+        {
+            xml.attribute(TYPE, UNAVAILABLE);
+        }
+        if (occupant.presence.length > 0)
+        {
+            xml.raw(new UnsafeBuffer(occupant.presence), 0, occupant.presence.length);
+        }
+        xml.start(X).attribute(XMLNS, USER_NS).start(ITEM)
+            .attribute(AFFILIATION, (destruction != null ? MucAffiliation.NONE : room.affiliation(occupant.real))
+                .value())
+            .attribute(ROLE, (unavailable && newNick == null ? MucRole.NONE : occupant.role).value());
+        if (withJid)
+        {
+            xml.attribute(JID, occupant.real.toString());
+        }
+        if (newNick != null)
+        {
+            xml.attribute(NICK, newNick);
+        }
+        if (reason != null)
+        {
+            xml.start(REASON).text(reason).end();
+        }
+        xml.end();
+        for (final int code : codes)
+        {
+            xml.start(STATUS).attribute(CODE, Integer.toString(code)).end();
+        }
+        if (destruction != null)
+        {
+            xml.start(DESTROY).start(REASON).text(destruction).end().end();
+        }
+        return xml.end().end().length();
+    }
+
+    // ---------------------------------------------------------------------------------------------- messages
+
+    private void onMessage(final Session sender, final Jid to, final ElementFlyweight message)
+    {
+        final int type = message.typeIndex();
+        if (type != StartTagFlyweight.MISSING && message.attributeValueEquals(type, ERROR))
+        {
+            return;
+        }
+        final MucRoom room = to.local() == null ? null : rooms.get(to.bare());
+        if (room == null)
+        {
+            error(message, to, StanzaErrorCondition.ITEM_NOT_FOUND);
+            return;
+        }
+        final Jid real = sender.jid();
+        final MucRoom.Occupant occupant = room.occupantOf(real);
+        if (to.resource() != null)
+        {
+            privateMessage(room, occupant, to, message);
+            return;
+        }
+        if (type == StartTagFlyweight.MISSING || !message.attributeValueEquals(type, GROUPCHAT))
+        {
+            invite(room, occupant, real, to, message);
+            return;
+        }
+        if (occupant == null)
+        {
+            // §7.4: only occupants speak in a room.
+            error(message, to, StanzaErrorCondition.NOT_ACCEPTABLE);
+            return;
+        }
+        final byte[] children = children(message);
+        final boolean subject = hasChild(message, "subject");
+        final boolean body = hasChild(message, "body");
+        if (occupant.role == MucRole.VISITOR ||
+            subject && !body && occupant.role != MucRole.MODERATOR && !room.changeSubject)
+        {
+            // §7.4 (moderated rooms), §8.1 (subject changes).
+            error(message, to, StanzaErrorCondition.FORBIDDEN);
+            return;
+        }
+        if (subject && !body)
+        {
+            room.subject = subjectOf(message);
+            room.subjectNick = occupant.nick;
+        }
+        else if (body)
+        {
+            room.remember(new MucRoom.Said(occupant.nick, real, children, System.currentTimeMillis()));
+        }
+        for (final MucRoom.Occupant other : room.occupants.values())
+        {
+            xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + occupant.nick)
+                .attribute(TO, other.real.toString()).attribute(TYPE, GROUPCHAT);
+            copyId(message);
+            deliver(other.real, xml.raw(new UnsafeBuffer(children), 0, children.length).end().length());
+        }
+    }
+
+    /**
+     * §7.5: a private message to one occupant, from the sender's room JID.
+     */
+    private void privateMessage(final MucRoom room, final MucRoom.Occupant sender, final Jid to,
+        final ElementFlyweight message)
+    {
+        final MucRoom.Occupant recipient = room.occupants.get(to.resource());
+        if (sender == null || message.attributeValueEquals(message.typeIndex(), GROUPCHAT))
+        {
+            error(message, to, sender == null ? StanzaErrorCondition.NOT_ACCEPTABLE : StanzaErrorCondition.BAD_REQUEST);
+            return;
+        }
+        if (recipient == null)
+        {
+            error(message, to, StanzaErrorCondition.ITEM_NOT_FOUND);
+            return;
+        }
+        final byte[] children = children(message);
+        xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + sender.nick)
+            .attribute(TO, recipient.real.toString()).attribute(TYPE, CHAT);
+        copyId(message);
+        xml.raw(new UnsafeBuffer(children), 0, children.length).start(X).attribute(XMLNS, USER_NS).end();
+        deliver(recipient.real, xml.end().length());
+    }
+
+    /**
+     * §7.8.2: a mediated invitation, passed on from the room with the inviter's real JID.
+     */
+    private void invite(final MucRoom room, final MucRoom.Occupant inviter, final Jid real, final Jid to,
+        final ElementFlyweight message)
+    {
+        final List<Jid> invitees = new ArrayList<>();
+        String reason = null;
+        reader.wrap(message);
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 3 && "invite".equals(reader.localName()))
+            {
+                final Jid invitee = parse(reader.attributeValue("to"));
+                if (invitee != null)
+                {
+                    invitees.add(invitee);
+                }
+            }
+            else if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 4 &&
+                "reason".equals(reader.localName()))
+            {
+                reason = reader.elementText();
+            }
+        }
+        if (invitees.isEmpty())
+        {
+            error(message, to, StanzaErrorCondition.BAD_REQUEST);
+            return;
+        }
+        final MucAffiliation affiliation = room.affiliation(real);
+        if (inviter == null || room.membersOnly && !room.allowInvites && !affiliation.atLeast(MucAffiliation.ADMIN))
+        {
+            error(message, to, StanzaErrorCondition.FORBIDDEN);
+            return;
+        }
+        for (final Jid invitee : invitees)
+        {
+            if (room.membersOnly && !room.affiliation(invitee).atLeast(MucAffiliation.MEMBER))
+            {
+                room.affiliate(invitee, MucAffiliation.MEMBER);
+            }
+            xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid.toString()).attribute(TO, invitee.toString())
+                .start(X).attribute(XMLNS, USER_NS).start(INVITE).attribute(FROM, real.toString());
+            if (reason != null)
+            {
+                xml.start(REASON).text(reason).end();
+            }
+            xml.end();
+            if (room.passwordProtected)
+            {
+                xml.start(PASSWORD).text(room.password).end();
+            }
+            deliverToUser(invitee, xml.end().end().length());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- IQs
+
+    private void onIq(final Session sender, final Jid to, final ElementFlyweight iq)
+    {
+        final int type = iq.typeIndex();
+        final boolean get = iq.attributeValueEquals(type, GET);
+        final boolean set = iq.attributeValueEquals(type, SET);
+        final MucRoom room = to.local() == null ? null : rooms.get(to.bare());
+        if (to.resource() != null)
+        {
+            toOccupant(sender, room, to, iq, get || set);
+            return;
+        }
+        if (!get && !set)
+        {
+            return;
+        }
+        reader.wrap(iq);
+        reader.next();
+        final String namespace = reader.next() == XmlReader.Event.START_ELEMENT ? reader.namespace() : "";
+        if (to.local() == null)
+        {
+            serviceIq(sender, to, iq, namespace, get);
+            return;
+        }
+        if (room == null)
+        {
+            error(iq, to, StanzaErrorCondition.ITEM_NOT_FOUND);
+            return;
+        }
+        final StanzaErrorCondition failure = switch (namespace)
+        {
+            case ServerServices.DISCO_INFO -> get ? roomInfo(sender, room, iq) : StanzaErrorCondition.BAD_REQUEST;
+            case ServerServices.DISCO_ITEMS -> get ? roomItems(sender, room, iq) : StanzaErrorCondition.BAD_REQUEST;
+            case OWNER_NS -> owner(sender, room, iq, get);
+            case ADMIN_NS -> admin(sender, room, iq, get);
+            default -> StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED;
+        };
+        if (failure != null)
+        {
+            error(iq, to, failure);
+        }
+    }
+
+    /**
+     * §7.7 (IQs between occupants): a request goes to the occupant's real JID from the sender's room JID, a
+     * response back the same way; §6.6: a non-occupant may not ask an occupant anything.
+     */
+    private void toOccupant(final Session sender, final MucRoom room, final Jid to, final ElementFlyweight iq,
+        final boolean request)
+    {
+        final MucRoom.Occupant from = room == null ? null : room.occupantOf(sender.jid());
+        final MucRoom.Occupant target = room == null ? null : room.occupants.get(to.resource());
+        if (from == null || target == null)
+        {
+            if (request)
+            {
+                error(iq, to, from == null ? StanzaErrorCondition.BAD_REQUEST : StanzaErrorCondition.ITEM_NOT_FOUND);
+            }
+            return;
+        }
+        final byte[] children = children(iq);
+        xml.wrap(out, 0).start(IQ).attribute(FROM, room.jid + "/" + from.nick).attribute(TO, target.real.toString());
+        copyId(iq);
+        final int type = iq.typeIndex();
+        xml.attribute(TYPE, iq.buffer(), iq.attributeValueOffset(type), iq.attributeValueLength(type));
+        xml.raw(new UnsafeBuffer(children), 0, children.length);
+        deliver(target.real, xml.end().length());
+    }
+
+    /**
+     * §6.1-§6.3: the service's identity and features, and its public rooms.
+     */
+    private void serviceIq(final Session sender, final Jid to, final ElementFlyweight iq, final String namespace,
+        final boolean get)
+    {
+        if (get && ServerServices.DISCO_INFO.equals(namespace))
+        {
+            result(sender, to, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_INFO)
+                .start(IDENTITY).attribute(CATEGORY, "conference").attribute(TYPE, "text")
+                .attribute(NAME, "Chatrooms").end()
+                .start(FEATURE).attribute(VAR, NS).end()
+                .start(FEATURE).attribute(VAR, ServerServices.DISCO_INFO).end()
+                .start(FEATURE).attribute(VAR, ServerServices.DISCO_ITEMS).end();
+            sender.deliver(out, 0, xml.end().end().length());
+        }
+        else if (get && ServerServices.DISCO_ITEMS.equals(namespace))
+        {
+            result(sender, to, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_ITEMS);
+            for (final MucRoom room : rooms.values())
+            {
+                if (room.visible && !room.locked)
+                {
+                    xml.start(ITEM).attribute(JID, room.jid.toString()).attribute(NAME, roomName(room)).end();
+                }
+            }
+            sender.deliver(out, 0, xml.end().end().length());
+        }
+        else
+        {
+            error(iq, to, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+        }
+    }
+
+    /**
+     * §6.4: the room's identity, its features by configuration, and the muc#roominfo form.
+     */
+    private StanzaErrorCondition roomInfo(final Session sender, final MucRoom room, final ElementFlyweight iq)
+    {
+        result(sender, room.jid, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_INFO)
+            .start(IDENTITY).attribute(CATEGORY, "conference").attribute(TYPE, "text")
+            .attribute(NAME, roomName(room)).end();
+        for (final String feature : new String[]{NS, room.visible ? "muc_public" : "muc_hidden",
+            room.persistent ? "muc_persistent" : "muc_temporary", room.membersOnly ? "muc_membersonly" : "muc_open",
+            room.moderated ? "muc_moderated" : "muc_unmoderated",
+            room.whoisAnyone ? "muc_nonanonymous" : "muc_semianonymous",
+            room.passwordProtected ? "muc_passwordprotected" : "muc_unsecured"})
+        {
+            xml.start(FEATURE).attribute(VAR, feature).end();
+        }
+        xml.start(X).attribute(XMLNS, DataForm.NS).attribute(TYPE, RESULT);
+        formField("FORM_TYPE", "hidden", ROOMINFO_FORM_TYPE);
+        formField("muc#roominfo_description", "text-single", room.description);
+        formField("muc#roominfo_subject", "text-single", room.subject);
+        formField("muc#roominfo_occupants", "text-single", Integer.toString(room.occupants.size()));
+        formField("muc#roomconfig_roomname", "text-single", roomName(room));
+        sender.deliver(out, 0, xml.end().end().end().length());
+        return null;
+    }
+
+    /**
+     * §6.5: the occupants, by room JID.
+     */
+    private StanzaErrorCondition roomItems(final Session sender, final MucRoom room, final ElementFlyweight iq)
+    {
+        result(sender, room.jid, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_ITEMS);
+        for (final MucRoom.Occupant occupant : room.occupants.values())
+        {
+            xml.start(ITEM).attribute(JID, room.jid + "/" + occupant.nick).end();
+        }
+        sender.deliver(out, 0, xml.end().end().length());
+        return null;
+    }
+
+    private static String roomName(final MucRoom room)
+    {
+        return room.name.isEmpty() ? room.jid.local() : room.name;
+    }
+
+    /**
+     * §10.1.2-§10.2 (configuration) and §10.9 (destruction), for owners only.
+     */
+    private StanzaErrorCondition owner(final Session sender, final MucRoom room, final ElementFlyweight iq,
+        final boolean get)
+    {
+        if (room.affiliation(sender.jid()) != MucAffiliation.OWNER)
+        {
+            return StanzaErrorCondition.FORBIDDEN;
+        }
+        if (get)
+        {
+            configurationForm(sender, room, iq);
+            return null;
+        }
+        DataForm form = null;
+        String formType = null;
+        String destroyReason = null;
+        boolean destroy = false;
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event != XmlReader.Event.START_ELEMENT || reader.depth() != 3)
+            {
+                continue;
+            }
+            if ("x".equals(reader.localName()) && DataForm.NS.equals(reader.namespace()))
+            {
+                formType = reader.attributeValue("type");
+                form = DataForm.read(reader);
+            }
+            else if ("destroy".equals(reader.localName()))
+            {
+                destroy = true;
+                destroyReason = readReason();
+            }
+        }
+        if (destroy)
+        {
+            destroy(room, destroyReason == null ? "" : destroyReason);
+            sender.deliver(out, 0, result(sender, room.jid, iq).end().length());
+            return null;
+        }
+        if (form == null)
+        {
+            return StanzaErrorCondition.BAD_REQUEST;
+        }
+        if ("cancel".equals(formType))
+        {
+            // §10.1.3: cancelling the first configuration destroys the room it would have configured.
+            if (room.locked)
+            {
+                destroy(room, "");
+            }
+        }
+        else
+        {
+            if (!form.type().isEmpty() && !MucRoom.CONFIG_FORM_TYPE.equals(form.type()) ||
+                room.configure(form.fields()) != null)
+            {
+                return StanzaErrorCondition.NOT_ACCEPTABLE;
+            }
+            final boolean wasLocked = room.locked;
+            room.locked = false;
+            if (!wasLocked)
+            {
+                configurationChanged(room);
+            }
+        }
+        sender.deliver(out, 0, result(sender, room.jid, iq).end().length());
+        return null;
+    }
+
+    private String readReason()
+    {
+        final int depth = reader.depth();
+        String reason = null;
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT && reader.depth() >= depth)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && "reason".equals(reader.localName()))
+            {
+                reason = reader.elementText();
+            }
+        }
+        return reason;
+    }
+
+    /**
+     * §10.2.1: occupants are told the configuration changed (status 104).
+     */
+    private void configurationChanged(final MucRoom room)
+    {
+        for (final MucRoom.Occupant occupant : room.occupants.values())
+        {
+            xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid.toString())
+                .attribute(TO, occupant.real.toString()).attribute(TYPE, GROUPCHAT)
+                .start(X).attribute(XMLNS, USER_NS).start(STATUS)
+                .attribute(CODE, Integer.toString(CONFIGURATION_CHANGED)).end();
+            deliver(occupant.real, xml.end().end().length());
+        }
+    }
+
+    private void configurationForm(final Session sender, final MucRoom room, final ElementFlyweight iq)
+    {
+        result(sender, room.jid, iq).start(QUERY).attribute(XMLNS, OWNER_NS).start(X).attribute(XMLNS, DataForm.NS)
+            .attribute(TYPE, "form");
+        formField("FORM_TYPE", "hidden", MucRoom.CONFIG_FORM_TYPE);
+        formField("muc#roomconfig_roomname", "text-single", room.name);
+        formField("muc#roomconfig_roomdesc", "text-single", room.description);
+        formField("muc#roomconfig_persistentroom", "boolean", flag(room.persistent));
+        formField("muc#roomconfig_publicroom", "boolean", flag(room.visible));
+        formField("muc#roomconfig_membersonly", "boolean", flag(room.membersOnly));
+        formField("muc#roomconfig_moderatedroom", "boolean", flag(room.moderated));
+        formField("muc#roomconfig_changesubject", "boolean", flag(room.changeSubject));
+        formField("muc#roomconfig_allowinvites", "boolean", flag(room.allowInvites));
+        formField("muc#roomconfig_passwordprotectedroom", "boolean", flag(room.passwordProtected));
+        formField("muc#roomconfig_roomsecret", "text-private", room.password);
+        formField("muc#roomconfig_enablelogging", "boolean", flag(room.logging));
+        xml.start(FIELD).attribute(VAR, "muc#roomconfig_whois").attribute(TYPE, "list-single")
+            .start(VALUE).text(room.whoisAnyone ? "anyone" : "moderators").end()
+            .start(OPTION).attribute(LABEL, "Moderators only").start(VALUE).text("moderators").end().end()
+            .start(OPTION).attribute(LABEL, "Anyone").start(VALUE).text("anyone").end().end().end();
+        xml.start(FIELD).attribute(VAR, "muc#roomconfig_maxusers").attribute(TYPE, "list-single")
+            .start(VALUE).text(room.maxUsers == 0 ? "none" : Integer.toString(room.maxUsers)).end();
+        for (final String option : new String[]{"10", "20", "30", "50", "100", "200", "none"})
+        {
+            xml.start(OPTION).start(VALUE).text(option).end().end();
+        }
+        sender.deliver(out, 0, xml.end().end().end().end().length());
+    }
+
+    private static String flag(final boolean value)
+    {
+        return value ? "1" : "0";
+    }
+
+    private void formField(final String var, final String type, final String value)
+    {
+        xml.start(FIELD).attribute(VAR, var).attribute(TYPE, type).start(VALUE).text(value).end().end();
+    }
+
+    /**
+     * §10.9: everyone leaves with the reason; the room is gone.
+     */
+    private void destroy(final MucRoom room, final String reason)
+    {
+        for (final MucRoom.Occupant occupant : room.occupants.values())
+        {
+            occupant.presence = new byte[0];
+            deliver(occupant.real, occupantPresence(room, occupant, occupant.real, true, false, List.of(SELF),
+                null, null, reason));
+        }
+        room.occupants.clear();
+        rooms.remove(room.jid);
+    }
+
+    /**
+     * §8 (moderators: roles) and §9, §10 (admins and owners: affiliations): lists and changes.
+     */
+    private StanzaErrorCondition admin(final Session sender, final MucRoom room, final ElementFlyweight iq,
+        final boolean get)
+    {
+        final List<AdminItem> items = new ArrayList<>();
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 3 && "item".equals(reader.localName()))
+            {
+                final String roleValue = reader.attributeValue("role");
+                final String affiliationValue = reader.attributeValue("affiliation");
+                final String jid = reader.attributeValue("jid");
+                final String nick = reader.attributeValue("nick");
+                final MucRole role = roleValue == null ? null : MucRole.of(roleValue);
+                final MucAffiliation affiliation =
+                    affiliationValue == null ? null : MucAffiliation.of(affiliationValue);
+                if (roleValue != null && role == null || affiliationValue != null && affiliation == null ||
+                    role == null && affiliation == null)
+                {
+                    return StanzaErrorCondition.BAD_REQUEST;
+                }
+                items.add(new AdminItem(nick, jid == null ? null : parse(jid), role, affiliation, readReason()));
+            }
+        }
+        if (items.isEmpty())
+        {
+            return StanzaErrorCondition.BAD_REQUEST;
+        }
+        final MucRoom.Occupant actor = room.occupantOf(sender.jid());
+        final MucAffiliation actorAffiliation = room.affiliation(sender.jid());
+        if (get)
+        {
+            return adminList(sender, room, iq, items.get(0), actor, actorAffiliation);
+        }
+        for (final AdminItem item : items)
+        {
+            final StanzaErrorCondition refusal = item.affiliation() != null ?
+                checkAffiliationChange(room, item, actorAffiliation) : checkRoleChange(room, item, actor);
+            if (refusal != null)
+            {
+                return refusal;
+            }
+        }
+        for (final AdminItem item : items)
+        {
+            if (item.affiliation() != null)
+            {
+                changeAffiliation(room, item);
+            }
+            else
+            {
+                changeRole(room, room.occupants.get(item.nick()), item.role(), item.reason());
+            }
+        }
+        sender.deliver(out, 0, result(sender, room.jid, iq).end().length());
+        dropIfDone(room);
+        return null;
+    }
+
+    private StanzaErrorCondition adminList(final Session sender, final MucRoom room, final ElementFlyweight iq,
+        final AdminItem asked, final MucRoom.Occupant actor, final MucAffiliation actorAffiliation)
+    {
+        if (asked.affiliation() != null ? !actorAffiliation.atLeast(MucAffiliation.ADMIN) :
+            actor == null || actor.role != MucRole.MODERATOR)
+        {
+            return StanzaErrorCondition.FORBIDDEN;
+        }
+        result(sender, room.jid, iq).start(QUERY).attribute(XMLNS, ADMIN_NS);
+        if (asked.affiliation() != null)
+        {
+            for (final Map.Entry<String, MucAffiliation> entry : room.affiliations.entrySet())
+            {
+                if (entry.getValue() == asked.affiliation())
+                {
+                    xml.start(ITEM).attribute(AFFILIATION, entry.getValue().value()).attribute(JID, entry.getKey())
+                        .end();
+                }
+            }
+        }
+        else
+        {
+            for (final MucRoom.Occupant occupant : room.occupants.values())
+            {
+                if (occupant.role == asked.role())
+                {
+                    xml.start(ITEM).attribute(AFFILIATION, room.affiliation(occupant.real).value())
+                        .attribute(JID, occupant.real.toString()).attribute(NICK, occupant.nick)
+                        .attribute(ROLE, occupant.role.value()).end();
+                }
+            }
+        }
+        sender.deliver(out, 0, xml.end().end().length());
+        return null;
+    }
+
+    /**
+     * §8.2-§8.6, §9.6-§9.7: moderators change the roles of those who rank below them by affiliation.
+     */
+    private static StanzaErrorCondition checkRoleChange(final MucRoom room, final AdminItem item,
+        final MucRoom.Occupant actor)
+    {
+        final MucRoom.Occupant target = item.nick() == null ? null : room.occupants.get(item.nick());
+        if (target == null)
+        {
+            return item.nick() == null ? StanzaErrorCondition.BAD_REQUEST : StanzaErrorCondition.ITEM_NOT_FOUND;
+        }
+        if (actor == null || actor.role != MucRole.MODERATOR)
+        {
+            return StanzaErrorCondition.FORBIDDEN;
+        }
+        final MucAffiliation actorAffiliation = room.affiliation(actor.real);
+        final MucAffiliation targetAffiliation = room.affiliation(target.real);
+        if (item.role() == MucRole.MODERATOR || target.role == MucRole.MODERATOR)
+        {
+            // §9.6, §9.7: granting and revoking moderation is for admins, not over owners or other admins.
+            return actorAffiliation.atLeast(MucAffiliation.ADMIN) &&
+                (actorAffiliation == MucAffiliation.OWNER || !targetAffiliation.atLeast(MucAffiliation.ADMIN)) ?
+                null : StanzaErrorCondition.NOT_ALLOWED;
+        }
+        // §8.2, §8.4: not over someone of a higher affiliation (an admin or owner) than the moderator.
+        return targetAffiliation.compareTo(actorAffiliation) > 0 ||
+            targetAffiliation.atLeast(MucAffiliation.ADMIN) && actorAffiliation != MucAffiliation.OWNER ?
+            StanzaErrorCondition.NOT_ALLOWED : null;
+    }
+
+    /**
+     * §9.1-§9.5 (admins: outcasts and members), §10.3-§10.7 (owners: admins and owners).
+     */
+    private static StanzaErrorCondition checkAffiliationChange(final MucRoom room, final AdminItem item,
+        final MucAffiliation actorAffiliation)
+    {
+        if (item.jid() == null)
+        {
+            return StanzaErrorCondition.BAD_REQUEST;
+        }
+        final MucAffiliation current = room.affiliation(item.jid());
+        final boolean ownerLevel = item.affiliation().atLeast(MucAffiliation.ADMIN) ||
+            current.atLeast(MucAffiliation.ADMIN);
+        if (!actorAffiliation.atLeast(ownerLevel ? MucAffiliation.OWNER : MucAffiliation.ADMIN))
+        {
+            return StanzaErrorCondition.FORBIDDEN;
+        }
+        if (current == MucAffiliation.OWNER && item.affiliation() != MucAffiliation.OWNER &&
+            room.affiliations.values().stream().filter(a -> a == MucAffiliation.OWNER).count() == 1)
+        {
+            // §10.7: a room keeps at least one owner.
+            return StanzaErrorCondition.CONFLICT;
+        }
+        return null;
+    }
+
+    private void changeAffiliation(final MucRoom room, final AdminItem item)
+    {
+        room.affiliate(item.jid(), item.affiliation());
+        for (final MucRoom.Occupant occupant : new ArrayList<>(room.occupants.values()))
+        {
+            if (!occupant.real.bare().equals(item.jid().bare()))
+            {
+                continue;
+            }
+            if (item.affiliation() == MucAffiliation.OUTCAST)
+            {
+                remove(room, occupant, BANNED, item.reason());
+            }
+            else if (room.membersOnly && !item.affiliation().atLeast(MucAffiliation.MEMBER))
+            {
+                remove(room, occupant, AFFILIATION_CHANGED, item.reason());
+            }
+            else
+            {
+                changeRole(room, occupant, room.defaultRole(item.affiliation()), item.reason());
+            }
+        }
+    }
+
+    private void changeRole(final MucRoom room, final MucRoom.Occupant occupant, final MucRole role,
+        final String reason)
+    {
+        if (role == MucRole.NONE)
+        {
+            remove(room, occupant, KICKED, reason);
+            return;
+        }
+        occupant.role = role;
+        for (final MucRoom.Occupant other : room.occupants.values())
+        {
+            deliver(other.real, occupantPresence(room, occupant, other.real, false, seesJids(room, other),
+                other == occupant ? List.of(SELF) : List.of(), null, reason, null));
+        }
+    }
+
+    /**
+     * §8.2 (kick, 307), §9.1 (ban, 301), §9.4 (membership revoked in a members-only room, 321 and 322).
+     */
+    private void remove(final MucRoom room, final MucRoom.Occupant occupant, final int code, final String reason)
+    {
+        final List<Integer> codes = code == AFFILIATION_CHANGED ? List.of(AFFILIATION_CHANGED, MEMBERS_ONLY) :
+            List.of(code);
+        for (final MucRoom.Occupant other : room.occupants.values())
+        {
+            final List<Integer> seen = new ArrayList<>(codes);
+            if (other == occupant)
+            {
+                seen.add(SELF);
+            }
+            deliver(other.real, occupantPresence(room, occupant, other.real, true, seesJids(room, other), seen,
+                null, reason, null));
+        }
+        room.occupants.remove(occupant.nick);
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private XmlEncoder result(final Session sender, final Jid from, final ElementFlyweight iq)
+    {
+        return xml.wrap(out, 0).startIqReply(iq).attribute(FROM, from.toString())
+            .attribute(TO, sender.jid().toString()).attribute(TYPE, RESULT);
+    }
+
+    private void copyId(final ElementFlyweight stanza)
+    {
+        final int id = stanza.idIndex();
+        if (id != StartTagFlyweight.MISSING)
+        {
+            xml.attribute(ID, stanza.buffer(), stanza.attributeValueOffset(id), stanza.attributeValueLength(id));
+        }
+    }
+
+    /**
+     * @return the stanza's child elements, as they were sent.
+     */
+    private byte[] children(final ElementFlyweight stanza)
+    {
+        final int start = stanza.offset() + stanza.startTagLength();
+        if (stanza.isEmptyElement())
+        {
+            return new byte[0];
+        }
+        final DirectBuffer buffer = stanza.buffer();
+        int end = stanza.offset() + stanza.length() - 1;
+        while (buffer.getByte(end) != '<')
+        {
+            end--;
+        }
+        final byte[] children = new byte[end - start];
+        buffer.getBytes(start, children);
+        return children;
+    }
+
+    private boolean hasChild(final ElementFlyweight stanza, final String name)
+    {
+        reader.wrap(stanza);
+        reader.next();
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 && name.equals(reader.localName()) &&
+                reader.namespace().equals(XmppNamespaces.CLIENT))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String subjectOf(final ElementFlyweight message)
+    {
+        reader.wrap(message);
+        reader.next();
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 && "subject".equals(reader.localName()))
+            {
+                return reader.elementText();
+            }
+        }
+        return "";
+    }
+
+    private static String stamp(final long millis)
+    {
+        final UnsafeBuffer time = new UnsafeBuffer(new byte[XmppTime.LENGTH]);
+        XmppTime.write(millis, time, 0);
+        return time.getStringWithoutLengthAscii(0, XmppTime.LENGTH);
+    }
+
+    private Jid parse(final String text)
+    {
+        return text == null ? null : parser.parse(text);
+    }
+
+    private void error(final ElementFlyweight stanza, final Jid from, final StanzaErrorCondition condition)
+    {
+        final int length = errors.encode(stanza, from, condition, null, out, 0);
+        final int fromIndex = stanza.fromIndex();
+        if (fromIndex != StartTagFlyweight.MISSING)
+        {
+            final Jid to = parse(stanza.buffer().getStringWithoutLengthUtf8(
+                stanza.attributeValueOffset(fromIndex), stanza.attributeValueLength(fromIndex)));
+            if (to != null)
+            {
+                deliver(to, length);
+            }
+        }
+    }
+
+    private void deliver(final Jid real, final int length)
+    {
+        final SessionState session = sessions.full(real);
+        if (session != null)
+        {
+            session.session.deliver(out, 0, length);
+        }
+    }
+
+    /**
+     * To a bare JID: each available resource of a local user (an invitation, §7.8.2).
+     */
+    private void deliverToUser(final Jid user, final int length)
+    {
+        if (!user.isBare())
+        {
+            deliver(user, length);
+            return;
+        }
+        final List<SessionState> resources = sessions.bare(user);
+        for (int i = 0; i < resources.size(); i++)
+        {
+            if (resources.get(i).available)
+            {
+                resources.get(i).session.deliver(out, 0, length);
+            }
+        }
+    }
+}
