@@ -20,6 +20,7 @@ import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
+import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -261,6 +262,69 @@ class MucSystemTest
                 host.disconnect();
                 visitor.disconnect();
             }
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0045 §10.2: a persistent room's configuration, subject and members outlive a restart")
+    void shouldKeepPersistentRoomsAcrossRestart() throws Exception
+    {
+        final Path data = TestServer.newDataDir();
+        final EntityBareJid keptJid = JidCreate.entityBareFrom("kept@" + SERVICE);
+        final EntityBareJid passingJid = JidCreate.entityBareFrom("passing@" + SERVICE);
+        try
+        {
+            try (TestServer server = TestServer.start(data, false, context -> { }))
+            {
+                server.addUser("owner", "o").addUser("member", "m");
+                final XMPPTCPConnection owner = login(server, "owner", "o");
+                try
+                {
+                    final MultiUserChat kept = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(keptJid);
+                    kept.create(Resourcepart.from("Chair"));
+                    configure(kept, form ->
+                    {
+                        form.setAnswer("muc#roomconfig_persistentroom", true);
+                        form.setAnswer("muc#roomconfig_membersonly", true);
+                        form.setAnswer("muc#roomconfig_roomname", "Kept & <named>");
+                    });
+                    kept.grantMembership(JidCreate.entityBareFrom("member@localhost"));
+                    kept.changeSubject("line one\nline two");
+                    kept.leave();
+                    MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(passingJid)
+                        .create(Resourcepart.from("Chair")).makeInstant();
+                }
+                finally
+                {
+                    owner.disconnect();
+                }
+            }
+            try (TestServer server = TestServer.start(data, false, context -> { }))
+            {
+                final XMPPTCPConnection member = login(server, "member", "m");
+                try
+                {
+                    final MultiUserChatManager manager = MultiUserChatManager.getInstanceFor(member);
+                    assertThat(manager.getRoomsHostedBy(JidCreate.domainBareFrom(SERVICE)))
+                        .as("the persistent room is listed, the temporary one is gone").containsOnlyKeys(keptJid);
+                    assertThat(manager.getRoomsHostedBy(JidCreate.domainBareFrom(SERVICE)).get(keptJid).getName())
+                        .isEqualTo("Kept & <named>");
+                    final MultiUserChat kept = manager.getMultiUserChat(keptJid);
+                    final BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+                    kept.addMessageListener(heard::add);
+                    kept.join(Resourcepart.from("Member"));
+                    assertThat(heard.poll(10, TimeUnit.SECONDS).getSubject()).isEqualTo("line one\nline two");
+                    assertThat(kept.getOccupants()).as("nobody else came back with it").hasSize(1);
+                }
+                finally
+                {
+                    member.disconnect();
+                }
+            }
+        }
+        finally
+        {
+            TestServer.delete(data);
         }
     }
 

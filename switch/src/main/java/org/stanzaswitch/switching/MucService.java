@@ -26,8 +26,9 @@ import java.util.Map;
  * (§10.1) and live while occupied, or until destroyed if persistent. Occupants join, talk, change nickname and
  * leave (§7); moderators kick and grant or revoke voice, admins and owners change affiliations (§8, §9, §10);
  * owners configure and destroy rooms (§10). Every stanza a room sends is built here, addressed from the room
- * or an occupant's room JID to each occupant's real JID. Rooms are kept in memory only: a restart empties the
- * service. Owned by the router thread; the chat hot path never comes here.
+ * or an occupant's room JID to each occupant's real JID. Persistent rooms' configuration, subject and
+ * affiliations are journaled ({@link MucRoomStore}) and come back, empty, after a restart; temporary rooms,
+ * occupants and history live in memory. Owned by the router thread; the chat hot path never comes here.
  */
 final class MucService
 {
@@ -111,6 +112,7 @@ final class MucService
 
     private final Jid service;
     private final SessionRegistry sessions;
+    private final MucRoomStore store;
     private final Map<Jid, MucRoom> rooms = new HashMap<>();
     private final XmlReader reader = new XmlReader();
     private final XmlEncoder xml = new XmlEncoder();
@@ -118,10 +120,11 @@ final class MucService
     private final StanzaErrorEncoder errors = new StanzaErrorEncoder();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
 
-    MucService(final Jid domain, final SessionRegistry sessions)
+    MucService(final Jid domain, final SessionRegistry sessions, final StateWriter writer)
     {
         this.service = serviceOf(domain);
         this.sessions = sessions;
+        this.store = new MucRoomStore(writer);
     }
 
     static Jid serviceOf(final Jid domain)
@@ -154,6 +157,23 @@ final class MucService
     }
 
     /**
+     * @return the room, in memory or, if persistent, as last kept; null if there is none.
+     */
+    private MucRoom room(final Jid jid)
+    {
+        MucRoom room = rooms.get(jid);
+        if (room == null)
+        {
+            room = store.load(jid);
+            if (room != null)
+            {
+                rooms.put(jid, room);
+            }
+        }
+        return room;
+    }
+
+    /**
      * A user's resource went offline or sent unavailable presence: it leaves every room it is in.
      */
     void onGone(final Jid real)
@@ -181,7 +201,7 @@ final class MucService
             }
             return;
         }
-        final MucRoom room = rooms.get(to.bare());
+        final MucRoom room = room(to.bare());
         final int type = presence.typeIndex();
         if (type != StartTagFlyweight.MISSING)
         {
@@ -532,7 +552,7 @@ final class MucService
         {
             return;
         }
-        final MucRoom room = to.local() == null ? null : rooms.get(to.bare());
+        final MucRoom room = to.local() == null ? null : room(to.bare());
         if (room == null)
         {
             error(message, to, StanzaErrorCondition.ITEM_NOT_FOUND);
@@ -570,6 +590,7 @@ final class MucService
         {
             room.subject = subjectOf(message);
             room.subjectNick = occupant.nick;
+            store.save(room, true);
         }
         else if (body)
         {
@@ -651,6 +672,7 @@ final class MucService
             if (room.membersOnly && !room.affiliation(invitee).atLeast(MucAffiliation.MEMBER))
             {
                 room.affiliate(invitee, MucAffiliation.MEMBER);
+                store.save(room, true);
             }
             xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid.toString()).attribute(TO, invitee.toString())
                 .start(X).attribute(XMLNS, USER_NS).start(INVITE).attribute(FROM, real.toString());
@@ -674,7 +696,7 @@ final class MucService
         final int type = iq.typeIndex();
         final boolean get = iq.attributeValueEquals(type, GET);
         final boolean set = iq.attributeValueEquals(type, SET);
-        final MucRoom room = to.local() == null ? null : rooms.get(to.bare());
+        final MucRoom room = to.local() == null ? null : room(to.bare());
         if (to.resource() != null)
         {
             toOccupant(sender, room, to, iq, get || set);
@@ -755,6 +777,10 @@ final class MucService
         }
         else if (get && ServerServices.DISCO_ITEMS.equals(namespace))
         {
+            for (final String stored : store.roomsOf(service))
+            {
+                room(Jid.of(stored));
+            }
             result(sender, to, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_ITEMS);
             for (final MucRoom room : rooms.values())
             {
@@ -880,6 +906,7 @@ final class MucService
             }
             final boolean wasLocked = room.locked;
             room.locked = false;
+            store.save(room, true);
             if (!wasLocked)
             {
                 configurationChanged(room);
@@ -971,6 +998,7 @@ final class MucService
         }
         room.occupants.clear();
         rooms.remove(room.jid);
+        store.save(room, false);
     }
 
     /**
@@ -1130,6 +1158,7 @@ final class MucService
     private void changeAffiliation(final MucRoom room, final AdminItem item)
     {
         room.affiliate(item.jid(), item.affiliation());
+        store.save(room, true);
         for (final MucRoom.Occupant occupant : new ArrayList<>(room.occupants.values()))
         {
             if (!occupant.real.bare().equals(item.jid().bare()))

@@ -133,7 +133,7 @@ public final class Router implements EventHandler<StanzaEvent>
         this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
         this.pep = new PepService(domain, writer, blocking.blockLists(), sessions);
-        this.muc = new MucService(domain, sessions);
+        this.muc = new MucService(domain, sessions, writer);
         this.lastActivity = new LastActivityService(writer, sessions, services);
         this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
         final ArchivePreferences preferences = state.archivePreferences();

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Pieces of XML the server keeps for each user, by key: {@code vcard} (XEP-0054), {@code private <ns>}
- * (XEP-0049) and {@code pep <node>} (XEP-0163, {@link PepNode}). Owned by the router thread.
+ * (XEP-0049) and {@code pep <node>} (XEP-0163, {@link PepNode}); and for each persistent XEP-0045 room, under
+ * its JID, {@code muc} ({@link MucRoomStore}). Owned by the router thread.
  */
 final class UserData
 {
@@ -37,6 +38,14 @@ final class UserData
     {
         final Map<String, byte[]> data = byOwner.get(owner);
         return data == null ? null : data.get(key);
+    }
+
+    /**
+     * @return everyone who has something stored: account names, and room JIDs ({@link MucRoomStore}); a view.
+     */
+    Set<String> owners()
+    {
+        return byOwner.keySet();
     }
 
     /**
