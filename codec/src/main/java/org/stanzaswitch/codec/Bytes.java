@@ -23,6 +23,32 @@ public final class Bytes
     }
 
     /**
+     * Compare bytes with a string known to be ASCII (a XEP-0115 verification string), allocating nothing.
+     *
+     * @param buffer holding the bytes.
+     * @param offset of the bytes.
+     * @param length of the bytes.
+     * @param value  ASCII text to compare with; a character above 127 never matches.
+     * @return true if the bytes are the string's characters.
+     */
+    public static boolean asciiEquals(
+        final DirectBuffer buffer, final int offset, final int length, final CharSequence value)
+    {
+        if (length != value.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) != value.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * @param buffer holding the bytes.
      * @param offset of the bytes.
      * @param length of the bytes.

@@ -29,4 +29,17 @@ class BytesTest
             assertThat(Bytes.contains(buffer, 0, 3, value)).as("range shorter than the value").isFalse();
         }
     }
+
+    @Test
+    @DisplayName("asciiEquals compares bytes with a string in place; non-ASCII characters never match")
+    void shouldCompareAsciiText()
+    {
+        final UnsafeBuffer buffer =
+            new UnsafeBuffer("xxQgayPKawpkPSDYmwT/WM94uAlu0=yy".getBytes(StandardCharsets.UTF_8));
+        assertThat(Bytes.asciiEquals(buffer, 2, 28, "QgayPKawpkPSDYmwT/WM94uAlu0=")).isTrue();
+        assertThat(Bytes.asciiEquals(buffer, 2, 28, "QgayPKawpkPSDYmwT/WM94uAlu0!")).isFalse();
+        assertThat(Bytes.asciiEquals(buffer, 2, 27, "QgayPKawpkPSDYmwT/WM94uAlu0=")).isFalse();
+        final UnsafeBuffer latin = new UnsafeBuffer("\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(Bytes.asciiEquals(latin, 0, 1, "\u00e9")).isFalse();
+    }
 }

@@ -2,6 +2,7 @@ package org.stanzaswitch.gateway;
 
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.MessageBuilder;
+import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
@@ -66,6 +67,9 @@ class PepSystemTest
                 // and sends the last item once it knows, so a publish racing that exchange is not missed.
                 MoodManager.getInstanceFor(alice).setMood(Mood.satisfied);
                 assertThat(bobMoods.poll(10, TimeUnit.SECONDS)).isEqualTo("alice@localhost satisfied");
+                // A status change keeps the capabilities, and with them the interest (read in place, not asked again).
+                bob.sendStanza(bob.getStanzaFactory().buildPresenceStanza().setMode(Presence.Mode.away)
+                    .setStatus("out").build());
                 MoodManager.getInstanceFor(alice).setMood(Mood.curious);
                 assertThat(pollUntil(bobMoods, "alice@localhost curious")).isTrue();
 

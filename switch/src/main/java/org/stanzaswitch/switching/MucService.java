@@ -41,6 +41,8 @@ final class MucService
     private static final int MAX_NICK_BYTES = 1023;
     /** Rooms are memory: past this many, a join that would create one is refused (not-allowed, §10.1.1). */
     private static final int MAX_ROOMS = 10_000;
+    /** So that one user cannot take all of them. */
+    private static final int MAX_ROOMS_PER_USER = 100;
 
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] MESSAGE = Bytes.ascii("message");
@@ -314,7 +316,7 @@ final class MucService
             return;
         }
         final boolean created = existing == null;
-        if (created && rooms.size() >= MAX_ROOMS)
+        if (created && (rooms.size() >= MAX_ROOMS || temporaryRoomsOwnedBy(real) >= MAX_ROOMS_PER_USER))
         {
             error(presence, to, StanzaErrorCondition.NOT_ALLOWED);
             return;
@@ -325,7 +327,7 @@ final class MucService
             room.affiliate(real, MucAffiliation.OWNER);
         }
         final MucAffiliation affiliation = room.affiliation(real);
-        final StanzaErrorCondition refusal = refusal(room, affiliation, nick, join, real);
+        final StanzaErrorCondition refusal = refusal(room, affiliation, nick, join);
         if (refusal != null)
         {
             error(presence, to, refusal);
@@ -372,11 +374,21 @@ final class MucService
         deliver(real, xml.end().length());
     }
 
+    private int temporaryRoomsOwnedBy(final Jid real)
+    {
+        int owned = 0;
+        for (final MucRoom room : rooms.values())
+        {
+            owned += !room.persistent && room.affiliation(real) == MucAffiliation.OWNER ? 1 : 0;
+        }
+        return owned;
+    }
+
     /**
      * §7.2.4-§7.2.9 in the order ejabberd and Prosody check them.
      */
     private static StanzaErrorCondition refusal(final MucRoom room, final MucAffiliation affiliation,
-        final String nick, final Join join, final Jid real)
+        final String nick, final Join join)
     {
         if (room.locked && affiliation != MucAffiliation.OWNER)
         {
@@ -390,9 +402,9 @@ final class MucService
         {
             return StanzaErrorCondition.REGISTRATION_REQUIRED;
         }
-        final MucRoom.Occupant holder = room.occupants.get(nick);
-        if (holder != null && !holder.real.bare().equals(real.bare()))
+        if (room.occupants.containsKey(nick))
         {
+            // Also for another resource of the same user: one nickname is one occupant here.
             return StanzaErrorCondition.CONFLICT;
         }
         if (room.passwordProtected && affiliation != MucAffiliation.OWNER && !room.password.equals(join.password))

@@ -3,10 +3,12 @@ package org.stanzaswitch.switching;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.ChildElements;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaErrorCondition;
 import org.stanzaswitch.codec.StanzaErrorEncoder;
+import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 import org.stanzaswitch.switching.roster.RosterItem;
@@ -75,6 +77,9 @@ final class PepService
     private static final byte[] SET = Bytes.ascii("set");
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] HEADLINE = Bytes.ascii("headline");
+    private static final byte[] C = Bytes.ascii("c");
+    private static final byte[] CAPS_NS = Bytes.ascii(EntityCaps.NS);
+    private static final byte[] VER_ATTRIBUTE = Bytes.ascii("ver");
 
     /** A disco#info query sent to a resource whose capabilities were not known. */
     private record PendingQuery(Jid resource, String ver, String hash)
@@ -97,6 +102,7 @@ final class PepService
         }
     };
     private final XmlReader reader = new XmlReader();
+    private final ChildElements children = new ChildElements();
     private final XmlReader nodeReader = new XmlReader();
     private final XmlEncoder xml = new XmlEncoder();
     private final XmlEncoder nodeXml = new XmlEncoder();
@@ -536,6 +542,11 @@ final class PepService
         {
             session.pepInterests = SessionState.NO_INTERESTS;
         }
+        else if (sameCaps(session, presence))
+        {
+            // Status and show changes keep their capabilities: read in place, nothing allocated on the way.
+            return;
+        }
         final EntityCaps.Advertised advertised = caps.advertised(presence);
         if (advertised == null)
         {
@@ -561,6 +572,28 @@ final class PepService
             .attribute(TO, resource.toString()).start(QUERY).attribute(XMLNS, ServerServices.DISCO_INFO)
             .attribute(NODE, (advertised.node() == null ? "" : advertised.node()) + "#" + advertised.ver());
         session.session.deliver(out, 0, xml.end().end().length());
+    }
+
+    private boolean sameCaps(final SessionState session, final ElementFlyweight presence)
+    {
+        final String known = session.capsVer;
+        if (presence.isEmptyElement())
+        {
+            return known == null;
+        }
+        children.wrap(presence);
+        while (children.next())
+        {
+            if (children.is(C, CAPS_NS))
+            {
+                final StartTagFlyweight tag = children.tag();
+                final int ver = tag.attributeIndex(VER_ATTRIBUTE);
+                return known != null && ver != StartTagFlyweight.MISSING && !tag.attributeValueNeedsDecoding(ver) &&
+                    Bytes.asciiEquals(
+                        tag.buffer(), tag.attributeValueOffset(ver), tag.attributeValueLength(ver), known);
+            }
+        }
+        return known == null;
     }
 
     /**
