@@ -16,6 +16,7 @@ listen:
   address: 127.0.0.1
   c2s_port: $port
   direct_tls_port: -1
+  proxy_port: 0                  # XEP-0065 proxy for the file transfer tests, on a free port
 registration:
   open: true
 timeouts:

@@ -89,6 +89,7 @@ public final class ConfigLoader
                 case "listen.c2s_port" -> context.c2sPort(integer(value));
                 case "listen.direct_tls_port" -> context.directTlsPort(integer(value));
                 case "listen.component_port" -> context.componentPort(integer(value));
+                case "listen.proxy_port" -> context.proxyPort(integer(value));
                 case "tls.required" -> context.tlsRequired(bool(value));
                 case "tls.certificate" -> context.tlsCertificate(text(value));
                 case "tls.key" -> context.tlsKey(text(value));

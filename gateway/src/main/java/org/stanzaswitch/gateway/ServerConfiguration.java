@@ -22,6 +22,10 @@ public final class ServerConfiguration
     public static final String COMPONENT_PORT_PROP_NAME = "stanzaswitch.component.port";
     public static final int COMPONENT_PORT_DEFAULT = -1;
 
+    /** XEP-0065: the port of the SOCKS5 bytestreams proxy (usually 7777); -1 disables it. */
+    public static final String PROXY_PORT_PROP_NAME = "stanzaswitch.proxy.port";
+    public static final int PROXY_PORT_DEFAULT = -1;
+
     /** RFC 6120 §3.2.1: 5222 for c2s with STARTTLS; 0 picks a free port. */
     public static final String C2S_PORT_PROP_NAME = "stanzaswitch.c2s.port";
     public static final int C2S_PORT_DEFAULT = 5222;

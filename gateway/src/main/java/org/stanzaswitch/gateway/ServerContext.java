@@ -30,6 +30,7 @@ public final class ServerContext
     private int c2sPort = integer(C2S_PORT_PROP_NAME, C2S_PORT_DEFAULT);
     private int directTlsPort = integer(C2S_DIRECT_TLS_PORT_PROP_NAME, C2S_DIRECT_TLS_PORT_DEFAULT);
     private int componentPort = integer(COMPONENT_PORT_PROP_NAME, COMPONENT_PORT_DEFAULT);
+    private int proxyPort = integer(PROXY_PORT_PROP_NAME, PROXY_PORT_DEFAULT);
     private final Map<String, String> componentSecrets = new LinkedHashMap<>();
     private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
     private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
@@ -94,6 +95,7 @@ public final class ServerContext
         requirePort(C2S_PORT_PROP_NAME, c2sPort, false);
         requirePort(C2S_DIRECT_TLS_PORT_PROP_NAME, directTlsPort, true);
         requirePort(COMPONENT_PORT_PROP_NAME, componentPort, true);
+        requirePort(PROXY_PORT_PROP_NAME, proxyPort, true);
         for (final Map.Entry<String, String> component : componentSecrets.entrySet())
         {
             final Jid name = new JidParser().parse(component.getKey());
@@ -156,6 +158,20 @@ public final class ServerContext
         {
             throw new IllegalArgumentException(name + "=" + port + " is not a port");
         }
+    }
+
+    /**
+     * @return the port of the XEP-0065 proxy, or -1 if there is none.
+     */
+    public int proxyPort()
+    {
+        return proxyPort;
+    }
+
+    public ServerContext proxyPort(final int proxyPort)
+    {
+        this.proxyPort = proxyPort;
+        return this;
     }
 
     /**

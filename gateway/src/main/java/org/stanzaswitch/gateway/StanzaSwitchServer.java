@@ -47,6 +47,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     private StanzaSwitch stanzaSwitch;
     private int c2sPort = -1;
     private int componentPort = -1;
+    private int proxyPort = -1;
     private int directTlsPort = -1;
 
     private StanzaSwitchServer(final ServerContext context)
@@ -89,7 +90,8 @@ public final class StanzaSwitchServer implements AutoCloseable
         final TlsSupport tls = new TlsSupport(tlsMaterial.serverContext(tlsProvider));
         resources.add(tls);
         transport = context.transport().resolve();
-        stanzaSwitch = new StanzaSwitch(context.switchSettings());
+        final Socks5Relay relay = context.proxyPort() < 0 ? null : new Socks5Relay(proxyHost());
+        stanzaSwitch = new StanzaSwitch(context.switchSettings().bytestreamProxy(relay));
         resources.add(stanzaSwitch);
         final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         final EventLoopGroup workers =
@@ -119,6 +121,13 @@ public final class StanzaSwitchServer implements AutoCloseable
             }, context.componentPort());
             LOG.info(() -> "external components " + context.componentSecrets().keySet() + " on " +
                 context.bindAddress() + ":" + componentPort);
+        }
+        if (relay != null)
+        {
+            proxyPort = listen(acceptors, workers, relay.initializer(), context.proxyPort());
+            relay.port(proxyPort);
+            LOG.info(() -> "XEP-0065 bytestreams proxy proxy." + context.domain() + " on " + relay.host() + ":" +
+                relay.port());
         }
         LOG.info(() -> "TLS by " + (tlsProvider == SslProvider.JDK ? "the JDK" : OpenSsl.versionString()) +
             ", sockets by " + transport + ", " + context.ioThreads() + " I/O threads");
@@ -160,6 +169,15 @@ public final class StanzaSwitchServer implements AutoCloseable
         }
     }
 
+    /**
+     * @return where clients reach the proxy: the address listened on, or the domain if that is every address.
+     */
+    private String proxyHost()
+    {
+        final String bind = context.bindAddress();
+        return bind.equals("0.0.0.0") || bind.equals("::") ? context.domain() : bind;
+    }
+
     private int listen(
         final EventLoopGroup acceptors, final EventLoopGroup workers, final ChannelHandler initializer, final int port)
         throws IOException
@@ -179,6 +197,14 @@ public final class StanzaSwitchServer implements AutoCloseable
             .channel();
         resources.add(() -> channel.close().syncUninterruptibly());
         return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    /**
+     * @return the port of the XEP-0065 proxy, as bound; -1 if there is none.
+     */
+    public int proxyPort()
+    {
+        return proxyPort;
     }
 
     /**

@@ -66,6 +66,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private final UserDataService userData;
     private final PepService pep;
     private final MucService muc;
+    /** XEP-0065, or null when the transport runs no proxy. */
+    private final ProxyService proxy;
     private final BlockingService blocking;
     private final MessageDelivery messages;
     private final MessageArchive archive;
@@ -127,7 +129,8 @@ public final class Router implements EventHandler<StanzaEvent>
         this.archiveRetentionMillis = settings.archiveRetentionMillis;
         this.resumeSeconds = settings.resumeSeconds;
         this.refuseResourceConflicts = settings.refuseResourceConflicts;
-        this.services = new ServerServices(domain);
+        this.proxy = settings.bytestreamProxy == null ? null : new ProxyService(domain, settings.bytestreamProxy);
+        this.services = new ServerServices(domain, proxy == null ? null : ProxyService.serviceOf(domain));
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
@@ -486,6 +489,11 @@ public final class Router implements EventHandler<StanzaEvent>
             muc.onStanza(sender, to, stanza);
             return;
         }
+        if (to != null && proxy != null && proxy.serves(to) && !sender.isComponent())
+        {
+            toProxy(sender, kind);
+            return;
+        }
         if (to != null && isLocal(to) && isBlocked(sender, to, kind))
         {
             return;
@@ -795,6 +803,22 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         // RFC 6121 §8.5.3.2.1 and §8.5.2.1.3: an IQ to an unavailable resource or another user's bare JID.
         bounceUnlessResult(sender, request, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+    }
+
+    /**
+     * XEP-0065: requests to the proxy are answered here; nothing else goes there.
+     */
+    private void toProxy(final Session sender, final StanzaKind kind)
+    {
+        final int type = stanza.typeIndex();
+        if (kind == StanzaKind.IQ && (stanza.attributeValueEquals(type, GET) || stanza.attributeValueEquals(type, SET)))
+        {
+            final StanzaErrorCondition error = proxy.onIq(sender, stanza);
+            if (error != null)
+            {
+                bounce(sender, error);
+            }
+        }
     }
 
     /**

@@ -81,6 +81,7 @@ final class ServerServices
 
     private final Jid domain;
     private final Jid mucService;
+    private final Jid proxy;
     private final XmlReader reader = new XmlReader();
     private final ChildElements children = new ChildElements();
     private final XmlEncoder encoder = new XmlEncoder();
@@ -89,8 +90,17 @@ final class ServerServices
 
     ServerServices(final Jid domain)
     {
+        this(domain, null);
+    }
+
+    /**
+     * @param proxy the XEP-0065 proxy's JID, listed among the server's items; null for none.
+     */
+    ServerServices(final Jid domain, final Jid proxy)
+    {
         this.domain = domain;
         this.mucService = MucService.serviceOf(domain);
+        this.proxy = proxy;
     }
 
     /**
@@ -179,14 +189,18 @@ final class ServerServices
     }
 
     /**
-     * XEP-0030 §4, XEP-0045 §6.1: the server's items are its services.
+     * XEP-0030 §4, XEP-0045 §6.1, XEP-0065 §5.1: the server's items are its services.
      */
     private int serverItems(final Jid from, final Jid to, final ElementFlyweight request,
         final ExpandableArrayBuffer reply)
     {
-        return result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_ITEMS)
-            .start(ITEM).attribute(JID, mucService.toString()).attribute(NAME, "Chatrooms").end()
-            .end().end().length();
+        final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_ITEMS)
+            .start(ITEM).attribute(JID, mucService.toString()).attribute(NAME, "Chatrooms").end();
+        if (proxy != null)
+        {
+            xml.start(ITEM).attribute(JID, proxy.toString()).attribute(NAME, "SOCKS5 Bytestreams").end();
+        }
+        return xml.end().end().length();
     }
 
     private int discoInfo(

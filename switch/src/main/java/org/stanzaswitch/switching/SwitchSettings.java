@@ -24,6 +24,17 @@ public final class SwitchSettings
     long snapshotAfter = 10_000;
     boolean refuseResourceConflicts;
     ThreadFactory routerThreads = Thread::new;
+    BytestreamProxy bytestreamProxy;
+
+    /**
+     * @param bytestreamProxy the XEP-0065 proxy the transport runs, announced as {@code proxy.<domain>}; null for
+     *                        none.
+     */
+    public SwitchSettings bytestreamProxy(final BytestreamProxy bytestreamProxy)
+    {
+        this.bytestreamProxy = bytestreamProxy;
+        return this;
+    }
 
     public SwitchSettings domain(final Jid domain)
     {
