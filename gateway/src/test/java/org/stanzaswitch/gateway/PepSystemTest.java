@@ -233,6 +233,16 @@ class PepSystemTest
                 "<item><note xmlns='urn:test'/></item></publish></pubsub></iq>");
             assertThat(reply(alice, "p6")).as("node names are bounded").contains("<not-acceptable");
 
+            final String big = "b".repeat(250_000);
+            for (int i = 1; i <= 5; i++)
+            {
+                alice.send("<iq type='set' id='big" + i + "'>" + PUBSUB + "<publish node='urn:test:big" + i + "'>" +
+                    "<item><blob xmlns='urn:test'>" + big + "</blob></item></publish></pubsub></iq>");
+                final String answer = reply(alice, "big" + i);
+                assertThat(answer).as("§7.1.3.4: an account keeps at most 1 MiB")
+                    .contains(i < 5 ? "type='result'" : "<payload-too-big");
+            }
+
             alice.send("<iq type='set' id='c1'>" + OWNER + "<configure node='urn:test:open'>" +
                 "<x xmlns='jabber:x:data' type='submit'>" +
                 field("FORM_TYPE", "http://jabber.org/protocol/pubsub#node_config") +

@@ -17,6 +17,8 @@ final class MucRoom
     static final String CONFIG_FORM_TYPE = "http://jabber.org/protocol/muc#roomconfig";
     /** Messages kept for those who join later (§7.2.15); a client asks for fewer with {@code <history/>}. */
     static final int HISTORY = 20;
+    /** Whatever the stanza size limit, a room's history holds at most this much; the newest message always. */
+    static final int HISTORY_BYTES = 64 * 1024;
     static final int DEFAULT_MAX_USERS = 200;
 
     /** One occupant: its nickname, the resource behind it, its role and the presence it broadcasts. */
@@ -64,6 +66,7 @@ final class MucRoom
     final Map<String, Occupant> occupants = new LinkedHashMap<>();
     final Map<String, MucAffiliation> affiliations = new HashMap<>();
     final ArrayDeque<Said> history = new ArrayDeque<>();
+    private int historyBytes;
 
     MucRoom(final Jid jid)
     {
@@ -116,9 +119,10 @@ final class MucRoom
     void remember(final Said said)
     {
         history.addLast(said);
-        while (history.size() > HISTORY)
+        historyBytes += said.children().length;
+        while (history.size() > HISTORY || historyBytes > HISTORY_BYTES && history.size() > 1)
         {
-            history.removeFirst();
+            historyBytes -= history.removeFirst().children().length;
         }
     }
 

@@ -88,11 +88,7 @@ final class PepNode
     {
         retract(id);
         items.add(new Item(id, payload));
-        int bytes = 0;
-        for (final Item item : items)
-        {
-            bytes += item.payload.length;
-        }
+        int bytes = payloadBytes();
         while (items.size() > 1 && (items.size() > maxItems || bytes > MAX_NODE_BYTES))
         {
             bytes -= items.remove(0).payload.length;
@@ -105,6 +101,16 @@ final class PepNode
     boolean retract(final String id)
     {
         return items.removeIf(item -> item.id.equals(id));
+    }
+
+    int payloadBytes()
+    {
+        int bytes = 0;
+        for (final Item item : items)
+        {
+            bytes += item.payload.length;
+        }
+        return bytes;
     }
 
     Item last()

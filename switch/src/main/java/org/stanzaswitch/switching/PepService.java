@@ -45,6 +45,8 @@ final class PepService
     private static final String KEY_PREFIX = "pep ";
     private static final int MAX_NODES = 256;
     private static final int MAX_NAME_BYTES = 1024;
+    /** All of an account's nodes together: room for avatars, OMEMO bundles and bookmarks, not for a file store. */
+    private static final long MAX_ACCOUNT_BYTES = 1024 * 1024;
     private static final int PENDING_QUERIES = 4096;
     private static final String QUERY_ID_PREFIX = "pep-caps-";
 
@@ -294,6 +296,11 @@ final class PepService
         final byte[] payload = new byte[request.payloadLength];
         iq.buffer().getBytes(request.payloadOffset, payload);
         node.publish(id, payload);
+        if (storedBytes(owner, request.node) + node.payloadBytes() > MAX_ACCOUNT_BYTES)
+        {
+            // XEP-0060 §7.1.3.4: what an account keeps is bounded, whatever the stanza size limit allows.
+            return error(requester, owner, iq, StanzaErrorCondition.NOT_ACCEPTABLE, "payload-too-big");
+        }
         store(owner, request.node, node);
         reply(requester, owner, iq).start(PUBSUB).attribute(XMLNS, PUBSUB_NS)
             .start(PUBLISH).attribute(NODE, request.node).start(ITEM).attribute(ID, id).end().end().end();
@@ -796,6 +803,22 @@ final class PepService
     private boolean isLocal(final Jid jid)
     {
         return jid.local() != null && jid.domain().equals(domain.domain());
+    }
+
+    /**
+     * @return bytes the account's other nodes keep.
+     */
+    private long storedBytes(final Jid owner, final String except)
+    {
+        long bytes = 0;
+        for (final String key : data.keys(owner.local()))
+        {
+            if (key.startsWith(KEY_PREFIX) && !key.equals(KEY_PREFIX + except))
+            {
+                bytes += data.get(owner.local(), key).length;
+            }
+        }
+        return bytes;
     }
 
     private int nodeCount(final Jid owner)
