@@ -203,6 +203,20 @@ public final class XmlEncoder
     }
 
     /**
+     * Copy bytes that are already XML and outlive the stanza they came from (kept children, stored items).
+     *
+     * @param xml the XML.
+     * @return this for a fluent API.
+     */
+    public XmlEncoder raw(final byte[] xml)
+    {
+        closeStartTag();
+        buffer.putBytes(position, xml);
+        position += xml.length;
+        return this;
+    }
+
+    /**
      * Copy an element that inherited its namespace from where it was (a stanza from a {@code jabber:client}
      * stream) into a place that has another default namespace ({@code <forwarded/>}, XEP-0297): the same
      * bytes with {@code xmlns} declared on the element itself.

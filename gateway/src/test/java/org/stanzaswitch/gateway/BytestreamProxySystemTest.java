@@ -35,8 +35,8 @@ class BytestreamProxySystemTest
         try (TestServer server = TestServer.start(context -> context.proxyPort(0))
             .addUser("alice", "a").addUser("bob", "b"))
         {
-            final XMPPTCPConnection alice = login(server, "alice", "a");
-            final XMPPTCPConnection bob = login(server, "bob", "b");
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            final XMPPTCPConnection bob = TestClients.login(server, "bob", "b");
             try
             {
                 final Socks5BytestreamManager aliceStreams = Socks5BytestreamManager.getBytestreamManager(alice);
@@ -100,11 +100,5 @@ class BytestreamProxySystemTest
         {
             throw new IllegalStateException(ex);
         }
-    }
-
-    private static XMPPTCPConnection login(final TestServer server, final String user, final String password)
-        throws Exception
-    {
-        return TestClients.connect(TestClients.startTls(server, user, password));
     }
 }

@@ -44,9 +44,9 @@ class MucSystemTest
     {
         try (TestServer server = TestServer.start().addUser("alice", "a").addUser("bob", "b").addUser("carol", "c"))
         {
-            final XMPPTCPConnection alice = login(server, "alice", "a");
-            final XMPPTCPConnection bob = login(server, "bob", "b");
-            final XMPPTCPConnection carol = login(server, "carol", "c");
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            final XMPPTCPConnection bob = TestClients.login(server, "bob", "b");
+            final XMPPTCPConnection carol = TestClients.login(server, "carol", "c");
             try
             {
                 final MultiUserChatManager aliceMuc = MultiUserChatManager.getInstanceFor(alice);
@@ -124,8 +124,8 @@ class MucSystemTest
     {
         try (TestServer server = TestServer.start().addUser("owner", "o").addUser("guest", "g"))
         {
-            final XMPPTCPConnection owner = login(server, "owner", "o");
-            final XMPPTCPConnection guest = login(server, "guest", "g");
+            final XMPPTCPConnection owner = TestClients.login(server, "owner", "o");
+            final XMPPTCPConnection guest = TestClients.login(server, "guest", "g");
             try
             {
                 final DomainBareJid service = JidCreate.domainBareFrom(SERVICE);
@@ -222,8 +222,8 @@ class MucSystemTest
              RawClient outsider = RawClient.directTls(server))
         {
             server.addUser("outsider", "o");
-            final XMPPTCPConnection host = login(server, "host", "h");
-            final XMPPTCPConnection visitor = login(server, "visitor", "v");
+            final XMPPTCPConnection host = TestClients.login(server, "host", "h");
+            final XMPPTCPConnection visitor = TestClients.login(server, "visitor", "v");
             try
             {
                 final EntityBareJid roomJid = JidCreate.entityBareFrom("stage@" + SERVICE);
@@ -277,7 +277,7 @@ class MucSystemTest
             try (TestServer server = TestServer.start(data, false, context -> { }))
             {
                 server.addUser("owner", "o").addUser("member", "m");
-                final XMPPTCPConnection owner = login(server, "owner", "o");
+                final XMPPTCPConnection owner = TestClients.login(server, "owner", "o");
                 try
                 {
                     final MultiUserChat kept = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(keptJid);
@@ -301,7 +301,7 @@ class MucSystemTest
             }
             try (TestServer server = TestServer.start(data, false, context -> { }))
             {
-                final XMPPTCPConnection member = login(server, "member", "m");
+                final XMPPTCPConnection member = TestClients.login(server, "member", "m");
                 try
                 {
                     final MultiUserChatManager manager = MultiUserChatManager.getInstanceFor(member);
@@ -359,11 +359,5 @@ class MucSystemTest
         final FillableForm form = room.getConfigurationForm().getFillableForm();
         answers.accept(form);
         room.sendConfigurationForm(form);
-    }
-
-    private static XMPPTCPConnection login(final TestServer server, final String user, final String password)
-        throws Exception
-    {
-        return TestClients.connect(TestClients.startTls(server, user, password));
     }
 }

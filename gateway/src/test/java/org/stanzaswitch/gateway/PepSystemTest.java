@@ -43,9 +43,9 @@ class PepSystemTest
     {
         try (TestServer server = TestServer.start().addUser("alice", "a").addUser("bob", "b").addUser("carol", "c"))
         {
-            final XMPPTCPConnection alice = login(server, "alice", "a");
-            final XMPPTCPConnection bob = login(server, "bob", "b");
-            final XMPPTCPConnection carol = login(server, "carol", "c");
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            final XMPPTCPConnection bob = TestClients.login(server, "bob", "b");
+            final XMPPTCPConnection carol = TestClients.login(server, "carol", "c");
             try
             {
                 assertThat(PepManager.getInstanceFor(alice).isSupported()).as("§5.1: pubsub/pep on the account")
@@ -96,8 +96,8 @@ class PepSystemTest
     {
         try (TestServer server = TestServer.start().addUser("dave", "d").addUser("erin", "e"))
         {
-            final XMPPTCPConnection dave = login(server, "dave", "d");
-            final XMPPTCPConnection erin = login(server, "erin", "e");
+            final XMPPTCPConnection dave = TestClients.login(server, "dave", "d");
+            final XMPPTCPConnection erin = TestClients.login(server, "erin", "e");
             try
             {
                 MoodManager.getInstanceFor(dave).setMood(Mood.sleepy);
@@ -132,8 +132,8 @@ class PepSystemTest
             try (TestServer server = TestServer.start(data, false, context -> { }))
             {
                 server.addUser("romeo", "r").addUser("juliet", "j");
-                final XMPPTCPConnection romeo = login(server, "romeo", "r");
-                final XMPPTCPConnection juliet = login(server, "juliet", "j");
+                final XMPPTCPConnection romeo = TestClients.login(server, "romeo", "r");
+                final XMPPTCPConnection juliet = TestClients.login(server, "juliet", "j");
                 try
                 {
                     subscribeBothWays(juliet, romeo);
@@ -300,12 +300,6 @@ class PepSystemTest
             all = client.readUntil("</iq>" + marker, 100);
         }
         return all;
-    }
-
-    private static XMPPTCPConnection login(final TestServer server, final String user, final String password)
-        throws Exception
-    {
-        return TestClients.connect(TestClients.startTls(server, user, password));
     }
 
     private static void subscribeBothWays(final XMPPTCPConnection one, final XMPPTCPConnection two) throws Exception

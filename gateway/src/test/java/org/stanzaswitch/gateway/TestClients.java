@@ -67,6 +67,15 @@ public final class TestClients
             .setConnectTimeout(10_000);
     }
 
+    /**
+     * @return a client logged in over STARTTLS.
+     */
+    public static XMPPTCPConnection login(final TestServer server, final String username, final String password)
+        throws Exception
+    {
+        return connect(startTls(server, username, password));
+    }
+
     public static XMPPTCPConnection connect(final XMPPTCPConnectionConfiguration.Builder builder) throws Exception
     {
         final XMPPTCPConnection connection = new XMPPTCPConnection(builder.build());

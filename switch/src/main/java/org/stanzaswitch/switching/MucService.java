@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.ChildElements;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.JidParser;
@@ -13,7 +14,6 @@ import org.stanzaswitch.codec.StanzaKind;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
-import org.stanzaswitch.codec.XmppNamespaces;
 import org.stanzaswitch.codec.XmppTime;
 
 import java.util.ArrayList;
@@ -117,6 +117,7 @@ final class MucService
     private final MucRoomStore store;
     private final Map<Jid, MucRoom> rooms = new HashMap<>();
     private final XmlReader reader = new XmlReader();
+    private final ChildElements childElements = new ChildElements();
     private final XmlEncoder xml = new XmlEncoder();
     private final JidParser parser = new JidParser();
     private final StanzaErrorEncoder errors = new StanzaErrorEncoder();
@@ -146,7 +147,7 @@ final class MucService
     {
         if (stanza.kind() == StanzaKind.PRESENCE)
         {
-            onPresence(sender.jid(), to, stanza);
+            onPresence(sender, to, stanza);
         }
         else if (stanza.kind() == StanzaKind.MESSAGE)
         {
@@ -192,14 +193,15 @@ final class MucService
 
     // ---------------------------------------------------------------------------------------------- presence
 
-    private void onPresence(final Jid real, final Jid to, final ElementFlyweight presence)
+    private void onPresence(final Session sender, final Jid to, final ElementFlyweight presence)
     {
+        final Jid real = sender.jid();
         if (to.local() == null || to.resource() == null)
         {
             // §7.2.1: a join names the nickname; presence to the service or a bare room means nothing here.
             if (presence.typeIndex() == StartTagFlyweight.MISSING)
             {
-                error(presence, to, StanzaErrorCondition.JID_MALFORMED);
+                error(sender, presence, to, StanzaErrorCondition.JID_MALFORMED);
             }
             return;
         }
@@ -222,7 +224,7 @@ final class MucService
         final MucRoom.Occupant occupant = room == null ? null : room.occupantOf(real);
         if (occupant == null)
         {
-            enter(real, to, nick, join, room, presence);
+            enter(sender, to, nick, join, room, presence);
         }
         else if (occupant.nick.equals(nick))
         {
@@ -232,7 +234,7 @@ final class MucService
         }
         else
         {
-            changeNick(room, occupant, nick, presence, to);
+            changeNick(sender, room, occupant, nick, presence, to);
         }
     }
 
@@ -307,18 +309,19 @@ final class MucService
     /**
      * §7.2 entering a room, §10.1 creating one.
      */
-    private void enter(final Jid real, final Jid to, final String nick, final Join join, final MucRoom existing,
+    private void enter(final Session sender, final Jid to, final String nick, final Join join, final MucRoom existing,
         final ElementFlyweight presence)
     {
+        final Jid real = sender.jid();
         if (nick.isEmpty() || Bytes.ascii(nick).length > MAX_NICK_BYTES)
         {
-            error(presence, to, StanzaErrorCondition.JID_MALFORMED);
+            error(sender, presence, to, StanzaErrorCondition.JID_MALFORMED);
             return;
         }
         final boolean created = existing == null;
         if (created && (rooms.size() >= MAX_ROOMS || temporaryRoomsOwnedBy(real) >= MAX_ROOMS_PER_USER))
         {
-            error(presence, to, StanzaErrorCondition.NOT_ALLOWED);
+            error(sender, presence, to, StanzaErrorCondition.NOT_ALLOWED);
             return;
         }
         final MucRoom room = created ? new MucRoom(to.bare()) : existing;
@@ -330,7 +333,7 @@ final class MucService
         final StanzaErrorCondition refusal = refusal(room, affiliation, nick, join);
         if (refusal != null)
         {
-            error(presence, to, refusal);
+            error(sender, presence, to, refusal);
             return;
         }
         if (created)
@@ -342,14 +345,15 @@ final class MucService
         // §7.2.3: the others' presence first, then the newcomer's to everyone, its own last.
         for (final MucRoom.Occupant other : room.occupants.values())
         {
-            deliver(real, occupantPresence(room, other, real, false, seesJids(room, occupant)));
+            deliver(real, occupantPresence(room, other, real, false, seesJids(room, occupant), List.of()));
         }
         room.occupants.put(nick, occupant);
         for (final MucRoom.Occupant other : room.occupants.values())
         {
             if (other != occupant)
             {
-                deliver(other.real, occupantPresence(room, occupant, other.real, false, seesJids(room, other)));
+                deliver(other.real,
+                    occupantPresence(room, occupant, other.real, false, seesJids(room, other), List.of()));
             }
         }
         final List<Integer> codes = new ArrayList<>(List.of(SELF));
@@ -429,7 +433,7 @@ final class MucService
             }
             xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + said.nick())
                 .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT)
-                .raw(new UnsafeBuffer(said.children()), 0, said.children().length)
+                .raw(said.children())
                 .start(DELAY).attribute(XMLNS, "urn:xmpp:delay").attribute(FROM, room.jid.toString())
                 .attribute(STAMP, stamp(said.millis())).end();
             deliver(real, xml.end().length());
@@ -439,13 +443,14 @@ final class MucService
     /**
      * §7.6: the old nickname goes unavailable with 303 and the new one, the new nickname comes available.
      */
-    private void changeNick(final MucRoom room, final MucRoom.Occupant occupant, final String nick,
-        final ElementFlyweight presence, final Jid to)
+    private void changeNick(final Session sender, final MucRoom room, final MucRoom.Occupant occupant,
+        final String nick, final ElementFlyweight presence, final Jid to)
     {
         final MucRoom.Occupant holder = room.occupants.get(nick);
         if (holder != null || nick.isEmpty() || Bytes.ascii(nick).length > MAX_NICK_BYTES)
         {
-            error(presence, to, holder != null ? StanzaErrorCondition.CONFLICT : StanzaErrorCondition.JID_MALFORMED);
+            error(sender, presence, to,
+                holder != null ? StanzaErrorCondition.CONFLICT : StanzaErrorCondition.JID_MALFORMED);
             return;
         }
         for (final MucRoom.Occupant other : room.occupants.values())
@@ -494,12 +499,6 @@ final class MucService
     }
 
     private int occupantPresence(final MucRoom room, final MucRoom.Occupant occupant, final Jid to,
-        final boolean unavailable, final boolean withJid)
-    {
-        return occupantPresence(room, occupant, to, unavailable, withJid, List.of());
-    }
-
-    private int occupantPresence(final MucRoom room, final MucRoom.Occupant occupant, final Jid to,
         final boolean unavailable, final boolean withJid, final List<Integer> codes)
     {
         return occupantPresence(room, occupant, to, unavailable, withJid, codes, null, null, null);
@@ -525,7 +524,7 @@ final class MucService
         }
         if (occupant.presence.length > 0)
         {
-            xml.raw(new UnsafeBuffer(occupant.presence), 0, occupant.presence.length);
+            xml.raw(occupant.presence);
         }
         xml.start(X).attribute(XMLNS, USER_NS).start(ITEM)
             .attribute(AFFILIATION, (destruction != null ? MucAffiliation.NONE : room.affiliation(occupant.real))
@@ -567,35 +566,40 @@ final class MucService
         final MucRoom room = to.local() == null ? null : room(to.bare());
         if (room == null)
         {
-            error(message, to, StanzaErrorCondition.ITEM_NOT_FOUND);
+            error(sender, message, to, StanzaErrorCondition.ITEM_NOT_FOUND);
             return;
         }
         final Jid real = sender.jid();
         final MucRoom.Occupant occupant = room.occupantOf(real);
         if (to.resource() != null)
         {
-            privateMessage(room, occupant, to, message);
+            privateMessage(sender, room, occupant, to, message);
             return;
         }
         if (type == StartTagFlyweight.MISSING || !message.attributeValueEquals(type, GROUPCHAT))
         {
-            invite(room, occupant, real, to, message);
+            invite(sender, room, occupant, to, message);
             return;
         }
         if (occupant == null)
         {
             // §7.4: only occupants speak in a room.
-            error(message, to, StanzaErrorCondition.NOT_ACCEPTABLE);
+            error(sender, message, to, StanzaErrorCondition.NOT_ACCEPTABLE);
             return;
         }
-        final byte[] children = children(message);
-        final boolean subject = hasChild(message, "subject");
-        final boolean body = hasChild(message, "body");
+        boolean subject = false;
+        boolean body = false;
+        childElements.wrap(message);
+        while (childElements.next())
+        {
+            subject |= childElements.isInParentNamespace(SUBJECT);
+            body |= childElements.isInParentNamespace(BODY);
+        }
         if (occupant.role == MucRole.VISITOR ||
             subject && !body && occupant.role != MucRole.MODERATOR && !room.changeSubject)
         {
             // §7.4 (moderated rooms), §8.1 (subject changes).
-            error(message, to, StanzaErrorCondition.FORBIDDEN);
+            error(sender, message, to, StanzaErrorCondition.FORBIDDEN);
             return;
         }
         if (subject && !body)
@@ -606,48 +610,53 @@ final class MucService
         }
         else if (body)
         {
-            room.remember(new MucRoom.Said(occupant.nick, real, children, System.currentTimeMillis()));
+            room.remember(new MucRoom.Said(occupant.nick, real, children(message), System.currentTimeMillis()));
         }
+        // The children go to every occupant straight from the stanza's bytes.
+        final int childrenOffset = childrenOffset(message);
+        final int childrenLength = childrenLength(message);
         for (final MucRoom.Occupant other : room.occupants.values())
         {
             xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + occupant.nick)
                 .attribute(TO, other.real.toString()).attribute(TYPE, GROUPCHAT);
             copyId(message);
-            deliver(other.real, xml.raw(new UnsafeBuffer(children), 0, children.length).end().length());
+            deliver(other.real, xml.raw(message.buffer(), childrenOffset, childrenLength).end().length());
         }
     }
 
     /**
      * §7.5: a private message to one occupant, from the sender's room JID.
      */
-    private void privateMessage(final MucRoom room, final MucRoom.Occupant sender, final Jid to,
-        final ElementFlyweight message)
+    private void privateMessage(final Session sender, final MucRoom room, final MucRoom.Occupant from,
+        final Jid to, final ElementFlyweight message)
     {
         final MucRoom.Occupant recipient = room.occupants.get(to.resource());
-        if (sender == null || message.attributeValueEquals(message.typeIndex(), GROUPCHAT))
+        if (from == null || message.attributeValueEquals(message.typeIndex(), GROUPCHAT))
         {
-            error(message, to, sender == null ? StanzaErrorCondition.NOT_ACCEPTABLE : StanzaErrorCondition.BAD_REQUEST);
+            error(sender, message, to,
+                from == null ? StanzaErrorCondition.NOT_ACCEPTABLE : StanzaErrorCondition.BAD_REQUEST);
             return;
         }
         if (recipient == null)
         {
-            error(message, to, StanzaErrorCondition.ITEM_NOT_FOUND);
+            error(sender, message, to, StanzaErrorCondition.ITEM_NOT_FOUND);
             return;
         }
-        final byte[] children = children(message);
-        xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + sender.nick)
+        xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + from.nick)
             .attribute(TO, recipient.real.toString()).attribute(TYPE, CHAT);
         copyId(message);
-        xml.raw(new UnsafeBuffer(children), 0, children.length).start(X).attribute(XMLNS, USER_NS).end();
+        xml.raw(message.buffer(), childrenOffset(message), childrenLength(message))
+            .start(X).attribute(XMLNS, USER_NS).end();
         deliver(recipient.real, xml.end().length());
     }
 
     /**
      * §7.8.2: a mediated invitation, passed on from the room with the inviter's real JID.
      */
-    private void invite(final MucRoom room, final MucRoom.Occupant inviter, final Jid real, final Jid to,
+    private void invite(final Session sender, final MucRoom room, final MucRoom.Occupant inviter, final Jid to,
         final ElementFlyweight message)
     {
+        final Jid real = sender.jid();
         final List<Jid> invitees = new ArrayList<>();
         String reason = null;
         reader.wrap(message);
@@ -670,13 +679,13 @@ final class MucService
         }
         if (invitees.isEmpty())
         {
-            error(message, to, StanzaErrorCondition.BAD_REQUEST);
+            error(sender, message, to, StanzaErrorCondition.BAD_REQUEST);
             return;
         }
         final MucAffiliation affiliation = room.affiliation(real);
         if (inviter == null || room.membersOnly && !room.allowInvites && !affiliation.atLeast(MucAffiliation.ADMIN))
         {
-            error(message, to, StanzaErrorCondition.FORBIDDEN);
+            error(sender, message, to, StanzaErrorCondition.FORBIDDEN);
             return;
         }
         for (final Jid invitee : invitees)
@@ -728,7 +737,7 @@ final class MucService
         }
         if (room == null)
         {
-            error(iq, to, StanzaErrorCondition.ITEM_NOT_FOUND);
+            error(sender, iq, to, StanzaErrorCondition.ITEM_NOT_FOUND);
             return;
         }
         final StanzaErrorCondition failure = switch (namespace)
@@ -741,7 +750,7 @@ final class MucService
         };
         if (failure != null)
         {
-            error(iq, to, failure);
+            error(sender, iq, to, failure);
         }
     }
 
@@ -758,16 +767,16 @@ final class MucService
         {
             if (request)
             {
-                error(iq, to, from == null ? StanzaErrorCondition.BAD_REQUEST : StanzaErrorCondition.ITEM_NOT_FOUND);
+                error(sender, iq, to,
+                    from == null ? StanzaErrorCondition.BAD_REQUEST : StanzaErrorCondition.ITEM_NOT_FOUND);
             }
             return;
         }
-        final byte[] children = children(iq);
         xml.wrap(out, 0).start(IQ).attribute(FROM, room.jid + "/" + from.nick).attribute(TO, target.real.toString());
         copyId(iq);
         final int type = iq.typeIndex();
         xml.attribute(TYPE, iq.buffer(), iq.attributeValueOffset(type), iq.attributeValueLength(type));
-        xml.raw(new UnsafeBuffer(children), 0, children.length);
+        xml.raw(iq.buffer(), childrenOffset(iq), childrenLength(iq));
         deliver(target.real, xml.end().length());
     }
 
@@ -805,7 +814,7 @@ final class MucService
         }
         else
         {
-            error(iq, to, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+            error(sender, iq, to, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
         }
     }
 
@@ -1246,14 +1255,21 @@ final class MucService
     }
 
     /**
-     * @return the stanza's child elements, as they were sent.
+     * @return where the stanza's children, as they were sent, start in its buffer.
      */
-    private byte[] children(final ElementFlyweight stanza)
+    private static int childrenOffset(final ElementFlyweight stanza)
     {
-        final int start = stanza.offset() + stanza.startTagLength();
+        return stanza.offset() + stanza.startTagLength();
+    }
+
+    /**
+     * @return how many bytes the stanza's children take: up to its end tag, none for an empty element.
+     */
+    private static int childrenLength(final ElementFlyweight stanza)
+    {
         if (stanza.isEmptyElement())
         {
-            return new byte[0];
+            return 0;
         }
         final DirectBuffer buffer = stanza.buffer();
         int end = stanza.offset() + stanza.length() - 1;
@@ -1261,25 +1277,17 @@ final class MucService
         {
             end--;
         }
-        final byte[] children = new byte[end - start];
-        buffer.getBytes(start, children);
-        return children;
+        return end - childrenOffset(stanza);
     }
 
-    private boolean hasChild(final ElementFlyweight stanza, final String name)
+    /**
+     * @return a copy of the stanza's children, for what outlives it (the room's history).
+     */
+    private static byte[] children(final ElementFlyweight stanza)
     {
-        reader.wrap(stanza);
-        reader.next();
-        XmlReader.Event event;
-        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
-        {
-            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 && name.equals(reader.localName()) &&
-                reader.namespace().equals(XmppNamespaces.CLIENT))
-            {
-                return true;
-            }
-        }
-        return false;
+        final byte[] children = new byte[childrenLength(stanza)];
+        stanza.buffer().getBytes(childrenOffset(stanza), children);
+        return children;
     }
 
     private String subjectOf(final ElementFlyweight message)
@@ -1309,19 +1317,13 @@ final class MucService
         return text == null ? null : parser.parse(text);
     }
 
-    private void error(final ElementFlyweight stanza, final Jid from, final StanzaErrorCondition condition)
+    /**
+     * Answer the sender's stanza with an error from the address it was sent to.
+     */
+    private void error(final Session sender, final ElementFlyweight stanza, final Jid from,
+        final StanzaErrorCondition condition)
     {
-        final int length = errors.encode(stanza, from, condition, null, out, 0);
-        final int fromIndex = stanza.fromIndex();
-        if (fromIndex != StartTagFlyweight.MISSING)
-        {
-            final Jid to = parse(stanza.buffer().getStringWithoutLengthUtf8(
-                stanza.attributeValueOffset(fromIndex), stanza.attributeValueLength(fromIndex)));
-            if (to != null)
-            {
-                deliver(to, length);
-            }
-        }
+        sender.deliver(out, 0, errors.encode(stanza, from, condition, null, out, 0));
     }
 
     private void deliver(final Jid real, final int length)

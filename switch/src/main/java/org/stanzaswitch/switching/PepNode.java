@@ -221,7 +221,7 @@ final class PepNode
         }
         for (final Item item : items)
         {
-            xml.start(ITEM).attribute(ID, item.id).raw(new UnsafeBuffer(item.payload), 0, item.payload.length).end();
+            xml.start(ITEM).attribute(ID, item.id).raw(item.payload).end();
         }
         return xml.end().length();
     }

@@ -165,7 +165,7 @@ final class PepService
             // XEP-0060 §7.1.3.3, §8.1.3: PEP has no instant nodes, every request names its node.
             return error(requester, owner, iq, StanzaErrorCondition.BAD_REQUEST, "nodeid-required");
         }
-        if (tooLong(request.node) || tooLong(request.itemId))
+        if (tooLong(request.node) || tooLong(request.itemId()))
         {
             // Node names are journal keys (u16-counted) and both are repeated in every notification.
             return StanzaErrorCondition.NOT_ACCEPTABLE;
@@ -195,8 +195,6 @@ final class PepService
     {
         String action;
         String node;
-        String itemId;
-        int itemOffset = -1;
         int payloadOffset = -1;
         int payloadLength;
         boolean payloadSelfContained;
@@ -205,6 +203,21 @@ final class PepService
         String maxItems;
         final List<String> itemIds = new ArrayList<>();
         DataForm form;
+
+        /**
+         * @return the first item id the request names, or null.
+         */
+        String itemId()
+        {
+            for (final String id : itemIds)
+            {
+                if (id != null)
+                {
+                    return id;
+                }
+            }
+            return null;
+        }
     }
 
     private Request readRequest()
@@ -229,11 +242,9 @@ final class PepService
             }
             else if (depth == 4 && "item".equals(name))
             {
-                request.itemId = request.itemId == null ? reader.attributeValue("id") : request.itemId;
                 request.itemIds.add(reader.attributeValue("id"));
-                request.itemOffset = reader.elementOffset();
             }
-            else if (depth == 5 && request.itemOffset >= 0)
+            else if (depth == 5 && !request.itemIds.isEmpty())
             {
                 request.payloads++;
                 request.payloadSelfContained = reader.isSelfContained();
@@ -291,8 +302,8 @@ final class PepService
                 return error(requester, owner, iq, StanzaErrorCondition.CONFLICT, "precondition-not-met");
             }
         }
-        final String id = request.itemId == null || request.itemId.isEmpty() ?
-            UUID.randomUUID().toString() : request.itemId;
+        final String id = request.itemId() == null || request.itemId().isEmpty() ?
+            UUID.randomUUID().toString() : request.itemId();
         final byte[] payload = new byte[request.payloadLength];
         iq.buffer().getBytes(request.payloadOffset, payload);
         node.publish(id, payload);
@@ -315,12 +326,12 @@ final class PepService
     private StanzaErrorCondition retract(
         final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
     {
-        if (request.itemId == null)
+        if (request.itemId() == null)
         {
             return error(requester, owner, iq, StanzaErrorCondition.BAD_REQUEST, "item-required");
         }
         final PepNode node = load(owner, request.node);
-        if (node == null || !node.retract(request.itemId))
+        if (node == null || !node.retract(request.itemId()))
         {
             return StanzaErrorCondition.ITEM_NOT_FOUND;
         }
@@ -328,7 +339,7 @@ final class PepService
         requester.deliver(out, 0, reply(requester, owner, iq).end().length());
         if (request.notify)
         {
-            notifySubscribers(owner, request.node, node, new PepNode.Item(request.itemId, null), false);
+            notifySubscribers(owner, request.node, node, new PepNode.Item(request.itemId(), null), false);
         }
         return null;
     }
@@ -757,8 +768,7 @@ final class PepService
 
     private void item(final PepNode.Item item)
     {
-        xml.start(ITEM).attribute(ID, item.id())
-            .raw(new UnsafeBuffer(item.payload()), 0, item.payload().length).end();
+        xml.start(ITEM).attribute(ID, item.id()).raw(item.payload()).end();
     }
 
     /**

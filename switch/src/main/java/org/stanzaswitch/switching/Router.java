@@ -483,16 +483,17 @@ public final class Router implements EventHandler<StanzaEvent>
                 component.deliver(buffer, 0, length);
                 return;
             }
-        }
-        if (to != null && muc.serves(to) && !sender.isComponent())
-        {
-            muc.onStanza(sender, to, stanza);
-            return;
-        }
-        if (to != null && proxy != null && proxy.serves(to) && !sender.isComponent())
-        {
-            toProxy(sender, kind);
-            return;
+            // The services on subdomains; a stanza to a local user never gets this far.
+            if (muc.serves(to) && !sender.isComponent())
+            {
+                muc.onStanza(sender, to, stanza);
+                return;
+            }
+            if (proxy != null && proxy.serves(to) && !sender.isComponent())
+            {
+                toProxy(sender, kind);
+                return;
+            }
         }
         if (to != null && isLocal(to) && isBlocked(sender, to, kind))
         {

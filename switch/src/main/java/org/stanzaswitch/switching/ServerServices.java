@@ -181,13 +181,6 @@ final class ServerServices
             .attribute(TYPE, RESULT);
     }
 
-    private int emptyQuery(
-        final Jid from, final Jid to, final ElementFlyweight request, final ExpandableArrayBuffer reply,
-        final String ns)
-    {
-        return result(from, to, request, reply).start(QUERY).attribute(XMLNS, ns).end().end().length();
-    }
-
     /**
      * XEP-0030 §4, XEP-0045 §6.1, XEP-0065 §5.1: the server's items are its services.
      */

@@ -1,7 +1,6 @@
 package org.stanzaswitch.switching;
 
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
@@ -83,7 +82,7 @@ final class UserDataService
         }
         else
         {
-            xml.raw(new UnsafeBuffer(stored), 0, stored.length);
+            xml.raw(stored);
         }
         requester.deliver(out, 0, xml.end().length());
         return null;
@@ -156,7 +155,7 @@ final class UserDataService
         }
         else
         {
-            xml.raw(new UnsafeBuffer(stored), 0, stored.length);
+            xml.raw(stored);
         }
         requester.deliver(out, 0, xml.end().end().length());
         return null;

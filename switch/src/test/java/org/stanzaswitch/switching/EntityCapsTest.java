@@ -1,19 +1,9 @@
 package org.stanzaswitch.switching;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.stanzaswitch.codec.DecoderLimits;
-import org.stanzaswitch.codec.ElementFlyweight;
-import org.stanzaswitch.codec.StreamErrorCondition;
-import org.stanzaswitch.codec.StreamFramer;
-import org.stanzaswitch.codec.StreamHeaderFlyweight;
-import org.stanzaswitch.codec.StreamListener;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,16 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EntityCapsTest
 {
-    private static final String HEADER = "<stream:stream xmlns='jabber:client' " +
-        "xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
-
     private final EntityCaps caps = new EntityCaps(2);
 
     @Test
     @DisplayName("XEP-0115 §5.2: the simple example hashes to QgayPKawpkPSDYmwT/WM94uAlu0=")
     void shouldHashSimpleExample()
     {
-        final EntityCaps.Answer answer = read("<iq type='result' id='d1'>" +
+        final EntityCaps.Answer answer = FramedStanza.read("<iq type='result' id='d1'>" +
             "<query xmlns='http://jabber.org/protocol/disco#info' node='http://code.google.com/p/exodus#x'>" +
             "<identity category='client' name='Exodus 0.9.1' type='pc'/>" +
             "<feature var='http://jabber.org/protocol/disco#items'/>" +
@@ -48,7 +35,7 @@ class EntityCapsTest
     @DisplayName("XEP-0115 §5.3: identities in two languages and a XEP-0128 form hash to q07IKJEyjvHSyhy//CH0CxmKi8w=")
     void shouldHashComplexExample()
     {
-        final EntityCaps.Answer answer = read("<iq type='result' id='d1'>" +
+        final EntityCaps.Answer answer = FramedStanza.read("<iq type='result' id='d1'>" +
             "<query xmlns='http://jabber.org/protocol/disco#info' " +
             "node='http://psi-im.org#q07IKJEyjvHSyhy//CH0CxmKi8w='>" +
             "<identity xml:lang='en' category='client' name='Psi 0.11' type='pc'/>" +
@@ -82,12 +69,14 @@ class EntityCapsTest
     @DisplayName("XEP-0115 §4: the <c/> of a presence, none for a presence without one")
     void shouldReadAdvertisedCapabilities()
     {
-        assertThat(read("<presence><show>away</show><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' " +
+        assertThat(FramedStanza.read(
+            "<presence><show>away</show><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' " +
             "node='https://example.org/client' ver='QgayPKawpkPSDYmwT/WM94uAlu0='/></presence>", caps::advertised))
             .isEqualTo(new EntityCaps.Advertised(
                 "https://example.org/client", "QgayPKawpkPSDYmwT/WM94uAlu0=", "sha-1"));
-        assertThat(read("<presence><c xmlns='urn:other' ver='x'/></presence>", caps::advertised)).isNull();
-        assertThat(read("<presence/>", caps::advertised)).isNull();
+        assertThat(FramedStanza.read("<presence><c xmlns='urn:other' ver='x'/></presence>", caps::advertised))
+            .isNull();
+        assertThat(FramedStanza.read("<presence/>", caps::advertised)).isNull();
     }
 
     @Test
@@ -100,39 +89,5 @@ class EntityCapsTest
         caps.remember("c", new String[]{"n3"});
         assertThat(caps.interests("b")).isNull();
         assertThat(caps.interests("a")).containsExactly("n1");
-    }
-
-    private static <T> T read(final String stanza, final Function<ElementFlyweight, T> reading)
-    {
-        final List<T> read = new ArrayList<>();
-        final StreamListener listener = new StreamListener()
-        {
-            @Override
-            public void onStreamOpen(final StreamHeaderFlyweight header)
-            {
-            }
-
-            @Override
-            public boolean onElement(final ElementFlyweight element)
-            {
-                read.add(reading.apply(element));
-                return true;
-            }
-
-            @Override
-            public void onStreamClose()
-            {
-            }
-
-            @Override
-            public void onStreamError(final StreamErrorCondition condition, final String reason)
-            {
-                throw new AssertionError(condition + ": " + reason);
-            }
-        };
-        final byte[] bytes = (HEADER + stanza).getBytes(StandardCharsets.UTF_8);
-        new StreamFramer(new DecoderLimits().conclude(), listener).decode(new UnsafeBuffer(bytes), 0, bytes.length);
-        assertThat(read).hasSize(1);
-        return read.get(0);
     }
 }

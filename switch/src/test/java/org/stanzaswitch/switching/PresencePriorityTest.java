@@ -1,19 +1,9 @@
 package org.stanzaswitch.switching;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.stanzaswitch.codec.DecoderLimits;
-import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
-import org.stanzaswitch.codec.StreamErrorCondition;
-import org.stanzaswitch.codec.StreamFramer;
-import org.stanzaswitch.codec.StreamHeaderFlyweight;
-import org.stanzaswitch.codec.StreamListener;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,9 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PresencePriorityTest
 {
-    private static final String HEADER = "<stream:stream xmlns='jabber:client' " +
-        "xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
-
     private final ServerServices services = new ServerServices(Jid.of("localhost"));
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -59,35 +46,6 @@ class PresencePriorityTest
 
     private int priorityOf(final String presence)
     {
-        final List<Integer> priorities = new ArrayList<>();
-        final StreamListener listener = new StreamListener()
-        {
-            @Override
-            public void onStreamOpen(final StreamHeaderFlyweight header)
-            {
-            }
-
-            @Override
-            public boolean onElement(final ElementFlyweight element)
-            {
-                priorities.add(services.priorityOf(element));
-                return true;
-            }
-
-            @Override
-            public void onStreamClose()
-            {
-            }
-
-            @Override
-            public void onStreamError(final StreamErrorCondition condition, final String reason)
-            {
-                throw new AssertionError(condition + ": " + reason);
-            }
-        };
-        final byte[] bytes = (HEADER + presence).getBytes(StandardCharsets.UTF_8);
-        new StreamFramer(new DecoderLimits().conclude(), listener).decode(new UnsafeBuffer(bytes), 0, bytes.length);
-        assertThat(priorities).hasSize(1);
-        return priorities.get(0);
+        return FramedStanza.read(presence, services::priorityOf);
     }
 }
