@@ -72,7 +72,6 @@ final class MucService
     private static final byte[] JID = Bytes.ascii("jid");
     private static final byte[] NICK = Bytes.ascii("nick");
     private static final byte[] NAME = Bytes.ascii("name");
-    private static final byte[] NODE = Bytes.ascii("node");
     private static final byte[] VAR = Bytes.ascii("var");
     private static final byte[] LABEL = Bytes.ascii("label");
     private static final byte[] STAMP = Bytes.ascii("stamp");
