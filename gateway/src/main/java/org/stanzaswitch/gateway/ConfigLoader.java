@@ -90,6 +90,11 @@ public final class ConfigLoader
                 case "listen.direct_tls_port" -> context.directTlsPort(integer(value));
                 case "listen.component_port" -> context.componentPort(integer(value));
                 case "listen.proxy_port" -> context.proxyPort(integer(value));
+                case "listen.upload_port" -> context.upload().port(integer(value));
+                case "upload.url" -> context.upload().url(text(value));
+                case "upload.max_file_size" -> context.upload().maxFileSize(bytes(value));
+                case "upload.daily_quota" -> context.upload().dailyQuota(bytes(value));
+                case "upload.expire_days" -> context.upload().expireDays(integer(value));
                 case "tls.required" -> context.tlsRequired(bool(value));
                 case "tls.certificate" -> context.tlsCertificate(text(value));
                 case "tls.key" -> context.tlsKey(text(value));
@@ -171,6 +176,11 @@ public final class ConfigLoader
     private static int size(final Object value)
     {
         return value instanceof Integer ? (Integer)value : (int)SystemUtil.parseSize("size", text(value));
+    }
+
+    private static long bytes(final Object value)
+    {
+        return value instanceof Number ? ((Number)value).longValue() : SystemUtil.parseSize("size", text(value));
     }
 
     private static long duration(final Object value)

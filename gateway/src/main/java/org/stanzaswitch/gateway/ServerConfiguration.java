@@ -26,6 +26,25 @@ public final class ServerConfiguration
     public static final String PROXY_PORT_PROP_NAME = "stanzaswitch.proxy.port";
     public static final int PROXY_PORT_DEFAULT = -1;
 
+    /** XEP-0363: the HTTPS port of the file upload service (often 5443); -1 disables it. */
+    public static final String UPLOAD_PORT_PROP_NAME = "stanzaswitch.upload.port";
+    public static final int UPLOAD_PORT_DEFAULT = -1;
+
+    /** XEP-0363: the HTTPS URL clients reach the upload port at; empty for https://domain:port. */
+    public static final String UPLOAD_URL_PROP_NAME = "stanzaswitch.upload.url";
+
+    /** XEP-0363 §5: the largest file a slot is given for. */
+    public static final String UPLOAD_MAX_FILE_SIZE_PROP_NAME = "stanzaswitch.upload.max.file.size";
+    public static final long UPLOAD_MAX_FILE_SIZE_DEFAULT = 100L << 20;
+
+    /** XEP-0363 §5: bytes one account may be given slots for in a day; 0 for no limit. */
+    public static final String UPLOAD_DAILY_QUOTA_PROP_NAME = "stanzaswitch.upload.daily.quota";
+    public static final long UPLOAD_DAILY_QUOTA_DEFAULT = 1L << 30;
+
+    /** Days an uploaded file is kept; 0 keeps files for ever. */
+    public static final String UPLOAD_EXPIRE_DAYS_PROP_NAME = "stanzaswitch.upload.expire.days";
+    public static final int UPLOAD_EXPIRE_DAYS_DEFAULT = 7;
+
     /** RFC 6120 §3.2.1: 5222 for c2s with STARTTLS; 0 picks a free port. */
     public static final String C2S_PORT_PROP_NAME = "stanzaswitch.c2s.port";
     public static final int C2S_PORT_DEFAULT = 5222;
@@ -167,6 +186,11 @@ public final class ServerConfiguration
     static int size(final String name, final int defaultValue)
     {
         return SystemUtil.getSizeAsInt(name, defaultValue);
+    }
+
+    static long bytes(final String name, final long defaultValue)
+    {
+        return SystemUtil.getSizeAsLong(name, defaultValue);
     }
 
     static long durationNs(final String name, final long defaultValue)

@@ -64,6 +64,7 @@ public final class ServerContext
     private int archiveMaxPage = integer(ARCHIVE_MAX_PAGE_PROP_NAME, ARCHIVE_MAX_PAGE_DEFAULT);
     private int archiveRetentionDays = integer(ARCHIVE_RETENTION_DAYS_PROP_NAME, ARCHIVE_RETENTION_DAYS_DEFAULT);
     private DecoderLimits decoderLimits = new DecoderLimits();
+    private final UploadSettings upload = new UploadSettings();
     private Jid domainJid;
     private boolean concluded;
 
@@ -149,10 +150,11 @@ public final class ServerContext
         }
         dataDir = dataDir.toAbsolutePath().normalize();
         decoderLimits.conclude();
+        upload.conclude();
         return this;
     }
 
-    private static void requirePort(final String name, final int port, final boolean mayBeDisabled)
+    static void requirePort(final String name, final int port, final boolean mayBeDisabled)
     {
         if (port > 65535 || port < (mayBeDisabled ? -1 : 0))
         {
@@ -571,6 +573,14 @@ public final class ServerContext
     {
         this.transport = transport;
         return this;
+    }
+
+    /**
+     * @return the XEP-0363 upload service's settings, to read or change.
+     */
+    public UploadSettings upload()
+    {
+        return upload;
     }
 
     public DecoderLimits decoderLimits()

@@ -48,6 +48,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     private int c2sPort = -1;
     private int componentPort = -1;
     private int proxyPort = -1;
+    private int uploadPort = -1;
     private int directTlsPort = -1;
 
     private StanzaSwitchServer(final ServerContext context)
@@ -91,7 +92,9 @@ public final class StanzaSwitchServer implements AutoCloseable
         resources.add(tls);
         transport = context.transport().resolve();
         final Socks5Relay relay = context.proxyPort() < 0 ? null : new Socks5Relay(proxyHost());
-        stanzaSwitch = new StanzaSwitch(context.switchSettings().bytestreamProxy(relay));
+        final UploadSettings upload = context.upload();
+        final HttpFileShare files = upload.port() < 0 ? null : HttpFileShare.open(context.dataDir(), upload);
+        stanzaSwitch = new StanzaSwitch(context.switchSettings().bytestreamProxy(relay).fileShare(files));
         resources.add(stanzaSwitch);
         final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         final EventLoopGroup workers =
@@ -129,6 +132,10 @@ public final class StanzaSwitchServer implements AutoCloseable
             LOG.info(() -> "XEP-0065 bytestreams proxy proxy." + context.domain() + " on " + relay.host() + ":" +
                 relay.port());
         }
+        if (files != null)
+        {
+            serveFiles(acceptors, tls, files);
+        }
         LOG.info(() -> "TLS by " + (tlsProvider == SslProvider.JDK ? "the JDK" : OpenSsl.versionString()) +
             ", sockets by " + transport + ", " + context.ioThreads() + " I/O threads");
         LOG.info(() -> "serving " + context.domain() + " on " + context.bindAddress() + ":" + c2sPort + " (STARTTLS)" +
@@ -138,6 +145,24 @@ public final class StanzaSwitchServer implements AutoCloseable
             LOG.info(() -> "generated a self-signed certificate " + tlsMaterial.certificate() + " SHA-256 " +
                 fingerprint());
         }
+    }
+
+    /**
+     * XEP-0363: the HTTPS listener on an event loop of its own (file I/O blocks), and the hourly sweep of expired
+     * files on the same loop.
+     */
+    private void serveFiles(final EventLoopGroup acceptors, final TlsSupport tls, final HttpFileShare files)
+        throws IOException
+    {
+        final EventLoopGroup fileLoop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        resources.add(() -> fileLoop.shutdownGracefully().syncUninterruptibly());
+        uploadPort = listen(acceptors, fileLoop, HttpFileServer.initializer(tls, files), context.upload().port());
+        final String url = context.upload().url().isEmpty() ?
+            "https://" + context.domain() + ":" + uploadPort : context.upload().url().replaceAll("/+$", "");
+        files.baseUrl(url);
+        fileLoop.scheduleAtFixedRate(() -> files.sweep(System.currentTimeMillis()), 0, 1, TimeUnit.HOURS);
+        LOG.info(() -> "XEP-0363 file upload upload." + context.domain() + " at " + url + " (listening on " +
+            context.bindAddress() + ":" + uploadPort + ")");
     }
 
     /**
@@ -197,6 +222,14 @@ public final class StanzaSwitchServer implements AutoCloseable
             .channel();
         resources.add(() -> channel.close().syncUninterruptibly());
         return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    /**
+     * @return the HTTPS port of the XEP-0363 upload service, as bound; -1 if there is none.
+     */
+    public int uploadPort()
+    {
+        return uploadPort;
     }
 
     /**

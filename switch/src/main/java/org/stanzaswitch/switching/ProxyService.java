@@ -19,7 +19,7 @@ import java.util.HexFormat;
  * themselves never come near the router: the transport relays them ({@link BytestreamProxy}). Owned by the router
  * thread.
  */
-final class ProxyService
+final class ProxyService implements IqService
 {
     static final String NS = "http://jabber.org/protocol/bytestreams";
     private static final String PREFIX = "proxy.";
@@ -59,17 +59,20 @@ final class ProxyService
         return Jid.of(PREFIX + domain.domain());
     }
 
-    boolean serves(final Jid to)
+    @Override
+    public Jid address()
     {
-        return to.equals(service);
+        return service;
     }
 
-    /**
-     * An IQ to the proxy's JID.
-     *
-     * @return null if answered, else the error to return.
-     */
-    StanzaErrorCondition onIq(final Session sender, final ElementFlyweight iq)
+    @Override
+    public String name()
+    {
+        return "SOCKS5 Bytestreams";
+    }
+
+    @Override
+    public StanzaErrorCondition onIq(final Session sender, final ElementFlyweight iq)
     {
         final boolean get = iq.attributeValueEquals(iq.typeIndex(), GET);
         reader.wrap(iq);

@@ -25,6 +25,7 @@ import org.stanzaswitch.switching.offline.OfflineStore;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -66,8 +67,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private final UserDataService userData;
     private final PepService pep;
     private final MucService muc;
-    /** XEP-0065, or null when the transport runs no proxy. */
-    private final ProxyService proxy;
+    /** XEP-0065 and XEP-0363, those the transport runs. */
+    private final List<IqService> subdomainServices = new ArrayList<>();
     private final BlockingService blocking;
     private final MessageDelivery messages;
     private final MessageArchive archive;
@@ -129,8 +130,15 @@ public final class Router implements EventHandler<StanzaEvent>
         this.archiveRetentionMillis = settings.archiveRetentionMillis;
         this.resumeSeconds = settings.resumeSeconds;
         this.refuseResourceConflicts = settings.refuseResourceConflicts;
-        this.proxy = settings.bytestreamProxy == null ? null : new ProxyService(domain, settings.bytestreamProxy);
-        this.services = new ServerServices(domain, proxy == null ? null : ProxyService.serviceOf(domain));
+        if (settings.bytestreamProxy != null)
+        {
+            subdomainServices.add(new ProxyService(domain, settings.bytestreamProxy));
+        }
+        if (settings.fileShare != null)
+        {
+            subdomainServices.add(new UploadService(domain, settings.fileShare, System::currentTimeMillis));
+        }
+        this.services = new ServerServices(domain, subdomainServices);
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
@@ -489,9 +497,10 @@ public final class Router implements EventHandler<StanzaEvent>
                 muc.onStanza(sender, to, stanza);
                 return;
             }
-            if (proxy != null && proxy.serves(to) && !sender.isComponent())
+            final IqService service = sender.isComponent() ? null : subdomainService(to);
+            if (service != null)
             {
-                toProxy(sender, kind);
+                toIqService(service, sender, kind);
                 return;
             }
         }
@@ -806,15 +815,28 @@ public final class Router implements EventHandler<StanzaEvent>
         bounceUnlessResult(sender, request, StanzaErrorCondition.SERVICE_UNAVAILABLE);
     }
 
+    private IqService subdomainService(final Jid to)
+    {
+        for (int i = 0; i < subdomainServices.size(); i++)
+        {
+            final IqService service = subdomainServices.get(i);
+            if (service.address().equals(to))
+            {
+                return service;
+            }
+        }
+        return null;
+    }
+
     /**
-     * XEP-0065: requests to the proxy are answered here; nothing else goes there.
+     * XEP-0065, XEP-0363: requests to the proxy or the upload service are answered here; nothing else goes there.
      */
-    private void toProxy(final Session sender, final StanzaKind kind)
+    private void toIqService(final IqService service, final Session sender, final StanzaKind kind)
     {
         final int type = stanza.typeIndex();
         if (kind == StanzaKind.IQ && (stanza.attributeValueEquals(type, GET) || stanza.attributeValueEquals(type, SET)))
         {
-            final StanzaErrorCondition error = proxy.onIq(sender, stanza);
+            final StanzaErrorCondition error = service.onIq(sender, stanza);
             if (error != null)
             {
                 bounce(sender, error);

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * The IQs the server answers itself (RFC 6120 §8.2.3), each by the namespace of the request's child:
@@ -81,7 +82,7 @@ final class ServerServices
 
     private final Jid domain;
     private final Jid mucService;
-    private final Jid proxy;
+    private final List<IqService> subdomainServices;
     private final XmlReader reader = new XmlReader();
     private final ChildElements children = new ChildElements();
     private final XmlEncoder encoder = new XmlEncoder();
@@ -90,17 +91,17 @@ final class ServerServices
 
     ServerServices(final Jid domain)
     {
-        this(domain, null);
+        this(domain, List.of());
     }
 
     /**
-     * @param proxy the XEP-0065 proxy's JID, listed among the server's items; null for none.
+     * @param subdomainServices listed among the server's items, after the chat rooms.
      */
-    ServerServices(final Jid domain, final Jid proxy)
+    ServerServices(final Jid domain, final List<IqService> subdomainServices)
     {
         this.domain = domain;
         this.mucService = MucService.serviceOf(domain);
-        this.proxy = proxy;
+        this.subdomainServices = subdomainServices;
     }
 
     /**
@@ -182,16 +183,16 @@ final class ServerServices
     }
 
     /**
-     * XEP-0030 §4, XEP-0045 §6.1, XEP-0065 §5.1: the server's items are its services.
+     * XEP-0030 §4, XEP-0045 §6.1, XEP-0065 §5.1, XEP-0363 §3: the server's items are its services.
      */
     private int serverItems(final Jid from, final Jid to, final ElementFlyweight request,
         final ExpandableArrayBuffer reply)
     {
         final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_ITEMS)
             .start(ITEM).attribute(JID, mucService.toString()).attribute(NAME, "Chatrooms").end();
-        if (proxy != null)
+        for (final IqService service : subdomainServices)
         {
-            xml.start(ITEM).attribute(JID, proxy.toString()).attribute(NAME, "SOCKS5 Bytestreams").end();
+            xml.start(ITEM).attribute(JID, service.address().toString()).attribute(NAME, service.name()).end();
         }
         return xml.end().end().length();
     }

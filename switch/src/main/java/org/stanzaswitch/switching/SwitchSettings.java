@@ -25,6 +25,17 @@ public final class SwitchSettings
     boolean refuseResourceConflicts;
     ThreadFactory routerThreads = Thread::new;
     BytestreamProxy bytestreamProxy;
+    FileShare fileShare;
+
+    /**
+     * @param fileShare the XEP-0363 file store the transport runs, announced as {@code upload.<domain>}; null for
+     *                  none.
+     */
+    public SwitchSettings fileShare(final FileShare fileShare)
+    {
+        this.fileShare = fileShare;
+        return this;
+    }
 
     /**
      * @param bytestreamProxy the XEP-0065 proxy the transport runs, announced as {@code proxy.<domain>}; null for
