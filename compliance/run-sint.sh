@@ -17,14 +17,21 @@ listen:
   c2s_port: $port
   direct_tls_port: -1
   proxy_port: 0                  # XEP-0065 proxy for the file transfer tests, on a free port
+  upload_port: 0                 # XEP-0363 HTTPS upload service, on a free port
 registration:
   open: true
 timeouts:
   auth: 3600s                    # SINT keeps one unauthenticated connection to register accounts on
 YAML
 
-(cd "$home" && mvn -q -B -DskipTests install >/dev/null)
-(cd "$home/compliance" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$out/sint.classpath" >/dev/null)
+# A failed build says why (the log's tail) instead of ending the script in silence.
+if ! (cd "$home" && mvn -q -B -DskipTests install > "$out/build.log" 2>&1 &&
+    cd "$home/compliance" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$out/sint.classpath" \
+    >> "$out/build.log" 2>&1); then
+    tail -30 "$out/build.log"
+    rm -rf "$data" "$data.yaml"
+    exit 1
+fi
 "$home/bin/stanzaswitch" start --config "$data.yaml" > "$out/server.log" 2>&1 &
 server=$!
 stop_server() {

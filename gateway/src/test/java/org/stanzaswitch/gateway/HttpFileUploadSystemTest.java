@@ -170,8 +170,8 @@ class HttpFileUploadSystemTest
                 .replace("/upload/", "/upload/../"))).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
                 .isEqualTo(404);
 
-            final HttpResponse<Void> preflight = http.send(HttpRequest.newBuilder(put)
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            final HttpResponse<Void> preflight = http.send(HttpRequest.newBuilder(put).method("OPTIONS",
+                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             assertThat(preflight.statusCode()).isEqualTo(204);
             assertThat(preflight.headers().firstValue("access-control-allow-origin")).contains("*");
             assertThat(preflight.headers().firstValue("access-control-allow-methods").orElseThrow()).contains("PUT");
