@@ -45,16 +45,6 @@ final class PepNode
         }
     }
 
-    /** One published item: its id and its payload, an element that declares its own namespace. */
-    record Item(String id, byte[] payload)
-    {
-    }
-
-    /** Most items a node keeps: what {@code pubsub#max_items} 'max' means (XEP-0060 §16.4.3). */
-    static final int MAX_ITEMS = 256;
-    /** Most bytes of payload a node keeps; older items go first, never the one just published. */
-    static final int MAX_NODE_BYTES = 256 * 1024;
-
     static final String FORM_TYPE = "FORM_TYPE";
     static final String ACCESS_MODEL = "pubsub#access_model";
     static final String MAX_ITEMS_FIELD = "pubsub#max_items";
@@ -67,55 +57,24 @@ final class PepNode
     private static final String NS = "urn:stanzaswitch:pep:0";
     private static final byte[] NODE = Bytes.ascii("node");
     private static final byte[] GROUP = Bytes.ascii("group");
-    private static final byte[] ITEM = Bytes.ascii("item");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final byte[] ACCESS = Bytes.ascii("access");
     private static final byte[] MAX = Bytes.ascii("max");
     private static final byte[] LAST = Bytes.ascii("last");
-    private static final byte[] ID = Bytes.ascii("id");
 
     Access access = Access.PRESENCE;
     int maxItems = 1;
     /** {@code send_last_published_item} other than 'never': the last item goes to newly available resources. */
     boolean sendLastOnPresence = true;
     List<String> rosterGroups = List.of();
-    final List<Item> items = new ArrayList<>();
+    final NodeItems items = new NodeItems();
 
     /**
      * Add an item, replacing one with the same id (XEP-0060 §7.1.2), then drop the oldest beyond the limits.
      */
     void publish(final String id, final byte[] payload)
     {
-        retract(id);
-        items.add(new Item(id, payload));
-        int bytes = payloadBytes();
-        while (items.size() > 1 && (items.size() > maxItems || bytes > MAX_NODE_BYTES))
-        {
-            bytes -= items.remove(0).payload.length;
-        }
-    }
-
-    /**
-     * @return true if an item with this id was there.
-     */
-    boolean retract(final String id)
-    {
-        return items.removeIf(item -> item.id.equals(id));
-    }
-
-    int payloadBytes()
-    {
-        int bytes = 0;
-        for (final Item item : items)
-        {
-            bytes += item.payload.length;
-        }
-        return bytes;
-    }
-
-    Item last()
-    {
-        return items.isEmpty() ? null : items.get(items.size() - 1);
+        items.publish(id, payload, maxItems);
     }
 
     /**
@@ -164,10 +123,7 @@ final class PepNode
                     }
             }
         }
-        while (items.size() > maxItems)
-        {
-            items.remove(0);
-        }
+        items.trim(maxItems);
         return null;
     }
 
@@ -175,12 +131,12 @@ final class PepNode
     {
         if (value.equals("max"))
         {
-            return MAX_ITEMS;
+            return NodeItems.MAX_ITEMS;
         }
         try
         {
             final int parsed = Integer.parseInt(value);
-            return parsed > MAX_ITEMS ? 0 : parsed;
+            return parsed > NodeItems.MAX_ITEMS ? 0 : parsed;
         }
         catch (final NumberFormatException ex)
         {
@@ -219,10 +175,7 @@ final class PepNode
         {
             xml.start(GROUP).text(group).end();
         }
-        for (final Item item : items)
-        {
-            xml.start(ITEM).attribute(ID, item.id).raw(item.payload).end();
-        }
+        items.encode(xml);
         return xml.end().length();
     }
 
@@ -248,15 +201,7 @@ final class PepNode
                 groups.add(reader.elementText());
                 continue;
             }
-            final String id = reader.attributeValue("id");
-            if (reader.next() == XmlReader.Event.START_ELEMENT)
-            {
-                final int start = reader.elementOffset();
-                reader.skipElement();
-                final byte[] payload = new byte[reader.position() - start];
-                buffer.getBytes(start, payload);
-                node.items.add(new Item(id, payload));
-            }
+            node.items.decode(reader, buffer);
         }
         node.rosterGroups = List.copyOf(groups);
         return node;

@@ -307,7 +307,7 @@ final class PepService
         final byte[] payload = new byte[request.payloadLength];
         iq.buffer().getBytes(request.payloadOffset, payload);
         node.publish(id, payload);
-        if (storedBytes(owner, request.node) + node.payloadBytes() > MAX_ACCOUNT_BYTES)
+        if (storedBytes(owner, request.node) + node.items.payloadBytes() > MAX_ACCOUNT_BYTES)
         {
             // XEP-0060 §7.1.3.4: what an account keeps is bounded, whatever the stanza size limit allows.
             return error(requester, owner, iq, StanzaErrorCondition.NOT_ACCEPTABLE, "payload-too-big");
@@ -316,7 +316,7 @@ final class PepService
         reply(requester, owner, iq).start(PUBSUB).attribute(XMLNS, PUBSUB_NS)
             .start(PUBLISH).attribute(NODE, request.node).start(ITEM).attribute(ID, id).end().end().end();
         requester.deliver(out, 0, xml.end().length());
-        notifySubscribers(owner, request.node, node, node.last(), false);
+        notifySubscribers(owner, request.node, node, node.items.last(), false);
         return null;
     }
 
@@ -331,7 +331,7 @@ final class PepService
             return error(requester, owner, iq, StanzaErrorCondition.BAD_REQUEST, "item-required");
         }
         final PepNode node = load(owner, request.node);
-        if (node == null || !node.retract(request.itemId()))
+        if (node == null || !node.items.retract(request.itemId()))
         {
             return StanzaErrorCondition.ITEM_NOT_FOUND;
         }
@@ -339,7 +339,7 @@ final class PepService
         requester.deliver(out, 0, reply(requester, owner, iq).end().length());
         if (request.notify)
         {
-            notifySubscribers(owner, request.node, node, new PepNode.Item(request.itemId(), null), false);
+            notifySubscribers(owner, request.node, node, new NodeItems.Item(request.itemId(), null), false);
         }
         return null;
     }
@@ -407,7 +407,7 @@ final class PepService
             .attribute(NODE, request.node);
         for (int i = first; i < node.items.size(); i++)
         {
-            final PepNode.Item item = node.items.get(i);
+            final NodeItems.Item item = node.items.get(i);
             if (request.itemIds.isEmpty() || request.itemIds.contains(item.id()))
             {
                 item(item);
@@ -694,10 +694,10 @@ final class PepService
     private void sendLast(final SessionState session, final Jid owner, final Jid user, final String nodeName)
     {
         final PepNode node = load(owner, nodeName);
-        if (node != null && node.sendLastOnPresence && node.last() != null &&
+        if (node != null && node.sendLastOnPresence && node.items.last() != null &&
             (owner.equals(user) || mayNotify(owner, user, node)))
         {
-            notification(owner, session.session.jid(), nodeName, node.last(), false);
+            notification(owner, session.session.jid(), nodeName, node.items.last(), false);
             session.session.deliver(out, 0, xml.length());
         }
     }
@@ -709,7 +709,7 @@ final class PepService
      * @param deleted true if the node was deleted.
      */
     private void notifySubscribers(
-        final Jid owner, final String nodeName, final PepNode node, final PepNode.Item item, final boolean deleted)
+        final Jid owner, final String nodeName, final PepNode node, final NodeItems.Item item, final boolean deleted)
     {
         deliverToInterested(owner, owner, nodeName, item, deleted);
         if (node.access == PepNode.Access.WHITELIST)
@@ -726,7 +726,7 @@ final class PepService
     }
 
     private void deliverToInterested(
-        final Jid owner, final Jid subscriber, final String nodeName, final PepNode.Item item, final boolean deleted)
+        final Jid owner, final Jid subscriber, final String nodeName, final NodeItems.Item item, final boolean deleted)
     {
         final List<SessionState> resources = sessions.bare(subscriber);
         for (int i = 0; i < resources.size(); i++)
@@ -744,7 +744,7 @@ final class PepService
      * Write a XEP-0060 §7.1.2.1 event (§7.2.2.1 for a retraction, §8.4.2 for a deletion) into {@link #out}.
      */
     private void notification(
-        final Jid owner, final Jid to, final String nodeName, final PepNode.Item item, final boolean deleted)
+        final Jid owner, final Jid to, final String nodeName, final NodeItems.Item item, final boolean deleted)
     {
         xml.wrap(out, 0).start(MESSAGE).attribute(FROM, owner.toString()).attribute(TO, to.toString())
             .attribute(TYPE, HEADLINE).attribute(ID, "pep-" + ++notifications)
@@ -766,7 +766,7 @@ final class PepService
         xml.end().end();
     }
 
-    private void item(final PepNode.Item item)
+    private void item(final NodeItems.Item item)
     {
         xml.start(ITEM).attribute(ID, item.id()).raw(item.payload()).end();
     }

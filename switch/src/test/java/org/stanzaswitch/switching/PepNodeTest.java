@@ -27,8 +27,8 @@ class PepNodeTest
         node.publish("a", payload("1"));
         node.publish("b", payload("2"));
         node.publish("a", payload("3"));
-        assertThat(node.items).extracting(PepNode.Item::id).containsExactly("b", "a");
-        assertThat(new String(node.last().payload(), StandardCharsets.UTF_8)).contains(">3<");
+        assertThat(node.items).extracting(NodeItems.Item::id).containsExactly("b", "a");
+        assertThat(new String(node.items.last().payload(), StandardCharsets.UTF_8)).contains(">3<");
     }
 
     @Test
@@ -38,14 +38,14 @@ class PepNodeTest
         final PepNode node = new PepNode();
         node.publish("a", payload("1"));
         node.publish("b", payload("2"));
-        assertThat(node.items).extracting(PepNode.Item::id).containsExactly("b");
+        assertThat(node.items).extracting(NodeItems.Item::id).containsExactly("b");
         node.configure(fields(PepNode.MAX_ITEMS_FIELD, "max"));
-        for (int i = 0; i < PepNode.MAX_ITEMS + 5; i++)
+        for (int i = 0; i < NodeItems.MAX_ITEMS + 5; i++)
         {
             node.publish("i" + i, payload(Integer.toString(i)));
         }
-        assertThat(node.items).hasSize(PepNode.MAX_ITEMS);
-        assertThat(node.last().id()).isEqualTo("i" + (PepNode.MAX_ITEMS + 4));
+        assertThat(node.items).hasSize(NodeItems.MAX_ITEMS);
+        assertThat(node.items.last().id()).isEqualTo("i" + (NodeItems.MAX_ITEMS + 4));
     }
 
     @Test
@@ -54,14 +54,14 @@ class PepNodeTest
     {
         final PepNode node = new PepNode();
         node.configure(fields(PepNode.MAX_ITEMS_FIELD, "max"));
-        final String big = "x".repeat(PepNode.MAX_NODE_BYTES / 3);
+        final String big = "x".repeat(NodeItems.MAX_NODE_BYTES / 3);
         for (int i = 0; i < 5; i++)
         {
             node.publish("i" + i, payload(big));
         }
-        assertThat(node.items).extracting(PepNode.Item::id).containsExactly("i3", "i4");
-        node.publish("huge", payload("y".repeat(PepNode.MAX_NODE_BYTES + 1)));
-        assertThat(node.items).extracting(PepNode.Item::id).containsExactly("huge");
+        assertThat(node.items).extracting(NodeItems.Item::id).containsExactly("i3", "i4");
+        node.publish("huge", payload("y".repeat(NodeItems.MAX_NODE_BYTES + 1)));
+        assertThat(node.items).extracting(NodeItems.Item::id).containsExactly("huge");
     }
 
     @Test
@@ -97,7 +97,7 @@ class PepNodeTest
         final PepNode read = PepNode.decode(new XmlReader(), stored);
         assertThat(read.sameConfiguration(node)).isTrue();
         assertThat(read.rosterGroups).containsExactly("Friends & <Family>", "Work");
-        assertThat(read.items).extracting(PepNode.Item::id).containsExactly("first & <one>", "second");
+        assertThat(read.items).extracting(NodeItems.Item::id).containsExactly("first & <one>", "second");
         assertThat(read.items.get(0).payload()).isEqualTo(node.items.get(0).payload());
     }
 
