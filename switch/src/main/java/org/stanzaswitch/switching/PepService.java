@@ -1,7 +1,6 @@
 package org.stanzaswitch.switching;
 
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ChildElements;
 import org.stanzaswitch.codec.ElementFlyweight;
@@ -14,7 +13,6 @@ import org.stanzaswitch.codec.XmlReader;
 import org.stanzaswitch.switching.roster.RosterItem;
 import org.stanzaswitch.switching.roster.Rosters;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,6 @@ final class PepService
 {
     static final String PUBSUB_NS = "http://jabber.org/protocol/pubsub";
     static final String OWNER_NS = PUBSUB_NS + "#owner";
-    static final String EVENT_NS = PUBSUB_NS + "#event";
     /** XEP-0163 §5.1 and XEP-0060 §10: what an account's disco#info lists for its PEP service. */
     static final String[] FEATURES = features("access-open", "access-presence", "access-roster", "access-whitelist",
         "auto-create", "auto-subscribe", "config-node", "create-and-configure", "create-nodes", "delete-nodes",
@@ -41,7 +38,6 @@ final class PepService
 
     private static final String PUBLISH_OPTIONS = PUBSUB_NS + "#publish-options";
     private static final String NODE_CONFIG = PUBSUB_NS + "#node_config";
-    private static final String ERRORS_NS = PUBSUB_NS + "#errors";
     private static final String KEY_PREFIX = "pep ";
     private static final int MAX_NODES = 256;
     private static final int MAX_NAME_BYTES = 1024;
@@ -51,14 +47,10 @@ final class PepService
     private static final String QUERY_ID_PREFIX = "pep-caps-";
 
     private static final byte[] IQ = Bytes.ascii("iq");
-    private static final byte[] MESSAGE = Bytes.ascii("message");
     private static final byte[] PUBSUB = Bytes.ascii("pubsub");
-    private static final byte[] EVENT = Bytes.ascii("event");
     private static final byte[] ITEMS = Bytes.ascii("items");
     private static final byte[] ITEM = Bytes.ascii("item");
     private static final byte[] PUBLISH = Bytes.ascii("publish");
-    private static final byte[] RETRACT = Bytes.ascii("retract");
-    private static final byte[] DELETE = Bytes.ascii("delete");
     private static final byte[] CONFIGURE = Bytes.ascii("configure");
     private static final byte[] QUERY = Bytes.ascii("query");
     private static final byte[] X = Bytes.ascii("x");
@@ -78,7 +70,6 @@ final class PepService
     private static final byte[] RESULT = Bytes.ascii("result");
     private static final byte[] SET = Bytes.ascii("set");
     private static final byte[] GET = Bytes.ascii("get");
-    private static final byte[] HEADLINE = Bytes.ascii("headline");
     private static final byte[] C = Bytes.ascii("c");
     private static final byte[] CAPS_NS = Bytes.ascii(EntityCaps.NS);
     private static final byte[] VER_ATTRIBUTE = Bytes.ascii("ver");
@@ -109,11 +100,11 @@ final class PepService
     private final XmlEncoder xml = new XmlEncoder();
     private final XmlEncoder nodeXml = new XmlEncoder();
     private final StanzaErrorEncoder errors = new StanzaErrorEncoder();
+    private final PubSubEvents events = new PubSubEvents("pep-");
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer stored = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(4096);
     private long queries;
-    private long notifications;
 
     PepService(final Jid domain, final StateWriter writer, final BlockLists blockLists, final SessionRegistry sessions)
     {
@@ -125,7 +116,7 @@ final class PepService
         this.sessions = sessions;
     }
 
-    private static String[] features(final String... names)
+    static String[] features(final String... names)
     {
         final String[] features = new String[names.length];
         for (int i = 0; i < names.length; i++)
@@ -155,7 +146,7 @@ final class PepService
         {
             return StanzaErrorCondition.BAD_REQUEST;
         }
-        final Request request = readRequest();
+        final PubSubRequest request = PubSubRequest.read(reader);
         if (request.action == null)
         {
             return StanzaErrorCondition.BAD_REQUEST;
@@ -190,82 +181,11 @@ final class PepService
         };
     }
 
-    /** What a pubsub request asks: its action element, the node, and the parts some actions carry. */
-    private static final class Request
-    {
-        String action;
-        String node;
-        int payloadOffset = -1;
-        int payloadLength;
-        boolean payloadSelfContained;
-        int payloads;
-        boolean notify;
-        String maxItems;
-        final List<String> itemIds = new ArrayList<>();
-        DataForm form;
-
-        /**
-         * @return the first item id the request names, or null.
-         */
-        String itemId()
-        {
-            for (final String id : itemIds)
-            {
-                if (id != null)
-                {
-                    return id;
-                }
-            }
-            return null;
-        }
-    }
-
-    private Request readRequest()
-    {
-        final Request request = new Request();
-        XmlReader.Event event;
-        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
-        {
-            if (event != XmlReader.Event.START_ELEMENT)
-            {
-                continue;
-            }
-            final int depth = reader.depth();
-            final String name = reader.localName();
-            if (depth == 3 && request.action == null && !name.equals("publish-options"))
-            {
-                request.action = name;
-                request.node = reader.attributeValue("node");
-                request.maxItems = reader.attributeValue("max_items");
-                final String notify = reader.attributeValue("notify");
-                request.notify = "1".equals(notify) || "true".equals(notify);
-            }
-            else if (depth == 4 && "item".equals(name))
-            {
-                request.itemIds.add(reader.attributeValue("id"));
-            }
-            else if (depth == 5 && !request.itemIds.isEmpty())
-            {
-                request.payloads++;
-                request.payloadSelfContained = reader.isSelfContained();
-                request.payloadOffset = reader.elementOffset();
-                reader.skipElement();
-                request.payloadLength = reader.position() - request.payloadOffset;
-            }
-            else if ((depth == 4 || depth == 5) && "x".equals(name) && DataForm.NS.equals(reader.namespace()))
-            {
-                // publish-options/x (XEP-0060 §7.1.5), configure/x (§8.2.4, §8.1.3).
-                request.form = DataForm.read(reader);
-            }
-        }
-        return request;
-    }
-
     /**
      * XEP-0060 §7.1, with XEP-0163 §3's auto-create and §7.1.5's publish options.
      */
     private StanzaErrorCondition publish(
-        final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
     {
         if (request.payloads != 1 || request.itemIds.size() != 1)
         {
@@ -316,7 +236,7 @@ final class PepService
         reply(requester, owner, iq).start(PUBSUB).attribute(XMLNS, PUBSUB_NS)
             .start(PUBLISH).attribute(NODE, request.node).start(ITEM).attribute(ID, id).end().end().end();
         requester.deliver(out, 0, xml.end().length());
-        notifySubscribers(owner, request.node, node, node.items.last(), false);
+        notifySubscribers(owner, request.node, node, PubSubEvents.Kind.ITEM, node.items.last());
         return null;
     }
 
@@ -324,7 +244,7 @@ final class PepService
      * XEP-0060 §7.2: delete an item, and tell the subscribers when asked to.
      */
     private StanzaErrorCondition retract(
-        final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
     {
         if (request.itemId() == null)
         {
@@ -339,7 +259,8 @@ final class PepService
         requester.deliver(out, 0, reply(requester, owner, iq).end().length());
         if (request.notify)
         {
-            notifySubscribers(owner, request.node, node, new NodeItems.Item(request.itemId(), null), false);
+            notifySubscribers(owner, request.node, node, PubSubEvents.Kind.RETRACT,
+                new NodeItems.Item(request.itemId(), null));
         }
         return null;
     }
@@ -348,7 +269,7 @@ final class PepService
      * XEP-0060 §8.1.2 and §8.1.3: create a node, configured by the form if one came along.
      */
     private StanzaErrorCondition create(
-        final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
     {
         if (load(owner, request.node) != null)
         {
@@ -373,7 +294,7 @@ final class PepService
      * lets the requester see them (§6.5.9 for the errors).
      */
     private StanzaErrorCondition items(
-        final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
     {
         final PepNode node = load(owner, request.node);
         if (node == null)
@@ -410,7 +331,7 @@ final class PepService
             final NodeItems.Item item = node.items.get(i);
             if (request.itemIds.isEmpty() || request.itemIds.contains(item.id()))
             {
-                item(item);
+                PubSubEvents.item(xml, item);
             }
         }
         requester.deliver(out, 0, xml.end().end().end().length());
@@ -421,7 +342,7 @@ final class PepService
      * XEP-0060 §8.2.1-§8.2.3: the node's configuration form, the fields this service offers.
      */
     private StanzaErrorCondition configuration(
-        final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
     {
         final PepNode node = load(owner, request.node);
         if (node == null)
@@ -452,7 +373,7 @@ final class PepService
      * XEP-0060 §8.2.4 and §8.2.5.
      */
     private StanzaErrorCondition configure(
-        final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
     {
         final PepNode node = load(owner, request.node);
         if (node == null)
@@ -473,7 +394,7 @@ final class PepService
      * XEP-0060 §8.4: delete the node and tell its subscribers.
      */
     private StanzaErrorCondition delete(
-        final Session requester, final Jid owner, final ElementFlyweight iq, final Request request)
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
     {
         final PepNode node = load(owner, request.node);
         if (node == null)
@@ -484,7 +405,7 @@ final class PepService
             command, owner.local(), KEY_PREFIX + request.node, stored, 0, 0);
         writer.write(command, length);
         requester.deliver(out, 0, reply(requester, owner, iq).end().length());
-        notifySubscribers(owner, request.node, node, null, true);
+        notifySubscribers(owner, request.node, node, PubSubEvents.Kind.DELETE, null);
         return null;
     }
 
@@ -697,21 +618,21 @@ final class PepService
         if (node != null && node.sendLastOnPresence && node.items.last() != null &&
             (owner.equals(user) || mayNotify(owner, user, node)))
         {
-            notification(owner, session.session.jid(), nodeName, node.items.last(), false);
-            session.session.deliver(out, 0, xml.length());
+            final int length = events.write(owner.toString(), session.session.jid(), nodeName,
+                PubSubEvents.Kind.ITEM, node.items.last());
+            session.session.deliver(events.buffer(), 0, length);
         }
     }
 
     /**
      * XEP-0163 §4.3: to the owner's and each subscribed contact's available resources that asked for the node.
      *
-     * @param item    the item published or retracted (no payload), or null for a deleted node.
-     * @param deleted true if the node was deleted.
+     * @param item the item published or retracted, or null for a deleted node.
      */
-    private void notifySubscribers(
-        final Jid owner, final String nodeName, final PepNode node, final NodeItems.Item item, final boolean deleted)
+    private void notifySubscribers(final Jid owner, final String nodeName, final PepNode node,
+        final PubSubEvents.Kind kind, final NodeItems.Item item)
     {
-        deliverToInterested(owner, owner, nodeName, item, deleted);
+        deliverToInterested(owner, owner, nodeName, kind, item);
         if (node.access == PepNode.Access.WHITELIST)
         {
             return;
@@ -720,13 +641,13 @@ final class PepService
         {
             if (isLocal(contact.contact()) && mayNotify(owner, contact.contact(), node))
             {
-                deliverToInterested(owner, contact.contact(), nodeName, item, deleted);
+                deliverToInterested(owner, contact.contact(), nodeName, kind, item);
             }
         }
     }
 
-    private void deliverToInterested(
-        final Jid owner, final Jid subscriber, final String nodeName, final NodeItems.Item item, final boolean deleted)
+    private void deliverToInterested(final Jid owner, final Jid subscriber, final String nodeName,
+        final PubSubEvents.Kind kind, final NodeItems.Item item)
     {
         final List<SessionState> resources = sessions.bare(subscriber);
         for (int i = 0; i < resources.size(); i++)
@@ -734,41 +655,10 @@ final class PepService
             final SessionState resource = resources.get(i);
             if (resource.available && contains(resource.pepInterests, nodeName))
             {
-                notification(owner, resource.session.jid(), nodeName, item, deleted);
-                resource.session.deliver(out, 0, xml.length());
+                final int length = events.write(owner.toString(), resource.session.jid(), nodeName, kind, item);
+                resource.session.deliver(events.buffer(), 0, length);
             }
         }
-    }
-
-    /**
-     * Write a XEP-0060 §7.1.2.1 event (§7.2.2.1 for a retraction, §8.4.2 for a deletion) into {@link #out}.
-     */
-    private void notification(
-        final Jid owner, final Jid to, final String nodeName, final NodeItems.Item item, final boolean deleted)
-    {
-        xml.wrap(out, 0).start(MESSAGE).attribute(FROM, owner.toString()).attribute(TO, to.toString())
-            .attribute(TYPE, HEADLINE).attribute(ID, "pep-" + ++notifications)
-            .start(EVENT).attribute(XMLNS, EVENT_NS);
-        if (deleted)
-        {
-            xml.start(DELETE).attribute(NODE, nodeName).end();
-        }
-        else if (item.payload() == null)
-        {
-            xml.start(ITEMS).attribute(NODE, nodeName).start(RETRACT).attribute(ID, item.id()).end().end();
-        }
-        else
-        {
-            xml.start(ITEMS).attribute(NODE, nodeName);
-            item(item);
-            xml.end();
-        }
-        xml.end().end();
-    }
-
-    private void item(final NodeItems.Item item)
-    {
-        xml.start(ITEM).attribute(ID, item.id()).raw(item.payload()).end();
     }
 
     /**
@@ -869,9 +759,8 @@ final class PepService
     private StanzaErrorCondition error(final Session requester, final Jid owner, final ElementFlyweight iq,
         final StanzaErrorCondition condition, final String pubsubCondition)
     {
-        final UnsafeBuffer specific = new UnsafeBuffer(Bytes.ascii(
-            "<" + pubsubCondition + " xmlns='" + ERRORS_NS + "'/>"));
-        final int length = errors.encode(iq, owner, condition, null, specific, out, 0);
+        final int length = errors.encode(iq, owner, condition, null, PubSubRequest.errorCondition(pubsubCondition),
+            out, 0);
         requester.deliver(out, 0, length);
         return null;
     }

@@ -67,7 +67,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final UserDataService userData;
     private final PepService pep;
     private final MucService muc;
-    /** XEP-0065 and XEP-0363, those the transport runs. */
+    /** XEP-0060's service, and XEP-0065's and XEP-0363's if the transport runs them. */
     private final List<IqService> subdomainServices = new ArrayList<>();
     private final BlockingService blocking;
     private final MessageDelivery messages;
@@ -145,6 +145,7 @@ public final class Router implements EventHandler<StanzaEvent>
         this.blocking = new BlockingService(writer, sessions);
         this.pep = new PepService(domain, writer, blocking.blockLists(), sessions);
         this.muc = new MucService(domain, sessions, writer);
+        subdomainServices.add(new PubSubService(domain, writer, sessions));
         this.lastActivity = new LastActivityService(writer, sessions, services);
         this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
         final ArchivePreferences preferences = state.archivePreferences();
@@ -829,7 +830,8 @@ public final class Router implements EventHandler<StanzaEvent>
     }
 
     /**
-     * XEP-0065, XEP-0363: requests to the proxy or the upload service are answered here; nothing else goes there.
+     * XEP-0060, XEP-0065, XEP-0363: requests to the pubsub, proxy or upload service are answered here; nothing
+     * else goes there.
      */
     private void toIqService(final IqService service, final Session sender, final StanzaKind kind)
     {

@@ -183,7 +183,7 @@ final class ServerServices
     }
 
     /**
-     * XEP-0030 §4, XEP-0045 §6.1, XEP-0065 §5.1, XEP-0363 §3: the server's items are its services.
+     * XEP-0030 §4, XEP-0045 §6.1, XEP-0060 §5.2, XEP-0065 §5.1, XEP-0363 §3: the server's items are its services.
      */
     private int serverItems(final Jid from, final Jid to, final ElementFlyweight request,
         final ExpandableArrayBuffer reply)
