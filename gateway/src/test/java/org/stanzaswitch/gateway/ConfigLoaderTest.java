@@ -28,6 +28,27 @@ class ConfigLoaderTest
         assertThat(context.trimAfterNs()).isEqualTo(defaults.trimAfterNs());
         assertThat(context.c2sRate()).isEqualTo(defaults.c2sRate()).isEqualTo(256 * 1024);
         assertThat(context.c2sBurst()).isEqualTo(defaults.c2sBurst()).isEqualTo(512 * 1024);
+        assertThat(context.upload().port()).isEqualTo(defaults.upload().port()).isEqualTo(-1);
+        assertThat(context.upload().maxFileSize()).isEqualTo(defaults.upload().maxFileSize()).isEqualTo(100L << 20);
+        assertThat(context.upload().dailyQuota()).isEqualTo(defaults.upload().dailyQuota()).isEqualTo(1L << 30);
+        assertThat(context.upload().expireDays()).isEqualTo(defaults.upload().expireDays()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("XEP-0363 upload: sizes with suffixes; §4's 'MUST provide TLS', so an http:// URL is refused")
+    void shouldReadUploadSettings() throws Exception
+    {
+        final Path good = Files.writeString(directory.resolve("upload.yaml"), "listen:\n  upload_port: 5443\n" +
+            "upload:\n  url: https://files.example.org/\n  max_file_size: 10m\n  daily_quota: 0\n");
+        final ServerContext context = ConfigLoader.load(good, new ServerContext()).conclude();
+        assertThat(context.upload().port()).isEqualTo(5443);
+        assertThat(context.upload().url()).isEqualTo("https://files.example.org/");
+        assertThat(context.upload().maxFileSize()).isEqualTo(10L << 20);
+        assertThat(context.upload().dailyQuota()).isZero();
+
+        final Path bad = Files.writeString(directory.resolve("http.yaml"), "upload:\n  url: http://example.org\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, new ServerContext()).conclude())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stanzaswitch.upload.url");
     }
 
     @Test

@@ -249,7 +249,8 @@ class PepSystemTest
                 field("pubsub#access_model", "whitelist") + "</x></configure></pubsub></iq>");
             assertThat(reply(alice, "c1")).contains("type='result'");
             alice.send("<iq type='get' id='c2'>" + OWNER + "<configure node='urn:test:open'/></pubsub></iq>");
-            assertThat(reply(alice, "c2")).contains("<field var='pubsub#access_model'><value>whitelist</value>");
+            assertThat(reply(alice, "c2"))
+                .contains("<field var='pubsub#access_model' type='list-single'><value>whitelist</value>");
             mallory.send("<iq type='get' id='g6' to='alice@localhost'>" + PUBSUB +
                 "<items node='urn:test:open'/></pubsub></iq>");
             assertThat(reply(mallory, "g6")).contains("<not-allowed").contains("<closed-node");

@@ -11,7 +11,10 @@ import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PubSubManager;
 import org.jivesoftware.smackx.pubsub.SimplePayload;
 import org.jivesoftware.smackx.pubsub.Subscription;
+import org.jivesoftware.smackx.pep.PepManager;
+import org.jivesoftware.smackx.pubsub.form.ConfigureForm;
 import org.jivesoftware.smackx.pubsub.form.FillableConfigureForm;
+import org.jivesoftware.smackx.xdata.FormField;
 import org.jivesoftware.smackx.pubsub.listener.ItemEventListener;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,33 @@ class PubSubSystemTest
             {
                 alice.disconnect();
                 bob.disconnect();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0068: PEP's and the service's node_config forms type each field alike, as Smack insists")
+    void shouldTypeConfigurationFieldsAlike() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("alice", "a"))
+        {
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            try
+            {
+                final PepManager pep = PepManager.getInstanceFor(alice);
+                pep.publish("urn:example:pep", new PayloadItem<>("one", new SimplePayload(String.format(PAYLOAD, 1))));
+                final ConfigureForm pepForm = pep.getPepPubSubManager().getLeafNode("urn:example:pep")
+                    .getNodeConfiguration();
+                assertThat(pepForm.getField("pubsub#access_model").getType()).isEqualTo(FormField.Type.list_single);
+                // Smack registers each field's type the first time it sees it, and closes the connection when
+                // the same field comes with another: this read failed so after the PEP form above.
+                final ConfigureForm serviceForm = PubSubManager.getInstanceFor(alice).getDefaultConfiguration();
+                assertThat(serviceForm.getAccessModel()).isEqualTo(AccessModel.open);
+                assertThat(alice.isConnected()).isTrue();
+            }
+            finally
+            {
+                alice.disconnect();
             }
         }
     }

@@ -1,5 +1,7 @@
 package org.stanzaswitch.switching;
 
+import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 
 import java.util.ArrayList;
@@ -8,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A XEP-0004 data form as the services read one: its FORM_TYPE and each other field's values, by var.
+ * A XEP-0004 data form as the services read one: its FORM_TYPE and each other field's values, by var; and the
+ * fields of the forms they write.
  *
  * @param type   the FORM_TYPE value, "" if the form has none.
  * @param fields values by field var, in the form's order.
@@ -16,6 +19,39 @@ import java.util.Map;
 record DataForm(String type, Map<String, List<String>> fields)
 {
     static final String NS = "jabber:x:data";
+
+    private static final byte[] FIELD = Bytes.ascii("field");
+    private static final byte[] VAR = Bytes.ascii("var");
+    private static final byte[] TYPE = Bytes.ascii("type");
+    private static final byte[] VALUE = Bytes.ascii("value");
+    private static final byte[] OPTION = Bytes.ascii("option");
+
+    /**
+     * Write a field with one value.
+     */
+    static void writeField(final XmlEncoder xml, final String var, final String type, final String value)
+    {
+        writeField(xml, var, type, List.of(value), List.of());
+    }
+
+    /**
+     * Write a field: its var, its type (§3.3; XEP-0068 registries fix each field's type per form type, and clients
+     * such as Smack refuse a form that gives the same field another), its values, and a list's options.
+     */
+    static void writeField(final XmlEncoder xml, final String var, final String type, final List<String> values,
+        final List<String> options)
+    {
+        xml.start(FIELD).attribute(VAR, var).attribute(TYPE, type);
+        for (final String value : values)
+        {
+            xml.start(VALUE).text(value).end();
+        }
+        for (final String option : options)
+        {
+            xml.start(OPTION).start(VALUE).text(option).end().end();
+        }
+        xml.end();
+    }
 
     /**
      * Read the form whose {@code <x/>} the reader has just started; leaves the reader after its end.

@@ -36,6 +36,8 @@ final class PepService
         "filtered-notifications", "item-ids", "last-published", "multi-items", "persistent-items", "publish",
         "publish-options", "retract-items", "retrieve-items");
 
+    private static final List<String> ACCESS_MODELS = List.of("presence", "open", "roster", "whitelist");
+    private static final List<String> SEND_LAST_VALUES = List.of("never", "on_sub", "on_sub_and_presence");
     private static final String PUBLISH_OPTIONS = PUBSUB_NS + "#publish-options";
     private static final String NODE_CONFIG = PUBSUB_NS + "#node_config";
     private static final String KEY_PREFIX = "pep ";
@@ -54,8 +56,6 @@ final class PepService
     private static final byte[] CONFIGURE = Bytes.ascii("configure");
     private static final byte[] QUERY = Bytes.ascii("query");
     private static final byte[] X = Bytes.ascii("x");
-    private static final byte[] FIELD = Bytes.ascii("field");
-    private static final byte[] VALUE = Bytes.ascii("value");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final byte[] NODE = Bytes.ascii("node");
     private static final byte[] JID = Bytes.ascii("jid");
@@ -351,22 +351,15 @@ final class PepService
         }
         reply(requester, owner, iq).start(PUBSUB).attribute(XMLNS, OWNER_NS).start(CONFIGURE)
             .attribute(NODE, request.node).start(X).attribute(XMLNS, DataForm.NS).attribute(TYPE, "form");
-        field(PepNode.FORM_TYPE, NODE_CONFIG);
-        field(PepNode.ACCESS_MODEL, node.access.value());
-        field(PepNode.MAX_ITEMS_FIELD, Integer.toString(node.maxItems));
-        field(PepNode.SEND_LAST, node.sendLastOnPresence ? "on_sub_and_presence" : "never");
-        xml.start(FIELD).attribute(VAR, PepNode.ROSTER_GROUPS);
-        for (final String group : node.rosterGroups)
-        {
-            xml.start(VALUE).text(group).end();
-        }
-        requester.deliver(out, 0, xml.end().end().end().end().end().length());
+        DataForm.writeField(xml, PepNode.FORM_TYPE, "hidden", NODE_CONFIG);
+        DataForm.writeField(xml, PepNode.ACCESS_MODEL, "list-single", List.of(node.access.value()),
+            ACCESS_MODELS);
+        DataForm.writeField(xml, PepNode.MAX_ITEMS_FIELD, "text-single", Integer.toString(node.maxItems));
+        DataForm.writeField(xml, PepNode.SEND_LAST, "list-single",
+            List.of(node.sendLastOnPresence ? "on_sub_and_presence" : "never"), SEND_LAST_VALUES);
+        DataForm.writeField(xml, PepNode.ROSTER_GROUPS, "list-multi", node.rosterGroups, List.of());
+        requester.deliver(out, 0, xml.end().end().end().end().length());
         return null;
-    }
-
-    private void field(final String var, final String value)
-    {
-        xml.start(FIELD).attribute(VAR, var).start(VALUE).text(value).end().end();
     }
 
     /**

@@ -59,9 +59,6 @@ final class PubSubService implements IqService
     private static final byte[] IDENTITY = Bytes.ascii("identity");
     private static final byte[] FEATURE = Bytes.ascii("feature");
     private static final byte[] X = Bytes.ascii("x");
-    private static final byte[] FIELD = Bytes.ascii("field");
-    private static final byte[] VALUE = Bytes.ascii("value");
-    private static final byte[] OPTION = Bytes.ascii("option");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final byte[] NODE = Bytes.ascii("node");
     private static final byte[] JID = Bytes.ascii("jid");
@@ -506,17 +503,12 @@ final class PubSubService implements IqService
 
     private void field(final String var, final String type, final String value)
     {
-        field(var, type, value, List.of());
+        DataForm.writeField(xml, var, type, value);
     }
 
     private void field(final String var, final String type, final String value, final List<String> options)
     {
-        xml.start(FIELD).attribute(VAR, var).attribute(TYPE, type).start(VALUE).text(value).end();
-        for (final String option : options)
-        {
-            xml.start(OPTION).start(VALUE).text(option).end().end();
-        }
-        xml.end();
+        DataForm.writeField(xml, var, type, List.of(value), options);
     }
 
     private static String bool(final boolean value)
@@ -671,15 +663,16 @@ final class PubSubService implements IqService
             field(PubSubNode.TITLE, "text-single", node.title);
             field(PubSubNode.ACCESS_MODEL, "list-single", node.accessModel);
             field(PubSubNode.PUBLISH_MODEL, "list-single", node.publishModel);
-            xml.start(FIELD).attribute(VAR, "pubsub#owner").attribute(TYPE, "jid-multi");
+            final List<String> owners = new ArrayList<>();
             for (final Map.Entry<String, String> affiliation : node.affiliations.entrySet())
             {
                 if (affiliation.getValue().equals(PubSubNode.OWNER))
                 {
-                    xml.start(VALUE).text(affiliation.getKey()).end();
+                    owners.add(affiliation.getKey());
                 }
             }
-            xml.end().end();
+            DataForm.writeField(xml, "pubsub#owner", "jid-multi", owners, List.of());
+            xml.end();
         }
         sender.deliver(out, 0, xml.end().end().length());
         return null;

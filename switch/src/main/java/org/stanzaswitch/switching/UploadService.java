@@ -39,8 +39,6 @@ final class UploadService implements IqService
     private static final byte[] IDENTITY = Bytes.ascii("identity");
     private static final byte[] FEATURE = Bytes.ascii("feature");
     private static final byte[] X = Bytes.ascii("x");
-    private static final byte[] FIELD = Bytes.ascii("field");
-    private static final byte[] VALUE = Bytes.ascii("value");
     private static final byte[] SLOT = Bytes.ascii("slot");
     private static final byte[] PUT = Bytes.ascii("put");
     private static final byte[] HEADER = Bytes.ascii("header");
@@ -146,19 +144,9 @@ final class UploadService implements IqService
             .start(IDENTITY).attribute(CATEGORY, "store").attribute(TYPE, "file").attribute(NAME, "HTTP File Upload")
             .end().start(FEATURE).attribute(VAR, NS).end()
             .start(X).attribute(XMLNS, DataForm.NS).attribute(TYPE, RESULT);
-        field("FORM_TYPE", "hidden", NS);
-        field("max-file-size", null, Long.toString(share.maxFileSize()));
+        DataForm.writeField(xml, "FORM_TYPE", "hidden", NS);
+        DataForm.writeField(xml, "max-file-size", "text-single", Long.toString(share.maxFileSize()));
         sender.deliver(out, 0, xml.end().end().end().length());
-    }
-
-    private void field(final String var, final String type, final String value)
-    {
-        xml.start(FIELD).attribute(VAR, var);
-        if (type != null)
-        {
-            xml.attribute(TYPE, type);
-        }
-        xml.start(VALUE).text(value).end().end();
     }
 
     /**
