@@ -257,6 +257,14 @@ class PepSystemTest
 
             alice.send("<iq type='get' id='i1'>" + PUBSUB + "<items node='urn:test:open'/></pubsub></iq>");
             assertThat(reply(alice, "i1")).as("the owner reads its whitelist node").contains("for anyone");
+            mallory.send("<iq type='set' id='u0' to='alice@localhost'>" + OWNER + "<purge node='urn:test:open'/>" +
+                "</pubsub></iq>");
+            assertThat(reply(mallory, "u0")).as("XEP-0060 §8.5: only the owner purges").contains("<forbidden");
+            alice.send("<iq type='set' id='u1'>" + OWNER + "<purge node='urn:test:open'/></pubsub></iq>");
+            assertThat(reply(alice, "u1")).contains("type='result'");
+            alice.send("<iq type='get' id='u2'>" + PUBSUB + "<items node='urn:test:open'/></pubsub></iq>");
+            assertThat(reply(alice, "u2")).as("purged, the node stays").contains("<items node='urn:test:open'")
+                .doesNotContain("for anyone");
             alice.send("<iq type='set' id='d1'>" + OWNER + "<delete node='urn:test:open'/></pubsub></iq>");
             assertThat(reply(alice, "d1")).contains("type='result'");
             alice.send("<iq type='get' id='i2'>" + PUBSUB + "<items node='urn:test:open'/></pubsub></iq>");

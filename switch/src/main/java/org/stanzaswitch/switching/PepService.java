@@ -34,7 +34,7 @@ final class PepService
     static final String[] FEATURES = features("access-open", "access-presence", "access-roster", "access-whitelist",
         "auto-create", "auto-subscribe", "config-node", "create-and-configure", "create-nodes", "delete-nodes",
         "filtered-notifications", "item-ids", "last-published", "multi-items", "persistent-items", "publish",
-        "publish-options", "retract-items", "retrieve-items");
+        "publish-options", "purge-nodes", "retract-items", "retrieve-items");
 
     private static final List<String> ACCESS_MODELS = List.of("presence", "open", "roster", "whitelist");
     private static final List<String> SEND_LAST_VALUES = List.of("never", "on_sub", "on_sub_and_presence");
@@ -176,6 +176,7 @@ final class PepService
             case "owner get configure" -> configuration(requester, owner, iq, request);
             case "owner set configure" -> configure(requester, owner, iq, request);
             case "owner set delete" -> delete(requester, owner, iq, request);
+            case "owner set purge" -> purge(requester, owner, iq, request);
             // Subscriptions are implicit in PEP (XEP-0163 §4.1); explicit ones and the rest are not offered.
             default -> StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED;
         };
@@ -380,6 +381,24 @@ final class PepService
         }
         store(owner, request.node, node);
         requester.deliver(out, 0, reply(requester, owner, iq).end().length());
+        return null;
+    }
+
+    /**
+     * XEP-0060 §8.5: every item goes, and the subscribers hear of it (OMEMO clients purge before they delete).
+     */
+    private StanzaErrorCondition purge(
+        final Session requester, final Jid owner, final ElementFlyweight iq, final PubSubRequest request)
+    {
+        final PepNode node = load(owner, request.node);
+        if (node == null)
+        {
+            return StanzaErrorCondition.ITEM_NOT_FOUND;
+        }
+        node.items.clear();
+        store(owner, request.node, node);
+        requester.deliver(out, 0, reply(requester, owner, iq).end().length());
+        notifySubscribers(owner, request.node, node, PubSubEvents.Kind.PURGE, null);
         return null;
     }
 

@@ -39,11 +39,11 @@ final class ServerServices
     static final byte[] LAST_BYTES = Bytes.ascii(LAST);
 
     // The accounts' PEP features are announced on the domain too, where ejabberd announces them and clients such as
-    // Smack's OpenPGP manager look; the bare pubsub namespace is not, or Smack would take the domain for a pubsub
-    // service of its own.
+    // Smack's OpenPGP and OMEMO managers look, the bare pubsub namespace with them; a client looking for a pubsub
+    // service goes by the identity, pubsub/service, which only pubsub.<domain> has.
     private static final String[] FEATURES = concat(new String[]{DISCO_INFO, DISCO_ITEMS, PING, VERSION, TIME, LAST,
-        ROSTER, VCARD, "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2", Amp.NS},
-        PepService.FEATURES);
+        ROSTER, VCARD, "jabber:iq:private", "urn:xmpp:blocking", "msgoffline", "urn:xmpp:carbons:2", Amp.NS,
+        PepService.PUBSUB_NS}, PepService.FEATURES);
     /** XEP-0079 §2.2: what the AMP node lists, one feature per supported action and condition. */
     private static final String[] AMP_FEATURES = ampFeatures();
     /** XEP-0313 §6, XEP-0357 §4: the archive and push are the account's, so their features are on its bare JID. */
