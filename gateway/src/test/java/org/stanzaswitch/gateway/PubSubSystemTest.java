@@ -262,6 +262,49 @@ class PubSubSystemTest
         }
     }
 
+    @Test
+    @DisplayName("XEP-0077 §3.2 cancel: the account's subscriptions, affiliations and sole-owned nodes go with it")
+    void shouldForgetDeletedAccount() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.registrationOpen(true))
+            .addUser("alice", "a").addUser("bob", "b"))
+        {
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            try
+            {
+                final XMPPTCPConnection bob = TestClients.login(server, "bob", "b");
+                final PubSubManager bobs = PubSubManager.getInstanceFor(bob);
+                final LeafNode alicesNode = PubSubManager.getInstanceFor(alice).createNode("alices");
+                alicesNode.modifyAffiliationAsOwner(List.of(new Affiliation(bob.getUser().asBareJid(),
+                    Affiliation.Type.publisher)));
+                bobs.getLeafNode("alices").subscribe(bob.getUser().asBareJid());
+                bobs.createNode("bobs");
+                org.jivesoftware.smackx.iqregister.AccountManager.getInstance(bob).deleteAccount();
+                bob.disconnect();
+
+                server.addUser("bob", "new");
+                final XMPPTCPConnection newBob = TestClients.login(server, "bob", "new");
+                try
+                {
+                    final PubSubManager newBobs = PubSubManager.getInstanceFor(newBob);
+                    assertThat(newBobs.getSubscriptions()).as("subscriptions are not inherited").isEmpty();
+                    assertThat(newBobs.getAffiliations()).as("nor affiliations").isEmpty();
+                    assertThat(error(() -> newBobs.getLeafNode("bobs"))).as("the node bob alone owned")
+                        .isEqualTo("item-not-found");
+                    assertThat(alicesNode.getSubscriptionsAsOwner()).isEmpty();
+                }
+                finally
+                {
+                    newBob.disconnect();
+                }
+            }
+            finally
+            {
+                alice.disconnect();
+            }
+        }
+    }
+
     private interface Request
     {
         void run() throws Exception;

@@ -538,15 +538,46 @@ final class PubSubService implements IqService
     private StanzaErrorCondition delete(final Session sender, final ElementFlyweight iq,
         final PubSubRequest request, final PubSubNode node)
     {
-        createdBy().merge(node.creator, -1, Integer::sum);
-        storedBytes -= data.get(owner, KEY_PREFIX + request.node).length;
-        writer.write(command, UserDataCommand.encode(command, owner, KEY_PREFIX + request.node, stored, 0, 0));
         sender.deliver(out, 0, result(sender, iq).end().length());
+        deleteNode(request.node, node);
+        return null;
+    }
+
+    private void deleteNode(final String name, final PubSubNode node)
+    {
+        createdBy().merge(node.creator, -1, Integer::sum);
+        storedBytes -= data.get(owner, KEY_PREFIX + name).length;
+        writer.write(command, UserDataCommand.encode(command, owner, KEY_PREFIX + name, stored, 0, 0));
         if (node.notifyDelete)
         {
-            notifySubscribers(request.node, node, PubSubEvents.Kind.DELETE, null);
+            notifySubscribers(name, node, PubSubEvents.Kind.DELETE, null);
         }
-        return null;
+    }
+
+    /**
+     * An account was deleted: its subscriptions and affiliations go, and the nodes it alone owned are deleted, so
+     * that whoever registers the name next inherits none of them.
+     *
+     * @param account the account's bare JID.
+     */
+    void forget(final Jid account)
+    {
+        final String bare = account.toString();
+        for (final String name : nodeNames())
+        {
+            final PubSubNode node = load(name);
+            final boolean subscribed = node.subscribers.removeIf(
+                subscriber -> subscriber.equals(bare) || subscriber.startsWith(bare + "/"));
+            final boolean affiliated = node.affiliations.remove(bare) != null;
+            if (!node.affiliations.containsValue(PubSubNode.OWNER))
+            {
+                deleteNode(name, node);
+            }
+            else if (subscribed || affiliated)
+            {
+                store(name, node);
+            }
+        }
     }
 
     /**

@@ -67,6 +67,9 @@ public final class Router implements EventHandler<StanzaEvent>
     private final UserDataService userData;
     private final PepService pep;
     private final MucService muc;
+    private final PubSubService pubsub;
+    /** Accounts deleted while the journal was applied, to be forgotten by the services once it is done. */
+    private final List<Jid> deletedAccounts = new ArrayList<>();
     /** XEP-0060's service, and XEP-0065's and XEP-0363's if the transport runs them. */
     private final List<IqService> subdomainServices = new ArrayList<>();
     private final BlockingService blocking;
@@ -145,7 +148,8 @@ public final class Router implements EventHandler<StanzaEvent>
         this.blocking = new BlockingService(writer, sessions);
         this.pep = new PepService(domain, writer, blocking.blockLists(), sessions);
         this.muc = new MucService(domain, sessions, writer);
-        subdomainServices.add(new PubSubService(domain, writer, sessions));
+        this.pubsub = new PubSubService(domain, writer, sessions);
+        subdomainServices.add(pubsub);
         this.lastActivity = new LastActivityService(writer, sessions, services);
         this.presence = new PresenceService(accounts, roster, sessions, blocking.blockLists());
         final ArchivePreferences preferences = state.archivePreferences();
@@ -179,6 +183,8 @@ public final class Router implements EventHandler<StanzaEvent>
         final Jid bare = Jid.of(username + "@" + domain);
         archive.deleteOwner(bare.toString());
         offline.deleteOwner(bare);
+        // The pubsub service journals what it changes, which it may not do while the journal is being applied.
+        deletedAccounts.add(bare);
     }
 
     @Override
@@ -234,6 +240,11 @@ public final class Router implements EventHandler<StanzaEvent>
     private void onIdle()
     {
         journal.poll(state, JOURNAL_POLL_LIMIT);
+        for (int i = 0; i < deletedAccounts.size(); i++)
+        {
+            pubsub.forget(deletedAccounts.get(i));
+        }
+        deletedAccounts.clear();
         offline.continueDelivery();
         expireDetachedSessions(System.currentTimeMillis());
         if (archiveRetentionMillis > 0)
