@@ -5,6 +5,7 @@
 #
 #   bench/compare.sh                      # everything, defaults below
 #   SERVERS="stanzaswitch prosody" CHAT_SECONDS=10 bench/compare.sh
+#   SERVERS="stanzaswitch prosody" SCENARIOS=upload bench/compare.sh   # XEP-0363, not in the default set
 #
 # Needs root for apt-get (installs prosody and ejabberd if missing) and to run the peers as their own users.
 set -euo pipefail
@@ -29,6 +30,14 @@ saturate_start=${SATURATE_START:-4000}
 profile=${STANZASWITCH_PROFILE:-shared}
 saturate_profile=${SATURATE_PROFILE:-throughput}
 scenarios=${SCENARIOS:-"footprint connections-tls connections-plain chat-plain chat-tls presence saturate"}
+# The upload scenario (opt-in) turns each server's upload service on for the run: UPLOAD_ROUNDS files of
+# UPLOAD_SIZE put and got back; ejabberd's mod_http_upload is not configured here.
+upload_size=${UPLOAD_SIZE:-100m}
+upload_rounds=${UPLOAD_ROUNDS:-3}
+uploading=
+if [[ " $scenarios " == *" upload "* ]]; then
+    uploading=yes
+fi
 results="$work/results.tsv"
 loadtool="$home/bench/loadtool"
 # shellcheck source=lib/servers.sh
@@ -58,12 +67,25 @@ start() {
     case $name in
     stanzaswitch)
         sed "s|PEER_DIR|$dir|g" "$home/bench/peers/stanzaswitch.yaml" > "$dir/stanzaswitch.yaml"
-        STANZASWITCH_PROFILE=$server_profile "$home/bin/stanzaswitch" start --config "$dir/stanzaswitch.yaml" \
-            > "$dir/server.log" 2>&1 &
+        local upload_options=
+        if [ -n "$uploading" ]; then
+            upload_options="-Dstanzaswitch.upload.port=5443 -Dstanzaswitch.upload.max.file.size=1g"
+            upload_options+=" -Dstanzaswitch.upload.daily.quota=0"
+        fi
+        STANZASWITCH_JAVA_OPTS="${STANZASWITCH_JAVA_OPTS:-} $upload_options" STANZASWITCH_PROFILE=$server_profile \
+            "$home/bin/stanzaswitch" start --config "$dir/stanzaswitch.yaml" > "$dir/server.log" 2>&1 &
         wait_for_port "$name"
         pid=$(pgrep -f "stanzaswitch.jar start --config $dir" | head -1) ;;
     prosody)
         sed "s|PEER_DIR|$dir|g" "$home/bench/peers/prosody.cfg.lua" > "$dir/prosody.cfg.lua"
+        if [ -n "$uploading" ]; then
+            # HTTPS is global, so it goes before the VirtualHost; the component after everything.
+            awk -v http="$home/bench/peers/prosody-upload-http.cfg.lua" \
+                '/^VirtualHost/ { while ((getline line < http) > 0) print line } { print }' \
+                "$dir/prosody.cfg.lua" | sed "s|PEER_DIR|$dir|g" > "$dir/prosody.cfg.lua.new"
+            cat "$home/bench/peers/prosody-upload-component.cfg.lua" >> "$dir/prosody.cfg.lua.new"
+            mv "$dir/prosody.cfg.lua.new" "$dir/prosody.cfg.lua"
+        fi
         chown -R prosody:prosody "$dir"
         # As its own user (Prosody refuses to run as root), through setpriv rather than su or runuser: those
         # go through PAM, which drops the open file limit to 1024 and makes the storm fail with EMFILE.
@@ -124,6 +146,12 @@ run() {
     presence)
         "$loadtool" presence --no-tls --clients "$clients" --contacts 20 --rate 100 --seconds "$chat_seconds" \
             "${common[@]}" --label "$name" ;;
+    upload)
+        if [ "$name" = ejabberd ]; then
+            echo "  upload: not configured for ejabberd"
+        else
+            "$loadtool" upload --size "$upload_size" --rounds "$upload_rounds" "${common[@]}" --label "$name"
+        fi ;;
     saturate)
         "$loadtool" saturate --no-tls --clients "$clients" --start-rate "$saturate_start" "${common[@]}" \
             --label "$name" || true ;;

@@ -160,6 +160,16 @@ final class ClientPool implements LoadEvents, AutoCloseable
     }
 
     @Override
+    public void iqAnswer(final LoadConnection connection, final String id, final String xml)
+    {
+        final LoadEvents target = scenario;
+        if (target != null)
+        {
+            target.iqAnswer(connection, id, xml);
+        }
+    }
+
+    @Override
     public void stanzaError(final LoadConnection connection)
     {
         final LoadEvents target = scenario;

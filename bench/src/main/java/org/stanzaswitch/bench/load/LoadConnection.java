@@ -371,6 +371,10 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Strea
             boundAt = System.nanoTime();
             events.bound(this);
         }
+        else
+        {
+            events.iqAnswer(this, id, iq.buffer().getStringWithoutLengthUtf8(iq.offset(), iq.length()));
+        }
     }
 
     private void onStreamElement(final ElementFlyweight element)

@@ -31,6 +31,13 @@ interface LoadEvents
     }
 
     /**
+     * The answer to an IQ the scenario sent (a result or an error), whole, as XML.
+     */
+    default void iqAnswer(final LoadConnection connection, final String id, final String xml)
+    {
+    }
+
+    /**
      * A stanza of type error arrived: a bounce of something the client sent.
      */
     void stanzaError(LoadConnection connection);
