@@ -66,6 +66,35 @@ class LoadToolSystemTest
     }
 
     @Test
+    @DisplayName("upload: XEP-0363 slots, PUT and GET over HTTPS, figures written; a refused slot fails the run")
+    void shouldUploadThroughAServer() throws Exception
+    {
+        final ServerContext context = new ServerContext().domain("localhost")
+            .dataDir(directory.resolve("upload-data")).c2sPort(0).directTlsPort(-1).registrationOpen(true);
+        context.upload().port(0).dailyQuota(3 << 20);
+        try (StanzaSwitchServer uploads = StanzaSwitchServer.launch(context.conclude()))
+        {
+            final String[] common = {"--port", Integer.toString(uploads.c2sPort()), "--results",
+                directory.resolve("upload.tsv").toString(), "--label", "ss", "--register",
+                "--server-pid", Long.toString(ProcessHandle.current().pid())};
+            assertThat(new CommandLine(LoadTool.class).execute(concat(new String[]{"upload", "--size", "1m",
+                "--rounds", "2"}, common))).isZero();
+            final List<String> figures = Files.readAllLines(directory.resolve("upload.tsv"));
+            assertThat(figures).anyMatch(line -> line.startsWith("ss\tupload-tls\tput_s_2\t"))
+                .anyMatch(line -> line.startsWith("ss\tupload-tls\tget_server_cpu_ms_2\t"));
+            assertThat(new CommandLine(LoadTool.class).execute(concat(new String[]{"upload", "--size", "1m",
+                "--rounds", "2"}, common))).as("the daily quota of 3 MiB refuses the fourth slot").isNotZero();
+        }
+    }
+
+    private static String[] concat(final String[] first, final String[] second)
+    {
+        final List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(second));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     @DisplayName("register, login storm, chat with TLS and without, presence storm: nothing lost, figures and plot " +
         "written")
     void shouldMeasureARealServer() throws Exception
