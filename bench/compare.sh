@@ -5,7 +5,7 @@
 #
 #   bench/compare.sh                      # everything, defaults below
 #   SERVERS="stanzaswitch prosody" CHAT_SECONDS=10 bench/compare.sh
-#   SERVERS="stanzaswitch prosody" SCENARIOS=upload bench/compare.sh   # XEP-0363, not in the default set
+#   SCENARIOS=upload LOGINS=1 CLIENTS=1 bench/compare.sh   # XEP-0363, not in the default set
 #
 # Needs root for apt-get (installs prosody and ejabberd if missing) and to run the peers as their own users.
 set -euo pipefail
@@ -31,7 +31,7 @@ profile=${STANZASWITCH_PROFILE:-shared}
 saturate_profile=${SATURATE_PROFILE:-throughput}
 scenarios=${SCENARIOS:-"footprint connections-tls connections-plain chat-plain chat-tls presence saturate"}
 # The upload scenario (opt-in) turns each server's upload service on for the run: UPLOAD_ROUNDS files of
-# UPLOAD_SIZE put and got back; ejabberd's mod_http_upload is not configured here.
+# UPLOAD_SIZE put and got back.
 upload_size=${UPLOAD_SIZE:-100m}
 upload_rounds=${UPLOAD_ROUNDS:-3}
 uploading=
@@ -95,6 +95,15 @@ start() {
         pid=$(pgrep -u prosody -f "prosody -F --config $dir" | head -1) ;;
     ejabberd)
         sed "s|PEER_DIR|$dir|g" "$home/bench/peers/ejabberd.yml" > "$dir/ejabberd.yml"
+        if [ -n "$uploading" ]; then
+            awk -v listener="$home/bench/peers/ejabberd-upload-listen.yml" \
+                -v module="$home/bench/peers/ejabberd-upload-module.yml" '
+                { print }
+                /^listen:$/ { while ((getline line < listener) > 0) print line }
+                /^modules:$/ { while ((getline line < module) > 0) print line }' "$dir/ejabberd.yml" |
+                sed "s|PEER_DIR|$dir|g" > "$dir/ejabberd.yml.new"
+            mv "$dir/ejabberd.yml.new" "$dir/ejabberd.yml"
+        fi
         mkdir -p "$dir/spool" "$dir/logs"
         chown -R ejabberd:ejabberd "$dir"
         # --config-dir, not --config: Debian's ejabberdctl.cfg would set the path back to /etc/ejabberd.
@@ -147,11 +156,7 @@ run() {
         "$loadtool" presence --no-tls --clients "$clients" --contacts 20 --rate 100 --seconds "$chat_seconds" \
             "${common[@]}" --label "$name" ;;
     upload)
-        if [ "$name" = ejabberd ]; then
-            echo "  upload: not configured for ejabberd"
-        else
-            "$loadtool" upload --size "$upload_size" --rounds "$upload_rounds" "${common[@]}" --label "$name"
-        fi ;;
+        "$loadtool" upload --size "$upload_size" --rounds "$upload_rounds" "${common[@]}" --label "$name" ;;
     saturate)
         "$loadtool" saturate --no-tls --clients "$clients" --start-rate "$saturate_start" "${common[@]}" \
             --label "$name" || true ;;

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -106,7 +107,8 @@ final class HttpFileServer extends ChannelInboundHandlerAdapter
                 channel.pipeline()
                     .addLast("tls", tls.newHandler(channel.alloc()))
                     .addLast("idle", new IdleStateHandler(false, 0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                    .addLast("http", new HttpServerCodec())
+                    // Body chunks as large as TLS hands them over, not Netty's 8 KiB: one file write per chunk.
+                    .addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(CHUNK_SIZE)))
                     .addLast("chunked", new ChunkedWriteHandler())
                     .addLast("files", new HttpFileServer(share));
             }
