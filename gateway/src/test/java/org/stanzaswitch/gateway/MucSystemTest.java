@@ -5,6 +5,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
+import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.muc.ParticipantStatusListener;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * XEP-0045 Multi-User Chat at conference.localhost, with Smack's MultiUserChat: rooms made by joining them,
@@ -261,6 +263,52 @@ class MucSystemTest
             {
                 host.disconnect();
                 visitor.disconnect();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0077 §3.2 cancel: a deleted account's room affiliations go, a re-registered name has none")
+    void shouldForgetDeletedAccountsAffiliations() throws Exception
+    {
+        final EntityBareJid roomJid = JidCreate.entityBareFrom("club@" + SERVICE);
+        try (TestServer server = TestServer.start(context -> context.registrationOpen(true))
+            .addUser("owner", "o").addUser("member", "m"))
+        {
+            final XMPPTCPConnection owner = TestClients.login(server, "owner", "o");
+            try
+            {
+                final MultiUserChat room = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(roomJid);
+                room.create(Resourcepart.from("Chair"));
+                configure(room, form ->
+                {
+                    form.setAnswer("muc#roomconfig_persistentroom", true);
+                    form.setAnswer("muc#roomconfig_membersonly", true);
+                });
+                room.grantMembership(JidCreate.entityBareFrom("member@localhost"));
+                final XMPPTCPConnection member = TestClients.login(server, "member", "m");
+                AccountManager.getInstance(member).deleteAccount();
+                member.disconnect();
+
+                server.addUser("member", "new");
+                final XMPPTCPConnection newcomer = TestClients.login(server, "member", "new");
+                try
+                {
+                    final XMPPException.XMPPErrorException refused = catchThrowableOfType(
+                        XMPPException.XMPPErrorException.class, () -> MultiUserChatManager.getInstanceFor(newcomer)
+                            .getMultiUserChat(roomJid).join(Resourcepart.from("Newcomer")));
+                    assertThat(refused.getStanzaError().getCondition()).as("§7.2.6: not a member")
+                        .isEqualTo(StanzaError.Condition.registration_required);
+                }
+                finally
+                {
+                    newcomer.disconnect();
+                }
+                assertThat(room.getMembers()).isEmpty();
+            }
+            finally
+            {
+                owner.disconnect();
             }
         }
     }

@@ -175,6 +175,32 @@ final class MucService
         return room;
     }
 
+    private void loadPersistentRooms()
+    {
+        for (final String stored : store.roomsOf(service))
+        {
+            room(Jid.of(stored));
+        }
+    }
+
+    /**
+     * An account was deleted: its affiliations go from every room, so that whoever registers the name next owns,
+     * administers or is a member of no room by inheritance. A room left without an owner stays as configured.
+     *
+     * @param account the account's bare JID.
+     */
+    void forget(final Jid account)
+    {
+        loadPersistentRooms();
+        for (final MucRoom room : rooms.values())
+        {
+            if (room.affiliations.remove(account.toString()) != null)
+            {
+                store.save(room, true);
+            }
+        }
+    }
+
     /**
      * A user's resource went offline or sent unavailable presence: it leaves every room it is in.
      */
@@ -797,10 +823,7 @@ final class MucService
         }
         else if (get && ServerServices.DISCO_ITEMS.equals(namespace))
         {
-            for (final String stored : store.roomsOf(service))
-            {
-                room(Jid.of(stored));
-            }
+            loadPersistentRooms();
             result(sender, to, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_ITEMS);
             for (final MucRoom room : rooms.values())
             {

@@ -183,7 +183,7 @@ public final class Router implements EventHandler<StanzaEvent>
         final Jid bare = Jid.of(username + "@" + domain);
         archive.deleteOwner(bare.toString());
         offline.deleteOwner(bare);
-        // The pubsub service journals what it changes, which it may not do while the journal is being applied.
+        // The pubsub and MUC services journal what they change, which they may not do while the journal is applied.
         deletedAccounts.add(bare);
     }
 
@@ -243,6 +243,7 @@ public final class Router implements EventHandler<StanzaEvent>
         for (int i = 0; i < deletedAccounts.size(); i++)
         {
             pubsub.forget(deletedAccounts.get(i));
+            muc.forget(deletedAccounts.get(i));
         }
         deletedAccounts.clear();
         offline.continueDelivery();
