@@ -1,12 +1,10 @@
 package org.stanzaswitch.switching;
 
-import org.agrona.ExpandableArrayBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.JidParser;
 import org.stanzaswitch.codec.StanzaErrorCondition;
-import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 
 import java.nio.charset.StandardCharsets;
@@ -19,7 +17,7 @@ import java.util.HexFormat;
  * themselves never come near the router: the transport relays them ({@link BytestreamProxy}). Owned by the router
  * thread.
  */
-final class ProxyService implements IqService
+final class ProxyService extends SubdomainService
 {
     static final String NS = "http://jabber.org/protocol/bytestreams";
     private static final String PREFIX = "proxy.";
@@ -36,52 +34,20 @@ final class ProxyService implements IqService
     private static final byte[] JID = Bytes.ascii("jid");
     private static final byte[] HOST = Bytes.ascii("host");
     private static final byte[] PORT = Bytes.ascii("port");
-    private static final byte[] FROM = Bytes.ascii("from");
-    private static final byte[] TO = Bytes.ascii("to");
-    private static final byte[] RESULT = Bytes.ascii("result");
-    private static final byte[] GET = Bytes.ascii("get");
 
-    private final Jid service;
     private final BytestreamProxy proxy;
-    private final XmlReader reader = new XmlReader();
-    private final XmlEncoder xml = new XmlEncoder();
     private final JidParser parser = new JidParser();
-    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(512);
 
     ProxyService(final Jid domain, final BytestreamProxy proxy)
     {
-        this.service = serviceOf(domain);
+        super(domain, PREFIX, "SOCKS5 Bytestreams", 512);
         this.proxy = proxy;
     }
 
-    static Jid serviceOf(final Jid domain)
-    {
-        return Jid.of(PREFIX + domain.domain());
-    }
-
     @Override
-    public Jid address()
+    StanzaErrorCondition onRequest(final Session sender, final ElementFlyweight iq, final boolean get,
+        final String namespace)
     {
-        return service;
-    }
-
-    @Override
-    public String name()
-    {
-        return "SOCKS5 Bytestreams";
-    }
-
-    @Override
-    public StanzaErrorCondition onIq(final Session sender, final ElementFlyweight iq)
-    {
-        final boolean get = iq.attributeValueEquals(iq.typeIndex(), GET);
-        reader.wrap(iq);
-        reader.next();
-        if (reader.next() != XmlReader.Event.START_ELEMENT)
-        {
-            return StanzaErrorCondition.BAD_REQUEST;
-        }
-        final String namespace = reader.namespace();
         if (get && ServerServices.DISCO_INFO.equals(namespace))
         {
             // §5.2: a proxy is found by its identity.
@@ -146,11 +112,5 @@ final class ProxyService implements IqService
         {
             throw new IllegalStateException("every JDK has SHA-1", ex);
         }
-    }
-
-    private XmlEncoder result(final Session sender, final ElementFlyweight iq)
-    {
-        return xml.wrap(out, 0).startIqReply(iq).attribute(FROM, service.toString())
-            .attribute(TO, sender.jid().toString()).attribute(TYPE, RESULT);
     }
 }

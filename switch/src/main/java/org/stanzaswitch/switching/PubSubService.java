@@ -6,7 +6,6 @@ import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.JidParser;
 import org.stanzaswitch.codec.StanzaErrorCondition;
-import org.stanzaswitch.codec.StanzaErrorEncoder;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 
@@ -25,7 +24,7 @@ import java.util.UUID;
  * like accounts. Notifications reach this server's users only, so only they may use the service. Owned by the
  * router thread.
  */
-final class PubSubService implements IqService
+final class PubSubService extends SubdomainService
 {
     private static final String PREFIX = "pubsub.";
     private static final String KEY_PREFIX = "node ";
@@ -66,27 +65,18 @@ final class PubSubService implements IqService
     private static final byte[] NAME = Bytes.ascii("name");
     private static final byte[] VAR = Bytes.ascii("var");
     private static final byte[] CATEGORY = Bytes.ascii("category");
-    private static final byte[] FROM = Bytes.ascii("from");
-    private static final byte[] TO = Bytes.ascii("to");
     private static final byte[] TYPE = Bytes.ascii("type");
     private static final byte[] RESULT = Bytes.ascii("result");
-    private static final byte[] GET = Bytes.ascii("get");
-    private static final byte[] SET = Bytes.ascii("set");
 
-    private final Jid service;
     private final String owner;
     private final Jid domain;
     private final StateWriter writer;
     private final UserData data;
     private final SessionRegistry sessions;
     private final PubSubEvents events = new PubSubEvents("pubsub-");
-    private final XmlReader reader = new XmlReader();
     private final XmlReader nodeReader = new XmlReader();
-    private final XmlEncoder xml = new XmlEncoder();
     private final XmlEncoder nodeXml = new XmlEncoder();
     private final JidParser parser = new JidParser();
-    private final StanzaErrorEncoder errors = new StanzaErrorEncoder();
-    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer stored = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(4096);
     /** Nodes by the account that created them, and the bytes all nodes keep: counted once, then kept up. */
@@ -95,7 +85,7 @@ final class PubSubService implements IqService
 
     PubSubService(final Jid domain, final StateWriter writer, final SessionRegistry sessions)
     {
-        this.service = Jid.of(PREFIX + domain.domain());
+        super(domain, PREFIX, "Publish-Subscribe", 4096);
         // No account name has an '@', so the service's nodes are apart from every account's data.
         this.owner = "@" + service;
         this.domain = domain;
@@ -105,33 +95,14 @@ final class PubSubService implements IqService
     }
 
     @Override
-    public Jid address()
+    StanzaErrorCondition onRequest(final Session sender, final ElementFlyweight iq, final boolean get,
+        final String namespace)
     {
-        return service;
-    }
-
-    @Override
-    public String name()
-    {
-        return "Publish-Subscribe";
-    }
-
-    @Override
-    public StanzaErrorCondition onIq(final Session sender, final ElementFlyweight iq)
-    {
-        final boolean set = iq.attributeValueEquals(iq.typeIndex(), SET);
-        reader.wrap(iq);
-        reader.next();
-        if (reader.next() != XmlReader.Event.START_ELEMENT)
-        {
-            return StanzaErrorCondition.BAD_REQUEST;
-        }
-        final String namespace = reader.namespace();
-        if (!set && ServerServices.DISCO_INFO.equals(namespace))
+        if (get && ServerServices.DISCO_INFO.equals(namespace))
         {
             return discoInfo(sender, iq, reader.attributeValue("node"));
         }
-        if (!set && ServerServices.DISCO_ITEMS.equals(namespace))
+        if (get && ServerServices.DISCO_ITEMS.equals(namespace))
         {
             return discoItems(sender, iq, reader.attributeValue("node"));
         }
@@ -153,7 +124,7 @@ final class PubSubService implements IqService
         {
             return StanzaErrorCondition.NOT_ACCEPTABLE;
         }
-        final String action = (ownerNamespace ? "owner " : "") + (set ? "set " : "get ") + request.action;
+        final String action = (ownerNamespace ? "owner " : "") + (get ? "get " : "set ") + request.action;
         if (action.equals("set create"))
         {
             return create(sender, iq, request);
@@ -860,18 +831,10 @@ final class PubSubService implements IqService
         return true;
     }
 
-    private XmlEncoder result(final Session sender, final ElementFlyweight iq)
-    {
-        return xml.wrap(out, 0).startIqReply(iq).attribute(FROM, service.toString())
-            .attribute(TO, sender.jid().toString()).attribute(TYPE, RESULT);
-    }
-
     private StanzaErrorCondition error(final Session sender, final ElementFlyweight iq,
         final StanzaErrorCondition condition, final String pubsubCondition)
     {
-        sender.deliver(out, 0, errors.encode(iq, service, condition, null,
-            PubSubRequest.errorCondition(pubsubCondition), out, 0));
-        return null;
+        return error(sender, iq, condition, null, PubSubRequest.errorCondition(pubsubCondition));
     }
 
     /**
@@ -879,9 +842,8 @@ final class PubSubService implements IqService
      */
     private StanzaErrorCondition unsupported(final Session sender, final ElementFlyweight iq, final String feature)
     {
-        sender.deliver(out, 0, errors.encode(iq, service, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED, null,
-            PubSubRequest.unsupported(feature), out, 0));
-        return null;
+        return error(sender, iq, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED, null,
+            PubSubRequest.unsupported(feature));
     }
 
     private static boolean tooLong(final String name)

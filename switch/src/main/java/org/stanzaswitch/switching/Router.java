@@ -71,7 +71,7 @@ public final class Router implements EventHandler<StanzaEvent>
     /** Accounts deleted while the journal was applied, to be forgotten by the services once it is done. */
     private final List<Jid> deletedAccounts = new ArrayList<>();
     /** XEP-0060's service, and XEP-0065's and XEP-0363's if the transport runs them. */
-    private final List<IqService> subdomainServices = new ArrayList<>();
+    private final List<SubdomainService> subdomainServices = new ArrayList<>();
     private final BlockingService blocking;
     private final MessageDelivery messages;
     private final MessageArchive archive;
@@ -510,10 +510,10 @@ public final class Router implements EventHandler<StanzaEvent>
                 muc.onStanza(sender, to, stanza);
                 return;
             }
-            final IqService service = sender.isComponent() ? null : subdomainService(to);
+            final SubdomainService service = sender.isComponent() ? null : subdomainService(to);
             if (service != null)
             {
-                toIqService(service, sender, kind);
+                toSubdomainService(service, sender, kind);
                 return;
             }
         }
@@ -828,11 +828,11 @@ public final class Router implements EventHandler<StanzaEvent>
         bounceUnlessResult(sender, request, StanzaErrorCondition.SERVICE_UNAVAILABLE);
     }
 
-    private IqService subdomainService(final Jid to)
+    private SubdomainService subdomainService(final Jid to)
     {
         for (int i = 0; i < subdomainServices.size(); i++)
         {
-            final IqService service = subdomainServices.get(i);
+            final SubdomainService service = subdomainServices.get(i);
             if (service.address().equals(to))
             {
                 return service;
@@ -845,7 +845,7 @@ public final class Router implements EventHandler<StanzaEvent>
      * XEP-0060, XEP-0065, XEP-0363: requests to the pubsub, proxy or upload service are answered here; nothing
      * else goes there.
      */
-    private void toIqService(final IqService service, final Session sender, final StanzaKind kind)
+    private void toSubdomainService(final SubdomainService service, final Session sender, final StanzaKind kind)
     {
         final int type = stanza.typeIndex();
         if (kind == StanzaKind.IQ && (stanza.attributeValueEquals(type, GET) || stanza.attributeValueEquals(type, SET)))

@@ -82,7 +82,7 @@ final class ServerServices
 
     private final Jid domain;
     private final Jid mucService;
-    private final List<IqService> subdomainServices;
+    private final List<SubdomainService> subdomainServices;
     private final XmlReader reader = new XmlReader();
     private final ChildElements children = new ChildElements();
     private final XmlEncoder encoder = new XmlEncoder();
@@ -97,7 +97,7 @@ final class ServerServices
     /**
      * @param subdomainServices listed among the server's items, after the chat rooms.
      */
-    ServerServices(final Jid domain, final List<IqService> subdomainServices)
+    ServerServices(final Jid domain, final List<SubdomainService> subdomainServices)
     {
         this.domain = domain;
         this.mucService = MucService.serviceOf(domain);
@@ -190,7 +190,7 @@ final class ServerServices
     {
         final XmlEncoder xml = result(from, to, request, reply).start(QUERY).attribute(XMLNS, DISCO_ITEMS)
             .start(ITEM).attribute(JID, mucService.toString()).attribute(NAME, "Chatrooms").end();
-        for (final IqService service : subdomainServices)
+        for (final SubdomainService service : subdomainServices)
         {
             xml.start(ITEM).attribute(JID, service.address().toString()).attribute(NAME, service.name()).end();
         }

@@ -1,14 +1,10 @@
 package org.stanzaswitch.switching;
 
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.StanzaErrorCondition;
-import org.stanzaswitch.codec.StanzaErrorEncoder;
-import org.stanzaswitch.codec.XmlEncoder;
-import org.stanzaswitch.codec.XmlReader;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,7 +19,7 @@ import java.util.regex.Pattern;
  * accounts, within the file size limit and each account's daily quota (§5). The files never come near the router:
  * the transport's {@link FileShare} signs the URLs and takes the uploads. Owned by the router thread.
  */
-final class UploadService implements IqService
+final class UploadService extends SubdomainService
 {
     static final String NS = "urn:xmpp:http:upload:0";
     private static final String PREFIX = "upload.";
@@ -49,10 +45,7 @@ final class UploadService implements IqService
     private static final byte[] NAME = Bytes.ascii("name");
     private static final byte[] VAR = Bytes.ascii("var");
     private static final byte[] URL = Bytes.ascii("url");
-    private static final byte[] FROM = Bytes.ascii("from");
-    private static final byte[] TO = Bytes.ascii("to");
     private static final byte[] RESULT = Bytes.ascii("result");
-    private static final byte[] GET = Bytes.ascii("get");
 
     /** Bytes one account was given slots for since the start of its current day. */
     private static final class Usage
@@ -61,56 +54,27 @@ final class UploadService implements IqService
         long bytes;
     }
 
-    private final Jid service;
     private final Jid domain;
     private final FileShare share;
     private final LongSupplier clock;
     private final Map<Jid, Usage> usage = new HashMap<>();
     private int sweepAt = SWEEP_AT_LEAST;
-    private final XmlReader reader = new XmlReader();
-    private final XmlEncoder xml = new XmlEncoder();
-    private final StanzaErrorEncoder errors = new StanzaErrorEncoder();
-    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
 
     /**
      * @param clock milliseconds since the epoch, for the daily quota.
      */
     UploadService(final Jid domain, final FileShare share, final LongSupplier clock)
     {
-        this.service = serviceOf(domain);
+        super(domain, PREFIX, "HTTP File Upload", 1024);
         this.domain = domain;
         this.share = share;
         this.clock = clock;
     }
 
-    static Jid serviceOf(final Jid domain)
-    {
-        return Jid.of(PREFIX + domain.domain());
-    }
-
     @Override
-    public Jid address()
+    StanzaErrorCondition onRequest(final Session sender, final ElementFlyweight iq, final boolean get,
+        final String namespace)
     {
-        return service;
-    }
-
-    @Override
-    public String name()
-    {
-        return "HTTP File Upload";
-    }
-
-    @Override
-    public StanzaErrorCondition onIq(final Session sender, final ElementFlyweight iq)
-    {
-        final boolean get = iq.attributeValueEquals(iq.typeIndex(), GET);
-        reader.wrap(iq);
-        reader.next();
-        if (reader.next() != XmlReader.Event.START_ELEMENT)
-        {
-            return StanzaErrorCondition.BAD_REQUEST;
-        }
-        final String namespace = reader.namespace();
         if (get && ServerServices.DISCO_INFO.equals(namespace))
         {
             discoInfo(sender, iq);
@@ -158,7 +122,7 @@ final class UploadService implements IqService
         final long size = parseSize(sizeText);
         if (!validFilename(filename) || size <= 0)
         {
-            return error(sender, iq, StanzaErrorCondition.BAD_REQUEST,
+            return refuse(sender, iq, StanzaErrorCondition.BAD_REQUEST,
                 "A slot request needs a file name (no slashes or control characters, at most 255 bytes) " +
                 "and a size in bytes", null);
         }
@@ -166,12 +130,12 @@ final class UploadService implements IqService
             DEFAULT_CONTENT_TYPE : contentTypeText.trim();
         if (!MEDIA_TYPE.matcher(contentType).matches())
         {
-            return error(sender, iq, StanzaErrorCondition.BAD_REQUEST, "Not a media type: " + contentType, null);
+            return refuse(sender, iq, StanzaErrorCondition.BAD_REQUEST, "Not a media type: " + contentType, null);
         }
         final long max = share.maxFileSize();
         if (size > max)
         {
-            return error(sender, iq, StanzaErrorCondition.NOT_ACCEPTABLE,
+            return refuse(sender, iq, StanzaErrorCondition.NOT_ACCEPTABLE,
                 "File too large. The maximum file size is " + max + " bytes",
                 "<file-too-large xmlns='" + NS + "'><max-file-size>" + max + "</max-file-size></file-too-large>");
         }
@@ -181,7 +145,7 @@ final class UploadService implements IqService
         {
             final Instant retry =
                 Instant.ofEpochMilli(today.dayStartMillis + DAY_MILLIS).truncatedTo(ChronoUnit.SECONDS);
-            return error(sender, iq, StanzaErrorCondition.RESOURCE_CONSTRAINT,
+            return refuse(sender, iq, StanzaErrorCondition.RESOURCE_CONSTRAINT,
                 "Quota reached: " + quota + " bytes a day", "<retry xmlns='" + NS + "' stamp='" + retry + "'/>");
         }
         today.bytes += size;
@@ -249,18 +213,10 @@ final class UploadService implements IqService
         }
     }
 
-    private StanzaErrorCondition error(final Session sender, final ElementFlyweight iq,
+    private StanzaErrorCondition refuse(final Session sender, final ElementFlyweight iq,
         final StanzaErrorCondition condition, final String text, final String applicationCondition)
     {
-        final UnsafeBuffer specific = applicationCondition == null ? null :
-            new UnsafeBuffer(applicationCondition.getBytes(StandardCharsets.UTF_8));
-        sender.deliver(out, 0, errors.encode(iq, service, condition, text, specific, out, 0));
-        return null;
-    }
-
-    private XmlEncoder result(final Session sender, final ElementFlyweight iq)
-    {
-        return xml.wrap(out, 0).startIqReply(iq).attribute(FROM, service.toString())
-            .attribute(TO, sender.jid().toString()).attribute(TYPE, RESULT);
+        return error(sender, iq, condition, text, applicationCondition == null ? null :
+            new UnsafeBuffer(applicationCondition.getBytes(StandardCharsets.UTF_8)));
     }
 }
