@@ -63,6 +63,7 @@ final class HttpFileServer extends ChannelInboundHandlerAdapter
     /** Space left free on the store's disk after an upload, for the journals beside it. */
     private static final long DISK_RESERVE = 64L << 20;
     private static final String PREFIX = "/upload/";
+    private static final long DRAINED_BODY_BYTES = 64 * 1024;
     private static final String METHODS = "OPTIONS, HEAD, GET, PUT";
     private static final String NAME = "name";
     private static final String TYPE = "type";
@@ -91,6 +92,10 @@ final class HttpFileServer extends ChannelInboundHandlerAdapter
 
     private final HttpFileShare share;
     private Upload upload;
+    /** The request being handled has a body small enough to read and drop if it is refused. */
+    private boolean bodyDrainable;
+    /** A refused request's body is being dropped; the connection closes at its end. */
+    private boolean closeAtBodyEnd;
 
     private HttpFileServer(final HttpFileShare share)
     {
@@ -124,9 +129,16 @@ final class HttpFileServer extends ChannelInboundHandlerAdapter
             {
                 onRequest(ctx, request);
             }
-            if (message instanceof HttpContent content && upload != null)
+            if (message instanceof HttpContent content)
             {
-                onBody(ctx, content);
+                if (upload != null)
+                {
+                    onBody(ctx, content);
+                }
+                else if (closeAtBodyEnd && content instanceof LastHttpContent)
+                {
+                    ctx.close();
+                }
             }
         }
         finally
@@ -137,6 +149,8 @@ final class HttpFileServer extends ChannelInboundHandlerAdapter
 
     private void onRequest(final ChannelHandlerContext ctx, final HttpRequest request)
     {
+        bodyDrainable = !request.decoderResult().isFailure() && !HttpUtil.isTransferEncodingChunked(request) &&
+            HttpUtil.getContentLength(request, 0L) <= DRAINED_BODY_BYTES;
         if (request.decoderResult().isFailure())
         {
             refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request: " + request.decoderResult().cause());
@@ -424,13 +438,24 @@ final class HttpFileServer extends ChannelInboundHandlerAdapter
 
     /**
      * A refused request gets its reason in the body and a log line, and the connection closes, since the body it
-     * may still be sending is not wanted.
+     * may still be sending is not wanted. A small body is read to its end first: closing a socket with unread
+     * bytes resets it, and the client may lose the answer with them.
      */
-    private static void refuse(final ChannelHandlerContext ctx, final HttpResponseStatus status, final String reason)
+    private void refuse(final ChannelHandlerContext ctx, final HttpResponseStatus status, final String reason)
     {
         LOG.info(() -> "upload service refused " + ctx.channel().remoteAddress() + ": " + status.code() + " " +
             reason);
-        send(ctx, text(status, reason), false);
+        final FullHttpResponse response = text(status, reason);
+        if (bodyDrainable)
+        {
+            HttpUtil.setKeepAlive(response, false);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            closeAtBodyEnd = true;
+        }
+        else
+        {
+            send(ctx, response, false);
+        }
     }
 
     private static FullHttpResponse text(final HttpResponseStatus status, final String text)
