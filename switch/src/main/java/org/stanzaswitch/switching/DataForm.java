@@ -27,6 +27,23 @@ record DataForm(String type, Map<String, List<String>> fields)
     private static final byte[] OPTION = Bytes.ascii("option");
 
     /**
+     * @return XEP-0004 §3.3's boolean: true for "1" or "true", false for "0" or "false", null for anything else.
+     */
+    static Boolean bool(final String value)
+    {
+        if (value == null)
+        {
+            return null;
+        }
+        return switch (value)
+        {
+            case "1", "true" -> Boolean.TRUE;
+            case "0", "false" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    /**
      * Write a field with one value.
      */
     static void writeField(final XmlEncoder xml, final String var, final String type, final String value)

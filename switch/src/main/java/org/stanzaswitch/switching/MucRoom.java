@@ -194,7 +194,7 @@ final class MucRoom
 
     private static boolean isTrue(final String value)
     {
-        return value.equals("1") || value.equals("true");
+        return Boolean.TRUE.equals(DataForm.bool(value));
     }
 
     /**

@@ -104,14 +104,58 @@ final class NodeItems implements Iterable<NodeItems.Item>
      */
     void encode(final XmlEncoder xml)
     {
-        for (final Item item : items)
+        encode(xml, 0, List.of());
+    }
+
+    /**
+     * XEP-0060 §6.5: the items from {@code first} on, or of those only the ones named, oldest first.
+     *
+     * @param ids the ids asked for; empty for all.
+     */
+    void encode(final XmlEncoder xml, final int first, final List<String> ids)
+    {
+        for (int i = first; i < items.size(); i++)
         {
-            xml.start(ITEM).attribute(ID, item.id);
-            if (item.payload != null)
+            final Item item = items.get(i);
+            if (ids.isEmpty() || ids.contains(item.id))
             {
-                xml.raw(item.payload);
+                encode(xml, item);
             }
-            xml.end();
+        }
+    }
+
+    /**
+     * Write {@code <item id=''>payload</item>}, or an empty item for one without a payload.
+     */
+    static void encode(final XmlEncoder xml, final Item item)
+    {
+        xml.start(ITEM).attribute(ID, item.id);
+        if (item.payload != null)
+        {
+            xml.raw(item.payload);
+        }
+        xml.end();
+    }
+
+    /**
+     * XEP-0060 §6.5.7: where a request's newest {@code max_items} start.
+     *
+     * @param maxItems the request's max_items, or null for all.
+     * @return the index of the first item to send; -1 if max_items is not a number.
+     */
+    int firstOfNewest(final String maxItems)
+    {
+        if (maxItems == null)
+        {
+            return 0;
+        }
+        try
+        {
+            return Math.max(0, items.size() - Integer.parseInt(maxItems));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
         }
     }
 

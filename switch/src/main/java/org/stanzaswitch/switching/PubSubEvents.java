@@ -23,7 +23,6 @@ final class PubSubEvents
     private static final byte[] MESSAGE = Bytes.ascii("message");
     private static final byte[] EVENT = Bytes.ascii("event");
     private static final byte[] ITEMS = Bytes.ascii("items");
-    private static final byte[] ITEM = Bytes.ascii("item");
     private static final byte[] RETRACT = Bytes.ascii("retract");
     private static final byte[] DELETE = Bytes.ascii("delete");
     private static final byte[] PURGE = Bytes.ascii("purge");
@@ -67,7 +66,7 @@ final class PubSubEvents
             case ITEM ->
             {
                 xml.start(ITEMS).attribute(NODE, node);
-                item(xml, item);
+                NodeItems.encode(xml, item);
                 xml.end();
             }
             default -> throw new IllegalArgumentException(kind.name());
@@ -78,18 +77,5 @@ final class PubSubEvents
     ExpandableArrayBuffer buffer()
     {
         return out;
-    }
-
-    /**
-     * Write {@code <item id=''>payload</item>}, or an empty item for one without a payload.
-     */
-    static void item(final XmlEncoder xml, final NodeItems.Item item)
-    {
-        xml.start(ITEM).attribute(ID, item.id());
-        if (item.payload() != null)
-        {
-            xml.raw(item.payload());
-        }
-        xml.end();
     }
 }

@@ -142,7 +142,7 @@ final class PubSubNode
                 maxItems = maxItems(value);
                 return maxItems > 0;
             default:
-                final Boolean flag = bool(value);
+                final Boolean flag = DataForm.bool(value);
                 return flag != null && configureFlag(field, flag);
         }
     }
@@ -182,19 +182,6 @@ final class PubSubNode
         {
             return 0;
         }
-    }
-
-    /**
-     * @return XEP-0004 §3.3's boolean, or null if the value is none.
-     */
-    private static Boolean bool(final String value)
-    {
-        return switch (value)
-        {
-            case "1", "true" -> Boolean.TRUE;
-            case "0", "false" -> Boolean.FALSE;
-            default -> null;
-        };
     }
 
     /**

@@ -57,7 +57,7 @@ final class PubSubRequest
                 request.jid = reader.attributeValue("jid");
                 request.maxItems = reader.attributeValue("max_items");
                 final String notify = reader.attributeValue("notify");
-                request.notify = "1".equals(notify) || "true".equals(notify);
+                request.notify = Boolean.TRUE.equals(DataForm.bool(notify));
             }
             else if (depth == 4 && "item".equals(name))
             {

@@ -363,28 +363,14 @@ final class PubSubService extends SubdomainService
         {
             return error(sender, iq, StanzaErrorCondition.NOT_ALLOWED, "closed-node");
         }
-        int first = 0;
-        if (request.maxItems != null)
+        final int first = node.items.firstOfNewest(request.maxItems);
+        if (first < 0)
         {
-            try
-            {
-                first = Math.max(0, node.items.size() - Integer.parseInt(request.maxItems));
-            }
-            catch (final NumberFormatException ex)
-            {
-                return StanzaErrorCondition.BAD_REQUEST;
-            }
+            return StanzaErrorCondition.BAD_REQUEST;
         }
         result(sender, iq).start(PUBSUB).attribute(XMLNS, PepService.PUBSUB_NS).start(ITEMS)
             .attribute(NODE, request.node);
-        for (int i = first; i < node.items.size(); i++)
-        {
-            final NodeItems.Item item = node.items.get(i);
-            if (request.itemIds.isEmpty() || request.itemIds.contains(item.id()))
-            {
-                PubSubEvents.item(xml, item);
-            }
-        }
+        node.items.encode(xml, first, request.itemIds);
         sender.deliver(out, 0, xml.end().end().end().length());
         return null;
     }
