@@ -137,17 +137,7 @@ class HttpFileUploadSystemTest
     {
         try (TestServer server = TestServer.start(context -> context.upload().port(0)).addUser("alice", "a"))
         {
-            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
-            final Slot slot;
-            try
-            {
-                slot = alice.createStanzaCollectorAndSend(new SlotRequest(SERVICE, "note.txt", 5, "text/plain"))
-                    .nextResultOrThrow();
-            }
-            finally
-            {
-                alice.disconnect();
-            }
+            final Slot slot = slot(server, new SlotRequest(SERVICE, "note.txt", 5, "text/plain"));
             final URI put = slot.getPutUrl().toURI();
             final String authorization = slot.getHeaders().get("Authorization");
             final HttpClient http = http(server);
@@ -184,17 +174,7 @@ class HttpFileUploadSystemTest
     {
         try (TestServer server = TestServer.start(context -> context.upload().port(0)).addUser("alice", "a"))
         {
-            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
-            final Slot slot;
-            try
-            {
-                slot = alice.createStanzaCollectorAndSend(new SlotRequest(SERVICE, "cut.bin", 1000))
-                    .nextResultOrThrow();
-            }
-            finally
-            {
-                alice.disconnect();
-            }
+            final Slot slot = slot(server, new SlotRequest(SERVICE, "cut.bin", 1000));
             final Path files = server.dataDir().resolve("upload").resolve("files");
             try (SSLSocket socket = (SSLSocket)TestClients.sslContext(server).getSocketFactory()
                 .createSocket("localhost", server.server().uploadPort()))
@@ -211,6 +191,22 @@ class HttpFileUploadSystemTest
             waitFor(() -> count(files) == 0);
             assertThat(put(http(server), slot.getPutUrl().toURI(), slot.getHeaders().get("Authorization"),
                 "application/octet-stream", "x".repeat(1000))).isEqualTo(201);
+        }
+    }
+
+    /**
+     * @return the slot alice is given for the request, asked for on a connection of her own.
+     */
+    private static Slot slot(final TestServer server, final SlotRequest request) throws Exception
+    {
+        final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+        try
+        {
+            return alice.createStanzaCollectorAndSend(request).nextResultOrThrow();
+        }
+        finally
+        {
+            alice.disconnect();
         }
     }
 
