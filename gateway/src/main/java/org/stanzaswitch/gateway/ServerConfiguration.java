@@ -26,6 +26,10 @@ public final class ServerConfiguration
     public static final String PROXY_PORT_PROP_NAME = "stanzaswitch.proxy.port";
     public static final int PROXY_PORT_DEFAULT = -1;
 
+    /** RFC 7395: the port of XMPP over WebSocket, over TLS (often 5443 or 443); -1 disables it. */
+    public static final String WEBSOCKET_PORT_PROP_NAME = "stanzaswitch.websocket.port";
+    public static final int WEBSOCKET_PORT_DEFAULT = -1;
+
     /** XEP-0363: the HTTPS port of the file upload service (often 5443); -1 disables it. */
     public static final String UPLOAD_PORT_PROP_NAME = "stanzaswitch.upload.port";
     public static final int UPLOAD_PORT_DEFAULT = -1;

@@ -31,6 +31,7 @@ public final class ServerContext
     private int directTlsPort = integer(C2S_DIRECT_TLS_PORT_PROP_NAME, C2S_DIRECT_TLS_PORT_DEFAULT);
     private int componentPort = integer(COMPONENT_PORT_PROP_NAME, COMPONENT_PORT_DEFAULT);
     private int proxyPort = integer(PROXY_PORT_PROP_NAME, PROXY_PORT_DEFAULT);
+    private int webSocketPort = integer(WEBSOCKET_PORT_PROP_NAME, WEBSOCKET_PORT_DEFAULT);
     private final Map<String, String> componentSecrets = new LinkedHashMap<>();
     private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
     private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
@@ -97,6 +98,7 @@ public final class ServerContext
         requirePort(C2S_DIRECT_TLS_PORT_PROP_NAME, directTlsPort, true);
         requirePort(COMPONENT_PORT_PROP_NAME, componentPort, true);
         requirePort(PROXY_PORT_PROP_NAME, proxyPort, true);
+        requirePort(WEBSOCKET_PORT_PROP_NAME, webSocketPort, true);
         for (final Map.Entry<String, String> component : componentSecrets.entrySet())
         {
             final Jid name = new JidParser().parse(component.getKey());
@@ -173,6 +175,20 @@ public final class ServerContext
     public ServerContext proxyPort(final int proxyPort)
     {
         this.proxyPort = proxyPort;
+        return this;
+    }
+
+    /**
+     * @return the port of XMPP over WebSocket (RFC 7395), or -1 if there is no listener.
+     */
+    public int webSocketPort()
+    {
+        return webSocketPort;
+    }
+
+    public ServerContext webSocketPort(final int webSocketPort)
+    {
+        this.webSocketPort = webSocketPort;
         return this;
     }
 

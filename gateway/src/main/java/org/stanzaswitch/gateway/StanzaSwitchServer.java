@@ -49,6 +49,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     private int componentPort = -1;
     private int proxyPort = -1;
     private int uploadPort = -1;
+    private int webSocketPort = -1;
     private int directTlsPort = -1;
 
     private StanzaSwitchServer(final ServerContext context)
@@ -124,6 +125,14 @@ public final class StanzaSwitchServer implements AutoCloseable
             }, context.componentPort());
             LOG.info(() -> "external components " + context.componentSecrets().keySet() + " on " +
                 context.bindAddress() + ":" + componentPort);
+        }
+        if (context.webSocketPort() >= 0)
+        {
+            final String host = context.domain() + ":" + context.webSocketPort();
+            webSocketPort = listen(acceptors, workers, new WebSocketInitializer(c2s, host), context.webSocketPort());
+            LOG.info(() -> "XMPP over WebSocket at wss://" + context.domain() + ":" + webSocketPort +
+                HostMetaResponder.WEBSOCKET_PATH + " (listening on " + context.bindAddress() + ":" + webSocketPort +
+                ")");
         }
         if (relay != null)
         {
@@ -230,6 +239,14 @@ public final class StanzaSwitchServer implements AutoCloseable
     public int uploadPort()
     {
         return uploadPort;
+    }
+
+    /**
+     * @return the port of XMPP over WebSocket (RFC 7395), as bound; -1 if there is none.
+     */
+    public int webSocketPort()
+    {
+        return webSocketPort;
     }
 
     /**

@@ -1,0 +1,100 @@
+package org.stanzaswitch.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP requests on the WebSocket port that are not a WebSocket handshake: XEP-0156 §3's host-meta, in XRD and
+ * JRD, naming this port's WebSocket endpoint (with §4's CORS header, so that web clients on other origins can read
+ * it), and 404 for anything else.
+ */
+final class HostMetaResponder extends ChannelInboundHandlerAdapter
+{
+    static final String WEBSOCKET_PATH = "/xmpp-websocket";
+    private static final String WEBSOCKET_RELATION = "urn:xmpp:alt-connections:websocket";
+    /** A host and port as a client may name them; anything else is not echoed back. */
+    private static final Pattern HOST =
+        Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
+
+    private final String fallbackHost;
+
+    /**
+     * @param fallbackHost the domain and port, for a request without a usable Host header.
+     */
+    HostMetaResponder(final String fallbackHost)
+    {
+        this.fallbackHost = fallbackHost;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object message)
+    {
+        if (!(message instanceof FullHttpRequest request))
+        {
+            ctx.fireChannelRead(message);
+            return;
+        }
+        try
+        {
+            final String path = request.uri().replaceFirst("\\?.*", "");
+            final boolean get = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
+            final FullHttpResponse response;
+            if (get && path.equals("/.well-known/host-meta"))
+            {
+                response = respond(request, "application/xrd+xml; charset=utf-8",
+                    "<?xml version='1.0' encoding='utf-8'?>\n<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>" +
+                    "\n  <Link rel='" + WEBSOCKET_RELATION + "' href='" + endpoint(request) + "'/>\n</XRD>\n");
+            }
+            else if (get && path.equals("/.well-known/host-meta.json"))
+            {
+                response = respond(request, "application/json", "{\"links\":[{\"rel\":\"" + WEBSOCKET_RELATION +
+                    "\",\"href\":\"" + endpoint(request) + "\"}]}\n");
+            }
+            else
+            {
+                response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
+                HttpUtil.setContentLength(response, 0);
+            }
+            final boolean keepAlive = HttpUtil.isKeepAlive(request);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE :
+                ChannelFutureListener.CLOSE);
+        }
+        finally
+        {
+            request.release();
+        }
+    }
+
+    private String endpoint(final FullHttpRequest request)
+    {
+        final String host = request.headers().get(HttpHeaderNames.HOST);
+        return "wss://" + (host != null && HOST.matcher(host).matches() ? host : fallbackHost) + WEBSOCKET_PATH;
+    }
+
+    private static FullHttpResponse respond(final FullHttpRequest request, final String type, final String body)
+    {
+        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            request.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+        response.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, type)
+            .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+            .set("X-Content-Type-Options", "nosniff");
+        HttpUtil.setContentLength(response, bytes.length);
+        return response;
+    }
+}

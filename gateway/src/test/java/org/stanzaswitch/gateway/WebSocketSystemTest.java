@@ -1,0 +1,204 @@
+package org.stanzaswitch.gateway;
+
+import org.jivesoftware.smack.StanzaCollector;
+import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.MessageBuilder;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.jxmpp.jid.impl.JidCreate;
+import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * XMPP over WebSocket (RFC 7395) with the JDK's WebSocket client: every message the server sends is parsed alone,
+ * as §3.3.3 asks of it; a WebSocket client and a Smack client over TCP talk to each other; stream errors and bad
+ * input end the stream as they should; XEP-0156 host-meta names the endpoint.
+ */
+@Timeout(60)
+class WebSocketSystemTest
+{
+    private static final String CLIENT_NS = "jabber:client";
+    private static final String STREAMS_NS = "http://etherx.jabber.org/streams";
+
+    @Test
+    @DisplayName("RFC 7395 §3.1-§3.7: handshake, open, SASL, restart, bind, messages both ways, close")
+    void shouldCarryASessionOverWebSocket() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0))
+            .addUser("alice", "a").addUser("bob", "b");
+            WebSocketClient alice = WebSocketClient.connect(server))
+        {
+            // §3.1: the subprotocol is xmpp.
+            assertThat(alice.subprotocol()).isEqualTo("xmpp");
+            openStream(alice);
+            final Element features = parse(alice.next());
+            // §3.9: TLS is the WebSocket's, so STARTTLS is not offered; SASL is.
+            assertThat(features.getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-tls", "starttls").getLength())
+                .isZero();
+            assertThat(features.getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-sasl", "mechanism").getLength())
+                .isPositive();
+            final String credentials =
+                Base64.getEncoder().encodeToString("\0alice\0a".getBytes(StandardCharsets.UTF_8));
+            alice.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + credentials + "</auth>");
+            assertThat(parse(alice.next()).getLocalName()).isEqualTo("success");
+            // §3.7: the stream restarts with a new <open/>.
+            openStream(alice);
+            assertThat(parse(alice.next()).getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-bind", "bind")
+                .getLength()).isOne();
+            alice.send("<iq xmlns='jabber:client' type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>" +
+                "<resource>web</resource></bind></iq>");
+            final Element bound = parse(alice.next());
+            assertThat(bound.getNamespaceURI()).isEqualTo(CLIENT_NS);
+            assertThat(bound.getTextContent()).isEqualTo("alice@localhost/web");
+            alice.send("<presence xmlns='jabber:client'/>");
+
+            final XMPPTCPConnection bob = TestClients.login(server, "bob", "b");
+            try
+            {
+                final StanzaCollector toBob = bob.createStanzaCollector(StanzaTypeFilter.MESSAGE);
+                bob.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("alice@localhost/web"))
+                    .ofType(Message.Type.chat).setBody("over TCP <&> back").build());
+                // §3.3.3: a stanza arrives as a message of its own, declaring the content namespace.
+                final Element got = parse(alice.nextContaining("over TCP"));
+                assertThat(got.getNamespaceURI()).isEqualTo(CLIENT_NS);
+                assertThat(got.getLocalName()).isEqualTo("message");
+                assertThat(got.getAttribute("from")).startsWith("bob@localhost/");
+                assertThat(got.getTextContent()).isEqualTo("over TCP <&> back");
+
+                alice.send("<message xmlns='jabber:client' to='bob@localhost' type='chat'>" +
+                    "<body>over WebSocket</body></message>");
+                final Message received = toBob.nextResult(TimeUnit.SECONDS.toMillis(10));
+                assertThat(received).isNotNull();
+                assertThat(received.getBody()).isEqualTo("over WebSocket");
+                assertThat(received.getFrom().toString()).isEqualTo("alice@localhost/web");
+                toBob.cancel();
+            }
+            finally
+            {
+                bob.disconnect();
+            }
+            // §3.6: the client closes, the server answers with <close/> and closes the WebSocket.
+            alice.send(WebSocketClient.CLOSE);
+            final Element close = parse(alice.nextContaining("close"));
+            assertThat(close.getNamespaceURI()).isEqualTo(WebSocketClient.FRAMING_NS);
+            assertThat(alice.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 7395 §3.5: a stream error is a message of its own, then <close/>, then the WebSocket closes")
+    void shouldEndAStreamWithAnErrorAndClose() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+            WebSocketClient client = WebSocketClient.connect(server))
+        {
+            client.send("<open xmlns='" + WebSocketClient.FRAMING_NS + "' to='elsewhere.example' version='1.0'/>");
+            assertThat(parse(client.next()).getLocalName()).isEqualTo("open");
+            final Element error = parse(client.next());
+            assertThat(error.getNamespaceURI()).isEqualTo(STREAMS_NS);
+            assertThat(error.getLocalName()).isEqualTo("error");
+            assertThat(error.getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-streams", "host-unknown")
+                .getLength()).isOne();
+            assertThat(parse(client.next()).getLocalName()).isEqualTo("close");
+            assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+        }
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+            WebSocketClient client = WebSocketClient.connect(server))
+        {
+            // An <open/> in another namespace: RFC 6120 §4.9.3.10 invalid-namespace.
+            client.send("<open xmlns='jabber:client' to='localhost' version='1.0'/>");
+            assertThat(parse(client.next()).getLocalName()).isEqualTo("open");
+            assertThat(parse(client.next()).getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-streams",
+                "invalid-namespace").getLength()).isOne();
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §11 through RFC 7395: malformed XML is not-well-formed; a binary message closes with 1003")
+    void shouldRefuseBadInput() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+            WebSocketClient client = WebSocketClient.connect(server))
+        {
+            openStream(client);
+            parse(client.next());
+            client.send("<message xmlns='jabber:client'><body>unclosed</message>");
+            assertThat(parse(client.nextContaining("stream:error")).getElementsByTagNameNS(
+                "urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed").getLength()).isOne();
+            assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+        }
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+            WebSocketClient client = WebSocketClient.connect(server))
+        {
+            openStream(client);
+            client.sendBinary(WebSocketClient.OPEN.getBytes(StandardCharsets.UTF_8));
+            // §3.2: text messages only.
+            assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1003);
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0156 §3: host-meta and host-meta.json name the WebSocket endpoint, with CORS (§4)")
+    void shouldServeHostMeta() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0)))
+        {
+            final int port = server.server().webSocketPort();
+            final HttpClient http = HttpClient.newBuilder().sslContext(TestClients.sslContext(server))
+                .version(HttpClient.Version.HTTP_1_1).build();
+            final String base = "https://localhost:" + port;
+            final HttpResponse<String> xrd = http.send(HttpRequest.newBuilder(URI.create(base +
+                "/.well-known/host-meta")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(xrd.statusCode()).isEqualTo(200);
+            assertThat(xrd.headers().firstValue("access-control-allow-origin")).contains("*");
+            final Element link = (Element)parse(xrd.body()).getElementsByTagNameNS(
+                "http://docs.oasis-open.org/ns/xri/xrd-1.0", "Link").item(0);
+            assertThat(link.getAttribute("rel")).isEqualTo("urn:xmpp:alt-connections:websocket");
+            assertThat(link.getAttribute("href")).isEqualTo("wss://localhost:" + port + "/xmpp-websocket");
+
+            final HttpResponse<String> jrd = http.send(HttpRequest.newBuilder(URI.create(base +
+                "/.well-known/host-meta.json")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(jrd.body()).contains("\"href\":\"wss://localhost:" + port + "/xmpp-websocket\"");
+
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/elsewhere")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+        }
+    }
+
+    private static void openStream(final WebSocketClient client) throws Exception
+    {
+        client.send(WebSocketClient.OPEN);
+        final Element open = parse(client.next());
+        assertThat(open.getNamespaceURI()).isEqualTo(WebSocketClient.FRAMING_NS);
+        assertThat(open.getLocalName()).isEqualTo("open");
+        assertThat(open.getAttribute("from")).isEqualTo("localhost");
+        assertThat(open.getAttribute("version")).isEqualTo("1.0");
+        assertThat(open.getAttribute("id")).isNotEmpty();
+    }
+
+    /**
+     * §3.3.3: each message is a document of its own, namespaces declared in it.
+     */
+    private static Element parse(final String message) throws Exception
+    {
+        assertThat(message).as("a message from the server").isNotNull();
+        final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new InputSource(new StringReader(message))).getDocumentElement();
+    }
+}
