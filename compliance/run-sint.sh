@@ -9,6 +9,11 @@ mkdir -p "$out"
 data="$(mktemp -d "$out/data-XXXX")"
 # SINT 4.5 connects to the service's standard port (it has no port setting); it must be free.
 port=5222
+# SINT_WEBSOCKET=1: every SINT connection goes over RFC 7395 WebSocket to this port instead of TCP.
+websocket_port=-1
+if [ "${SINT_WEBSOCKET-0}" = "1" ]; then
+    websocket_port=15443
+fi
 cat > "$data.yaml" <<YAML
 domain: localhost
 data_dir: $(basename "$data")
@@ -18,6 +23,7 @@ listen:
   direct_tls_port: -1
   proxy_port: 0                  # XEP-0065 proxy for the file transfer tests, on a free port
   upload_port: 0                 # XEP-0363 HTTPS upload service, on a free port
+  websocket_port: $websocket_port
 registration:
   open: true
 timeouts:
@@ -68,13 +74,19 @@ main=org.stanzaswitch.compliance.Sint
 if [ "${SINT_OMEMO-1}" = "0" ]; then
     main=org.igniterealtime.smack.inttest.SmackIntegrationTestFramework
 fi
+connections=(-Dsinttest.enabledConnections=tcp)
+if [ "$websocket_port" != "-1" ]; then
+    connections=(-Dstanzaswitch.websocket="wss://localhost:$websocket_port/xmpp-websocket"
+        -Dsinttest.enabledConnections=stanzaswitch-websocket -Dsinttest.defaultConnection=stanzaswitch-websocket)
+    main=org.stanzaswitch.compliance.Sint
+fi
 # SINT_OPTS: more options for SINT's JVM, e.g. -Dsinttest.enabledTests=... -Dsinttest.debugger=console
 # shellcheck disable=SC2086
 java ${SINT_OPTS-} -Dsinttest.service=localhost -Dsinttest.host=127.0.0.1 \
     -Djavax.net.ssl.trustStore="$out/truststore.p12" -Djavax.net.ssl.trustStorePassword=changeit \
     -Dsinttest.securityMode=required \
     -Dsinttest.accountRegistration=inBandRegistration \
-    -Dsinttest.enabledConnections=tcp -Dsinttest.dnsResolver=javax -Dsinttest.replyTimeout=10000 \
+    "${connections[@]}" -Dsinttest.dnsResolver=javax -Dsinttest.replyTimeout=10000 \
     "${specifications[@]}" \
     -cp "$home/compliance/target/classes:$(cat "$out/sint.classpath")" "$main" \
     > "$out/sint.log" 2>&1 || true

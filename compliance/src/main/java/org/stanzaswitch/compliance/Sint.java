@@ -1,17 +1,28 @@
 package org.stanzaswitch.compliance;
 
 import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework;
+import org.igniterealtime.smack.inttest.XmppConnectionDescriptor;
+import org.igniterealtime.smack.inttest.XmppConnectionManager;
+import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnection;
+import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnectionConfiguration;
+import org.jivesoftware.smack.websocket.XmppWebSocketTransportModuleDescriptor;
+import org.jivesoftware.smack.websocket.java11.Java11WebSocketFactory;
 import org.jivesoftware.smackx.omemo.signal.SignalOmemoService;
 
+import java.net.URI;
 import java.security.Provider;
 import java.security.Security;
 
 /**
  * SINT with an OMEMO implementation registered, so its four OMEMO test classes run instead of reporting "No
- * OmemoService registered": Smack registers none by itself.
+ * OmemoService registered": Smack registers none by itself. With {@code -Dstanzaswitch.websocket=wss://...} it
+ * also offers the connection {@value #WEBSOCKET}, Smack's RFC 7395 transport to that endpoint: SINT's own
+ * WebSocket connections find theirs by XEP-0156 at {@code https://<service>/}, port 443.
  */
 public final class Sint
 {
+    static final String WEBSOCKET = "stanzaswitch-websocket";
+
     private Sint()
     {
     }
@@ -21,7 +32,31 @@ public final class Sint
         Security.insertProviderAt(new GcmWithIv(), 1);
         SignalOmemoService.acknowledgeLicense();
         SignalOmemoService.setup();
+        final String webSocket = System.getProperty("stanzaswitch.websocket");
+        if (webSocket != null)
+        {
+            XmppConnectionManager.addConnectionDescriptor(webSocketConnection(URI.create(webSocket)));
+        }
         SmackIntegrationTestFramework.main(args);
+    }
+
+    private static XmppConnectionDescriptor<ModularXmppClientToServerConnection,
+        ModularXmppClientToServerConnectionConfiguration, ModularXmppClientToServerConnectionConfiguration.Builder>
+        webSocketConnection(final URI endpoint) throws ReflectiveOperationException
+    {
+        return XmppConnectionDescriptor.buildWith(ModularXmppClientToServerConnection.class,
+                ModularXmppClientToServerConnectionConfiguration.class,
+                ModularXmppClientToServerConnectionConfiguration.Builder.class)
+            .withNickname(WEBSOCKET)
+            .applyExtraConfiguration(builder ->
+            {
+                builder.removeAllModules();
+                builder.addModule(XmppWebSocketTransportModuleDescriptor.getBuilder(builder)
+                    .explicitlySetWebSocketEndpoint(endpoint)
+                    .setWebSocketFactory(Java11WebSocketFactory.INSTANCE)
+                    .build());
+            })
+            .build();
     }
 
     /**

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.XmppNamespaces;
 
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +31,7 @@ final class WebSocketFraming extends ChannelDuplexHandler
 {
     static final String FRAMING_NS = "urn:ietf:params:xml:ns:xmpp-framing";
     private static final Logger LOG = Logger.getLogger(WebSocketFraming.class.getName());
+    private static final long CLOSE_GRACE_MS = 5_000;
     private static final byte[] FRAMING_NS_BYTES = Bytes.ascii(FRAMING_NS);
     private static final byte[] STREAM_HEADER = Bytes.ascii("<stream:stream xmlns:stream='" +
         XmppNamespaces.STREAMS + "'");
@@ -52,6 +54,7 @@ final class WebSocketFraming extends ChannelDuplexHandler
     private final TagAttributes attributes = new TagAttributes();
     private ByteBuf outbound;
     private boolean open;
+    private boolean closeRequested;
 
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
@@ -137,6 +140,25 @@ final class WebSocketFraming extends ChannelDuplexHandler
         {
             outbound.discardReadBytes();
         }
+    }
+
+    /**
+     * RFC 7395 §3.6: after the stream's {@code <close/>}, the WebSocket closing handshake of RFC 6455 §7.1.2. The
+     * connection ends when the client answers the close frame (Netty's protocol handler closes it then), or after
+     * a grace period: closed at once, the client's answer would meet a closed socket, and a reset can overtake
+     * the last messages on their way to the client.
+     */
+    @Override
+    public void close(final ChannelHandlerContext ctx, final ChannelPromise promise)
+    {
+        if (!open || closeRequested || !ctx.channel().isActive())
+        {
+            ctx.close(promise);
+            return;
+        }
+        closeRequested = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+        ctx.executor().schedule(() -> ctx.close(promise), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -52,6 +52,17 @@ class ConfigLoaderTest
     }
 
     @Test
+    @DisplayName("listen.websocket_port: read, and a port out of range is refused at start")
+    void shouldReadWebSocketPort() throws Exception
+    {
+        final Path good = Files.writeString(directory.resolve("ws.yaml"), "listen:\n  websocket_port: 5443\n");
+        assertThat(ConfigLoader.load(good, new ServerContext()).conclude().webSocketPort()).isEqualTo(5443);
+        final Path bad = Files.writeString(directory.resolve("bad-ws.yaml"), "listen:\n  websocket_port: 70000\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, new ServerContext()).conclude())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stanzaswitch.websocket.port");
+    }
+
+    @Test
     @DisplayName("limits.c2s_rate: 0 turns shaping off; a negative rate or an empty burst is refused at start")
     void shouldReadClientRate() throws Exception
     {

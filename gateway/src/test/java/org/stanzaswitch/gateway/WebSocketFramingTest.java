@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.junit.jupiter.api.DisplayName;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +68,22 @@ class WebSocketFramingTest
             "<stream:error xmlns:stream='http://etherx.jabber.org/streams'>" +
                 "<conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>",
             "<close " + FRAMING + "/>");
+    }
+
+    @Test
+    @DisplayName("RFC 7395 §3.6: closing sends a close frame and waits for the client's answer, for a while")
+    void shouldCloseWithTheClosingHandshake()
+    {
+        final EmbeddedChannel channel = upgraded();
+        // Through the pipeline: EmbeddedChannel's own close() cancels the scheduled tasks.
+        channel.pipeline().close();
+        final CloseWebSocketFrame frame = channel.readOutbound();
+        assertThat(frame.statusCode()).isEqualTo(1000);
+        frame.release();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
