@@ -30,6 +30,10 @@ public final class ServerConfiguration
     public static final String WEBSOCKET_PORT_PROP_NAME = "stanzaswitch.websocket.port";
     public static final int WEBSOCKET_PORT_DEFAULT = -1;
 
+    /** RFC 7395 behind a reverse proxy that does TLS: the port speaks plain HTTP, its streams count as encrypted. */
+    public static final String WEBSOCKET_BEHIND_PROXY_PROP_NAME = "stanzaswitch.websocket.behind.proxy";
+    public static final boolean WEBSOCKET_BEHIND_PROXY_DEFAULT = false;
+
     /** XEP-0363: the HTTPS port of the file upload service (often 5443); -1 disables it. */
     public static final String UPLOAD_PORT_PROP_NAME = "stanzaswitch.upload.port";
     public static final int UPLOAD_PORT_DEFAULT = -1;

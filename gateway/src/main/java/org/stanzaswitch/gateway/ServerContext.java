@@ -32,6 +32,7 @@ public final class ServerContext
     private int componentPort = integer(COMPONENT_PORT_PROP_NAME, COMPONENT_PORT_DEFAULT);
     private int proxyPort = integer(PROXY_PORT_PROP_NAME, PROXY_PORT_DEFAULT);
     private int webSocketPort = integer(WEBSOCKET_PORT_PROP_NAME, WEBSOCKET_PORT_DEFAULT);
+    private boolean webSocketBehindProxy = bool(WEBSOCKET_BEHIND_PROXY_PROP_NAME, WEBSOCKET_BEHIND_PROXY_DEFAULT);
     private final Map<String, String> componentSecrets = new LinkedHashMap<>();
     private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
     private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
@@ -189,6 +190,20 @@ public final class ServerContext
     public ServerContext webSocketPort(final int webSocketPort)
     {
         this.webSocketPort = webSocketPort;
+        return this;
+    }
+
+    /**
+     * @return whether the WebSocket port speaks plain HTTP to a reverse proxy that does TLS for it.
+     */
+    public boolean webSocketBehindProxy()
+    {
+        return webSocketBehindProxy;
+    }
+
+    public ServerContext webSocketBehindProxy(final boolean webSocketBehindProxy)
+    {
+        this.webSocketBehindProxy = webSocketBehindProxy;
         return this;
     }
 

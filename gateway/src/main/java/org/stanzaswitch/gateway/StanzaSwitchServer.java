@@ -129,10 +129,12 @@ public final class StanzaSwitchServer implements AutoCloseable
         if (context.webSocketPort() >= 0)
         {
             final String host = context.domain() + ":" + context.webSocketPort();
-            webSocketPort = listen(acceptors, workers, new WebSocketInitializer(c2s, host), context.webSocketPort());
-            LOG.info(() -> "XMPP over WebSocket at wss://" + context.domain() + ":" + webSocketPort +
-                HostMetaResponder.WEBSOCKET_PATH + " (listening on " + context.bindAddress() + ":" + webSocketPort +
-                ")");
+            final boolean behindProxy = context.webSocketBehindProxy();
+            webSocketPort = listen(acceptors, workers, new WebSocketInitializer(c2s, host, behindProxy),
+                context.webSocketPort());
+            LOG.info(() -> "XMPP over WebSocket at " + (behindProxy ? "ws" : "wss") + "://" + context.bindAddress() +
+                ":" + webSocketPort + HostMetaResponder.WEBSOCKET_PATH +
+                (behindProxy ? ", plain: TLS is the reverse proxy's in front of it" : ""));
         }
         if (relay != null)
         {

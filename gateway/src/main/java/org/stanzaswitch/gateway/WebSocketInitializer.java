@@ -10,9 +10,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 /**
  * The pipeline of a client connection over WebSocket (RFC 7395): TLS from the first byte (§3.9: STARTTLS has no
- * place here), Netty's HTTP codec for the handshake and its WebSocket protocol handler for the frames (the
- * {@code xmpp} subprotocol of §3.1, pings, close frames), host-meta for anything else asked over HTTP, then the
- * framing translation and the same connection state machine as over TCP.
+ * place here), or none where a reverse proxy does TLS in front of the port, Netty's HTTP codec for the handshake
+ * and its WebSocket protocol handler for the frames (the {@code xmpp} subprotocol of §3.1, pings, close frames),
+ * host-meta for anything else asked over HTTP, then the framing translation and the same connection state machine
+ * as over TCP.
  */
 final class WebSocketInitializer extends ChannelInitializer<SocketChannel>
 {
@@ -21,14 +22,17 @@ final class WebSocketInitializer extends ChannelInitializer<SocketChannel>
 
     private final C2sContext context;
     private final String hostAndPort;
+    private final boolean behindProxy;
 
     /**
      * @param hostAndPort the domain and port, for host-meta answers to requests that name no host.
+     * @param behindProxy whether a reverse proxy does TLS in front of this port, which then speaks plain HTTP.
      */
-    WebSocketInitializer(final C2sContext context, final String hostAndPort)
+    WebSocketInitializer(final C2sContext context, final String hostAndPort, final boolean behindProxy)
     {
         this.context = context;
         this.hostAndPort = hostAndPort;
+        this.behindProxy = behindProxy;
     }
 
     @Override
@@ -45,14 +49,18 @@ final class WebSocketInitializer extends ChannelInitializer<SocketChannel>
             .allowExtensions(false)
             .sendCloseFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
             .build();
+        if (!behindProxy)
+        {
+            channel.pipeline().addLast("tls", context.tls().newHandler(channel.alloc()));
+        }
         channel.pipeline()
-            .addLast("tls", context.tls().newHandler(channel.alloc()))
             .addLast("http", new HttpServerCodec())
             .addLast("http-aggregator", new HttpObjectAggregator(HANDSHAKE_REQUEST_LIMIT))
             .addLast("websocket", new WebSocketServerProtocolHandler(config))
             .addLast("host-meta", new HostMetaResponder(hostAndPort))
             .addLast("framing", new WebSocketFraming())
             .addLast("idle", new ConnectionTimers(context.server().idleTimeoutNs(), context.server().trimAfterNs()))
+            // Encrypted either way: by this pipeline, or by the proxy the operator put in front of it.
             .addLast("c2s", new C2sConnection(context, true));
     }
 }

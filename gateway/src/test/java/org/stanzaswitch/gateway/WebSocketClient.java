@@ -25,26 +25,24 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket socket;
 
-    private WebSocketClient(final TestServer server, final String subprotocol) throws Exception
+    private WebSocketClient(final TestServer server, final String scheme) throws Exception
     {
         final HttpClient http = HttpClient.newBuilder().sslContext(TestClients.sslContext(server)).build();
-        final WebSocket.Builder builder = http.newWebSocketBuilder();
-        if (subprotocol != null)
-        {
-            builder.subprotocols(subprotocol);
-        }
-        socket = builder.buildAsync(URI.create("wss://localhost:" + server.server().webSocketPort() +
-            "/xmpp-websocket"), this).get(10, TimeUnit.SECONDS);
+        socket = http.newWebSocketBuilder().subprotocols("xmpp").buildAsync(URI.create(scheme + "://localhost:" +
+            server.server().webSocketPort() + "/xmpp-websocket"), this).get(10, TimeUnit.SECONDS);
     }
 
     static WebSocketClient connect(final TestServer server) throws Exception
     {
-        return new WebSocketClient(server, "xmpp");
+        return new WebSocketClient(server, "wss");
     }
 
-    static WebSocketClient connect(final TestServer server, final String subprotocol) throws Exception
+    /**
+     * Plain WebSocket, as a reverse proxy that did the TLS speaks to the server.
+     */
+    static WebSocketClient connectPlain(final TestServer server) throws Exception
     {
-        return new WebSocketClient(server, subprotocol);
+        return new WebSocketClient(server, "ws");
     }
 
     String subprotocol()

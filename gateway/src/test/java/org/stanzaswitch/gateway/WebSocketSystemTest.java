@@ -153,6 +153,24 @@ class WebSocketSystemTest
     }
 
     @Test
+    @DisplayName("websocket.behind_proxy: plain WebSocket from the proxy, counted as encrypted: SASL PLAIN offered")
+    void shouldServePlainWebSocketBehindAProxy() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0).webSocketBehindProxy(true))
+            .addUser("alice", "a");
+            WebSocketClient alice = WebSocketClient.connectPlain(server))
+        {
+            openStream(alice);
+            final Element features = parse(alice.next());
+            assertThat(features.getTextContent()).contains("PLAIN");
+            final String credentials =
+                Base64.getEncoder().encodeToString("\0alice\0a".getBytes(StandardCharsets.UTF_8));
+            alice.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + credentials + "</auth>");
+            assertThat(parse(alice.next()).getLocalName()).isEqualTo("success");
+        }
+    }
+
+    @Test
     @DisplayName("XEP-0156 §3: host-meta and host-meta.json name the WebSocket endpoint, with CORS (§4)")
     void shouldServeHostMeta() throws Exception
     {
