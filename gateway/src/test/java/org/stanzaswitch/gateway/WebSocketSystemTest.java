@@ -129,7 +129,7 @@ class WebSocketSystemTest
     }
 
     @Test
-    @DisplayName("RFC 6120 §11 through RFC 7395: malformed XML is not-well-formed; a binary message closes with 1003")
+    @DisplayName("RFC 6120 §11, §13.12 over RFC 7395: malformed XML, a message too large; binary closes with 1003")
     void shouldRefuseBadInput() throws Exception
     {
         try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
@@ -149,6 +149,19 @@ class WebSocketSystemTest
             client.sendBinary(WebSocketClient.OPEN.getBytes(StandardCharsets.UTF_8));
             // §3.2: text messages only.
             assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1003);
+        }
+        try (TestServer server = TestServer.start(context -> context.webSocketPort(0)
+            .decoderLimits().maxStanzaSize(16 * 1024));
+            WebSocketClient client = WebSocketClient.connect(server))
+        {
+            openStream(client);
+            parse(client.next());
+            // RFC 6120 §13.12: over the stanza size limit, whether it comes in one frame or (as this client sends
+            // it) in several, which the framer reads as one stream.
+            client.send("<message xmlns='jabber:client'><body>" + "x".repeat(64 * 1024) + "</body></message>");
+            assertThat(parse(client.next()).getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-streams",
+                "policy-violation").getLength()).isOne();
+            assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
         }
     }
 
