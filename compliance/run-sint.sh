@@ -23,7 +23,7 @@ listen:
   direct_tls_port: -1
   proxy_port: 0                  # XEP-0065 proxy for the file transfer tests, on a free port
   upload_port: 0                 # XEP-0363 HTTPS upload service, on a free port
-  websocket_port: $websocket_port
+  web_port: $websocket_port
 registration:
   open: true
 timeouts:

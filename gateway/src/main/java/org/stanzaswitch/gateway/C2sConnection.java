@@ -2,11 +2,13 @@ package org.stanzaswitch.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -26,6 +28,7 @@ import org.stanzaswitch.journal.EventRecord;
 import org.stanzaswitch.switching.Session;
 import org.stanzaswitch.switching.Session.UnacknowledgedHandler;
 
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +45,11 @@ import java.util.logging.Logger;
  */
 final class C2sConnection extends ChannelInboundHandlerAdapter implements StreamListener, Session
 {
+    /**
+     * The client's address where the channel's own is not it: a BOSH session's in-VM channel. The authentication
+     * throttle and the connection events must see the HTTP client.
+     */
+    static final AttributeKey<SocketAddress> CLIENT_ADDRESS = AttributeKey.valueOf("stanzaswitch.client.address");
     private static final Logger LOG = Logger.getLogger(C2sConnection.class.getName());
     private static final byte[] TLS_NS = Bytes.ascii("urn:ietf:params:xml:ns:xmpp-tls");
     private static final byte[] SASL_NS = Bytes.ascii("urn:ietf:params:xml:ns:xmpp-sasl");
@@ -99,7 +107,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     public void channelActive(final ChannelHandlerContext ctx)
     {
         channel = ctx;
-        sasl.attach(ctx.channel().remoteAddress(), ctx.executor(), this::onSaslOutcomeLater);
+        sasl.attach(clientAddress(ctx.channel()), ctx.executor(), this::onSaslOutcomeLater);
         event(EventRecord.Kind.CONNECTED, null, null);
         deadline = ctx.executor().schedule(
             () -> timeout("no stream header"), context.server().headerTimeoutNs(), TimeUnit.NANOSECONDS);
@@ -159,7 +167,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         // A socket that fails is the network's business; anything else is a bug, and must be seen.
         LOG.log(cause instanceof java.io.IOException ? Level.FINE : Level.WARNING,
-            "connection error from " + ctx.channel().remoteAddress(), cause);
+            "connection error from " + clientAddress(ctx.channel()), cause);
         ctx.close();
     }
 
@@ -552,7 +560,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         closing = true;
         closeReason = "stream error " + condition.elementName() + ": " + reason;
-        LOG.info(() -> "stream error " + condition.elementName() + " to " + channel.channel().remoteAddress() +
+        LOG.info(() -> "stream error " + condition.elementName() + " to " + clientAddress(channel.channel()) +
             ": " + reason);
         if (!headerSent)
         {
@@ -563,9 +571,17 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         channel.close();
     }
 
+    /**
+     * The attribute is looked at only where set, so that a TCP connection grows no attribute map for it.
+     */
+    private static SocketAddress clientAddress(final Channel channel)
+    {
+        return channel.hasAttr(CLIENT_ADDRESS) ? channel.attr(CLIENT_ADDRESS).get() : channel.remoteAddress();
+    }
+
     private void event(final EventRecord.Kind kind, final String who, final String detail)
     {
-        context.stanzaSwitch().connectionEvent(kind, who, String.valueOf(channel.channel().remoteAddress()), detail);
+        context.stanzaSwitch().connectionEvent(kind, who, String.valueOf(clientAddress(channel.channel())), detail);
     }
 
     /**
@@ -585,7 +601,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     {
         if (channel.channel().isActive())
         {
-            LOG.fine(() -> "closing " + channel.channel().remoteAddress() + ": " + what);
+            LOG.fine(() -> "closing " + clientAddress(channel.channel()) + ": " + what);
             streamError(StreamErrorCondition.CONNECTION_TIMEOUT, what);
         }
     }

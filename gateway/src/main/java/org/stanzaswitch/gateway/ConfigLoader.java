@@ -90,9 +90,9 @@ public final class ConfigLoader
                 case "listen.direct_tls_port" -> context.directTlsPort(integer(value));
                 case "listen.component_port" -> context.componentPort(integer(value));
                 case "listen.proxy_port" -> context.proxyPort(integer(value));
-                case "listen.websocket_port" -> context.webSocketPort(integer(value));
+                case "listen.web_port" -> context.webPort(integer(value));
                 case "listen.upload_port" -> context.upload().port(integer(value));
-                case "websocket.behind_proxy" -> context.webSocketBehindProxy(bool(value));
+                case "web.behind_proxy" -> context.webBehindProxy(bool(value));
                 case "upload.url" -> context.upload().url(text(value));
                 case "upload.max_file_size" -> context.upload().maxFileSize(bytes(value));
                 case "upload.daily_quota" -> context.upload().dailyQuota(bytes(value));

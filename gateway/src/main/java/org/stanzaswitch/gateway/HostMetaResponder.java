@@ -17,14 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP requests on the WebSocket port that are not a WebSocket handshake: XEP-0156 §3's host-meta, in XRD and
- * JRD, naming this port's WebSocket endpoint (with §4's CORS header, so that web clients on other origins can read
- * it), and 404 for anything else.
+ * The HTTP requests on the web port that are neither a WebSocket handshake nor BOSH: XEP-0156 §3's host-meta, in XRD
+ * and JRD, naming this port's WebSocket and BOSH endpoints (with §4's CORS header, so that web clients on other
+ * origins can read it), and 404 for anything else.
  */
 final class HostMetaResponder extends ChannelInboundHandlerAdapter
 {
     static final String WEBSOCKET_PATH = "/xmpp-websocket";
     private static final String WEBSOCKET_RELATION = "urn:xmpp:alt-connections:websocket";
+    private static final String BOSH_RELATION = "urn:xmpp:alt-connections:xbosh";
     /** A host and port as a client may name them; anything else is not echoed back. */
     private static final Pattern HOST =
         Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
@@ -54,14 +55,19 @@ final class HostMetaResponder extends ChannelInboundHandlerAdapter
             final FullHttpResponse response;
             if (get && path.equals("/.well-known/host-meta"))
             {
+                final String host = host(request);
                 response = respond(request, "application/xrd+xml; charset=utf-8",
                     "<?xml version='1.0' encoding='utf-8'?>\n<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>" +
-                    "\n  <Link rel='" + WEBSOCKET_RELATION + "' href='" + endpoint(request) + "'/>\n</XRD>\n");
+                    "\n  <Link rel='" + WEBSOCKET_RELATION + "' href='wss://" + host + WEBSOCKET_PATH + "'/>" +
+                    "\n  <Link rel='" + BOSH_RELATION + "' href='https://" + host + BoshEndpoint.PATH + "'/>" +
+                    "\n</XRD>\n");
             }
             else if (get && path.equals("/.well-known/host-meta.json"))
             {
+                final String host = host(request);
                 response = respond(request, "application/json", "{\"links\":[{\"rel\":\"" + WEBSOCKET_RELATION +
-                    "\",\"href\":\"" + endpoint(request) + "\"}]}\n");
+                    "\",\"href\":\"wss://" + host + WEBSOCKET_PATH + "\"},{\"rel\":\"" + BOSH_RELATION +
+                    "\",\"href\":\"https://" + host + BoshEndpoint.PATH + "\"}]}\n");
             }
             else
             {
@@ -79,10 +85,10 @@ final class HostMetaResponder extends ChannelInboundHandlerAdapter
         }
     }
 
-    private String endpoint(final FullHttpRequest request)
+    private String host(final FullHttpRequest request)
     {
         final String host = request.headers().get(HttpHeaderNames.HOST);
-        return "wss://" + (host != null && HOST.matcher(host).matches() ? host : fallbackHost) + WEBSOCKET_PATH;
+        return host != null && HOST.matcher(host).matches() ? host : fallbackHost;
     }
 
     private static FullHttpResponse respond(final FullHttpRequest request, final String type, final String body)

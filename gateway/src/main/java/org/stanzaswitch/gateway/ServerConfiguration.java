@@ -26,13 +26,13 @@ public final class ServerConfiguration
     public static final String PROXY_PORT_PROP_NAME = "stanzaswitch.proxy.port";
     public static final int PROXY_PORT_DEFAULT = -1;
 
-    /** RFC 7395: the port of XMPP over WebSocket, over TLS (often 5443 or 443); -1 disables it. */
-    public static final String WEBSOCKET_PORT_PROP_NAME = "stanzaswitch.websocket.port";
-    public static final int WEBSOCKET_PORT_DEFAULT = -1;
+    /** The web transports' HTTPS port, WebSocket (RFC 7395) and BOSH (XEP-0206), often 5443 or 443; -1 disables it. */
+    public static final String WEB_PORT_PROP_NAME = "stanzaswitch.web.port";
+    public static final int WEB_PORT_DEFAULT = -1;
 
-    /** RFC 7395 behind a reverse proxy that does TLS: the port speaks plain HTTP, its streams count as encrypted. */
-    public static final String WEBSOCKET_BEHIND_PROXY_PROP_NAME = "stanzaswitch.websocket.behind.proxy";
-    public static final boolean WEBSOCKET_BEHIND_PROXY_DEFAULT = false;
+    /** The web port behind a reverse proxy that does TLS: it speaks plain HTTP, its streams count as encrypted. */
+    public static final String WEB_BEHIND_PROXY_PROP_NAME = "stanzaswitch.web.behind.proxy";
+    public static final boolean WEB_BEHIND_PROXY_DEFAULT = false;
 
     /** XEP-0363: the HTTPS port of the file upload service (often 5443); -1 disables it. */
     public static final String UPLOAD_PORT_PROP_NAME = "stanzaswitch.upload.port";

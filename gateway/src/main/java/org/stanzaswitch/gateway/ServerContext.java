@@ -31,8 +31,8 @@ public final class ServerContext
     private int directTlsPort = integer(C2S_DIRECT_TLS_PORT_PROP_NAME, C2S_DIRECT_TLS_PORT_DEFAULT);
     private int componentPort = integer(COMPONENT_PORT_PROP_NAME, COMPONENT_PORT_DEFAULT);
     private int proxyPort = integer(PROXY_PORT_PROP_NAME, PROXY_PORT_DEFAULT);
-    private int webSocketPort = integer(WEBSOCKET_PORT_PROP_NAME, WEBSOCKET_PORT_DEFAULT);
-    private boolean webSocketBehindProxy = bool(WEBSOCKET_BEHIND_PROXY_PROP_NAME, WEBSOCKET_BEHIND_PROXY_DEFAULT);
+    private int webPort = integer(WEB_PORT_PROP_NAME, WEB_PORT_DEFAULT);
+    private boolean webBehindProxy = bool(WEB_BEHIND_PROXY_PROP_NAME, WEB_BEHIND_PROXY_DEFAULT);
     private final Map<String, String> componentSecrets = new LinkedHashMap<>();
     private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
     private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
@@ -99,7 +99,7 @@ public final class ServerContext
         requirePort(C2S_DIRECT_TLS_PORT_PROP_NAME, directTlsPort, true);
         requirePort(COMPONENT_PORT_PROP_NAME, componentPort, true);
         requirePort(PROXY_PORT_PROP_NAME, proxyPort, true);
-        requirePort(WEBSOCKET_PORT_PROP_NAME, webSocketPort, true);
+        requirePort(WEB_PORT_PROP_NAME, webPort, true);
         for (final Map.Entry<String, String> component : componentSecrets.entrySet())
         {
             final Jid name = new JidParser().parse(component.getKey());
@@ -180,30 +180,30 @@ public final class ServerContext
     }
 
     /**
-     * @return the port of XMPP over WebSocket (RFC 7395), or -1 if there is no listener.
+     * @return the port of the web transports, WebSocket (RFC 7395) and BOSH (XEP-0206), or -1 if there is none.
      */
-    public int webSocketPort()
+    public int webPort()
     {
-        return webSocketPort;
+        return webPort;
     }
 
-    public ServerContext webSocketPort(final int webSocketPort)
+    public ServerContext webPort(final int webPort)
     {
-        this.webSocketPort = webSocketPort;
+        this.webPort = webPort;
         return this;
     }
 
     /**
-     * @return whether the WebSocket port speaks plain HTTP to a reverse proxy that does TLS for it.
+     * @return whether the web port speaks plain HTTP to a reverse proxy that does TLS for it.
      */
-    public boolean webSocketBehindProxy()
+    public boolean webBehindProxy()
     {
-        return webSocketBehindProxy;
+        return webBehindProxy;
     }
 
-    public ServerContext webSocketBehindProxy(final boolean webSocketBehindProxy)
+    public ServerContext webBehindProxy(final boolean webBehindProxy)
     {
-        this.webSocketBehindProxy = webSocketBehindProxy;
+        this.webBehindProxy = webBehindProxy;
         return this;
     }
 

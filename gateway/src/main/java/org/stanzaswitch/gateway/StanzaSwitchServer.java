@@ -49,7 +49,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     private int componentPort = -1;
     private int proxyPort = -1;
     private int uploadPort = -1;
-    private int webSocketPort = -1;
+    private int webPort = -1;
     private int directTlsPort = -1;
 
     private StanzaSwitchServer(final ServerContext context)
@@ -126,15 +126,9 @@ public final class StanzaSwitchServer implements AutoCloseable
             LOG.info(() -> "external components " + context.componentSecrets().keySet() + " on " +
                 context.bindAddress() + ":" + componentPort);
         }
-        if (context.webSocketPort() >= 0)
+        if (context.webPort() >= 0)
         {
-            final String host = context.domain() + ":" + context.webSocketPort();
-            final boolean behindProxy = context.webSocketBehindProxy();
-            webSocketPort = listen(acceptors, workers, new WebSocketInitializer(c2s, host, behindProxy),
-                context.webSocketPort());
-            LOG.info(() -> "XMPP over WebSocket at " + (behindProxy ? "ws" : "wss") + "://" + context.bindAddress() +
-                ":" + webSocketPort + HostMetaResponder.WEBSOCKET_PATH +
-                (behindProxy ? ", plain: TLS is the reverse proxy's in front of it" : ""));
+            serveWeb(acceptors, workers, c2s);
         }
         if (relay != null)
         {
@@ -156,6 +150,23 @@ public final class StanzaSwitchServer implements AutoCloseable
             LOG.info(() -> "generated a self-signed certificate " + tlsMaterial.certificate() + " SHA-256 " +
                 fingerprint());
         }
+    }
+
+    /**
+     * The web transports on one port: WebSocket (RFC 7395) and BOSH (XEP-0206), whose sessions run over in-VM
+     * channels to the same connection state machine as TCP clients', and host-meta (XEP-0156) to find them.
+     */
+    private void serveWeb(final EventLoopGroup acceptors, final EventLoopGroup workers, final C2sContext c2s)
+        throws IOException
+    {
+        final BoshSessions bosh = new BoshSessions(c2s, context.ioThreads());
+        resources.add(bosh);
+        final String host = context.domain() + ":" + context.webPort();
+        final boolean behindProxy = context.webBehindProxy();
+        webPort = listen(acceptors, workers, new WebInitializer(c2s, bosh, host, behindProxy), context.webPort());
+        final String base = (behindProxy ? "http" : "https") + "://" + context.bindAddress() + ":" + webPort;
+        LOG.info(() -> "web transports at " + base + HostMetaResponder.WEBSOCKET_PATH + " (WebSocket) and " + base +
+            BoshEndpoint.PATH + " (BOSH)" + (behindProxy ? ", plain: TLS is the reverse proxy's in front of it" : ""));
     }
 
     /**
@@ -244,11 +255,11 @@ public final class StanzaSwitchServer implements AutoCloseable
     }
 
     /**
-     * @return the port of XMPP over WebSocket (RFC 7395), as bound; -1 if there is none.
+     * @return the port of the web transports (WebSocket, BOSH), as bound; -1 if there is none.
      */
-    public int webSocketPort()
+    public int webPort()
     {
-        return webSocketPort;
+        return webPort;
     }
 
     /**

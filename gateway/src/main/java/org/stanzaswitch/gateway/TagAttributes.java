@@ -86,6 +86,11 @@ final class TagAttributes
         return tagEnd;
     }
 
+    ByteBuf bytes()
+    {
+        return bytes;
+    }
+
     boolean nameIs(final byte[] name)
     {
         return regionIs(bytes, nameStart, nameEnd, name);

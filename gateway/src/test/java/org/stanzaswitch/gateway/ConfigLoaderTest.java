@@ -52,17 +52,17 @@ class ConfigLoaderTest
     }
 
     @Test
-    @DisplayName("listen.websocket_port and websocket.behind_proxy: read; a port out of range is refused at start")
+    @DisplayName("listen.web_port and web.behind_proxy: read; a port out of range is refused at start")
     void shouldReadWebSocketPort() throws Exception
     {
-        final Path good = Files.writeString(directory.resolve("ws.yaml"), "listen:\n  websocket_port: 5443\n" +
-            "websocket:\n  behind_proxy: true\n");
+        final Path good = Files.writeString(directory.resolve("ws.yaml"), "listen:\n  web_port: 5443\n" +
+            "web:\n  behind_proxy: true\n");
         final ServerContext context = ConfigLoader.load(good, new ServerContext()).conclude();
-        assertThat(context.webSocketPort()).isEqualTo(5443);
-        assertThat(context.webSocketBehindProxy()).isTrue();
-        final Path bad = Files.writeString(directory.resolve("bad-ws.yaml"), "listen:\n  websocket_port: 70000\n");
+        assertThat(context.webPort()).isEqualTo(5443);
+        assertThat(context.webBehindProxy()).isTrue();
+        final Path bad = Files.writeString(directory.resolve("bad-ws.yaml"), "listen:\n  web_port: 70000\n");
         assertThatThrownBy(() -> ConfigLoader.load(bad, new ServerContext()).conclude())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stanzaswitch.websocket.port");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stanzaswitch.web.port");
     }
 
     @Test

@@ -29,7 +29,7 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable
     {
         final HttpClient http = HttpClient.newBuilder().sslContext(TestClients.sslContext(server)).build();
         socket = http.newWebSocketBuilder().subprotocols("xmpp").buildAsync(URI.create(scheme + "://localhost:" +
-            server.server().webSocketPort() + "/xmpp-websocket"), this).get(10, TimeUnit.SECONDS);
+            server.server().webPort() + "/xmpp-websocket"), this).get(10, TimeUnit.SECONDS);
     }
 
     static WebSocketClient connect(final TestServer server) throws Exception

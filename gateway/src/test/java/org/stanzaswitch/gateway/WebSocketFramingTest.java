@@ -3,10 +3,8 @@ package org.stanzaswitch.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -87,15 +85,6 @@ class WebSocketFramingTest
     }
 
     @Test
-    @DisplayName("before the WebSocket handshake nothing is written")
-    void shouldDropWritesBeforeTheHandshake()
-    {
-        final EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFraming());
-        channel.writeOutbound(bytes("<stream:error/></stream:stream>"));
-        assertThat(written(channel)).isEmpty();
-    }
-
-    @Test
     @DisplayName("RFC 7395 §3.3.2, §3.7: <open/> reads as a stream header, <close/> as its end, the rest as it is")
     void shouldReadOpenAndClose()
     {
@@ -114,10 +103,7 @@ class WebSocketFramingTest
 
     private static EmbeddedChannel upgraded()
     {
-        final EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFraming());
-        channel.pipeline().fireUserEventTriggered(
-            new WebSocketServerProtocolHandler.HandshakeComplete("/xmpp-websocket", new DefaultHttpHeaders(), "xmpp"));
-        return channel;
+        return new EmbeddedChannel(new WebSocketFraming());
     }
 
     private static ByteBuf bytes(final String xml)

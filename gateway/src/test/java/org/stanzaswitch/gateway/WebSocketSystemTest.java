@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * XMPP over WebSocket (RFC 7395) with the JDK's WebSocket client: every message the server sends is parsed alone,
  * as §3.3.3 asks of it; a WebSocket client and a Smack client over TCP talk to each other; stream errors and bad
- * input end the stream as they should; XEP-0156 host-meta names the endpoint.
+ * input end the stream as they should; XEP-0156 host-meta names the endpoints.
  */
 @Timeout(60)
 class WebSocketSystemTest
@@ -39,7 +39,7 @@ class WebSocketSystemTest
     @DisplayName("RFC 7395 §3.1-§3.7: handshake, open, SASL, restart, bind, messages both ways, close")
     void shouldCarryASessionOverWebSocket() throws Exception
     {
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0))
+        try (TestServer server = TestServer.start(context -> context.webPort(0))
             .addUser("alice", "a").addUser("bob", "b");
             WebSocketClient alice = WebSocketClient.connect(server))
         {
@@ -104,7 +104,7 @@ class WebSocketSystemTest
     @DisplayName("RFC 7395 §3.5: a stream error is a message of its own, then <close/>, then the WebSocket closes")
     void shouldEndAStreamWithAnErrorAndClose() throws Exception
     {
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+        try (TestServer server = TestServer.start(context -> context.webPort(0));
             WebSocketClient client = WebSocketClient.connect(server))
         {
             client.send("<open xmlns='" + WebSocketClient.FRAMING_NS + "' to='elsewhere.example' version='1.0'/>");
@@ -117,7 +117,7 @@ class WebSocketSystemTest
             assertThat(parse(client.next()).getLocalName()).isEqualTo("close");
             assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
         }
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+        try (TestServer server = TestServer.start(context -> context.webPort(0));
             WebSocketClient client = WebSocketClient.connect(server))
         {
             // An <open/> in another namespace: RFC 6120 §4.9.3.10 invalid-namespace.
@@ -132,7 +132,7 @@ class WebSocketSystemTest
     @DisplayName("RFC 6120 §11, §13.12 over RFC 7395: malformed XML, a message too large; binary closes with 1003")
     void shouldRefuseBadInput() throws Exception
     {
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+        try (TestServer server = TestServer.start(context -> context.webPort(0));
             WebSocketClient client = WebSocketClient.connect(server))
         {
             openStream(client);
@@ -142,7 +142,7 @@ class WebSocketSystemTest
                 "urn:ietf:params:xml:ns:xmpp-streams", "not-well-formed").getLength()).isOne();
             assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
         }
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0));
+        try (TestServer server = TestServer.start(context -> context.webPort(0));
             WebSocketClient client = WebSocketClient.connect(server))
         {
             openStream(client);
@@ -150,7 +150,7 @@ class WebSocketSystemTest
             // §3.2: text messages only.
             assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1003);
         }
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0)
+        try (TestServer server = TestServer.start(context -> context.webPort(0)
             .decoderLimits().maxStanzaSize(16 * 1024));
             WebSocketClient client = WebSocketClient.connect(server))
         {
@@ -166,10 +166,10 @@ class WebSocketSystemTest
     }
 
     @Test
-    @DisplayName("websocket.behind_proxy: plain WebSocket from the proxy, counted as encrypted: SASL PLAIN offered")
+    @DisplayName("web.behind_proxy: plain WebSocket from the proxy, counted as encrypted: SASL PLAIN offered")
     void shouldServePlainWebSocketBehindAProxy() throws Exception
     {
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0).webSocketBehindProxy(true))
+        try (TestServer server = TestServer.start(context -> context.webPort(0).webBehindProxy(true))
             .addUser("alice", "a");
             WebSocketClient alice = WebSocketClient.connectPlain(server))
         {
@@ -184,12 +184,12 @@ class WebSocketSystemTest
     }
 
     @Test
-    @DisplayName("XEP-0156 §3: host-meta and host-meta.json name the WebSocket endpoint, with CORS (§4)")
+    @DisplayName("XEP-0156 §3: host-meta and host-meta.json name the WebSocket and BOSH endpoints, with CORS (§4)")
     void shouldServeHostMeta() throws Exception
     {
-        try (TestServer server = TestServer.start(context -> context.webSocketPort(0)))
+        try (TestServer server = TestServer.start(context -> context.webPort(0)))
         {
-            final int port = server.server().webSocketPort();
+            final int port = server.server().webPort();
             final HttpClient http = HttpClient.newBuilder().sslContext(TestClients.sslContext(server))
                 .version(HttpClient.Version.HTTP_1_1).build();
             final String base = "https://localhost:" + port;
@@ -197,14 +197,20 @@ class WebSocketSystemTest
                 "/.well-known/host-meta")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(xrd.statusCode()).isEqualTo(200);
             assertThat(xrd.headers().firstValue("access-control-allow-origin")).contains("*");
-            final Element link = (Element)parse(xrd.body()).getElementsByTagNameNS(
-                "http://docs.oasis-open.org/ns/xri/xrd-1.0", "Link").item(0);
-            assertThat(link.getAttribute("rel")).isEqualTo("urn:xmpp:alt-connections:websocket");
-            assertThat(link.getAttribute("href")).isEqualTo("wss://localhost:" + port + "/xmpp-websocket");
+            final org.w3c.dom.NodeList links = parse(xrd.body()).getElementsByTagNameNS(
+                "http://docs.oasis-open.org/ns/xri/xrd-1.0", "Link");
+            assertThat(links.getLength()).isEqualTo(2);
+            final Element webSocket = (Element)links.item(0);
+            assertThat(webSocket.getAttribute("rel")).isEqualTo("urn:xmpp:alt-connections:websocket");
+            assertThat(webSocket.getAttribute("href")).isEqualTo("wss://localhost:" + port + "/xmpp-websocket");
+            final Element bosh = (Element)links.item(1);
+            assertThat(bosh.getAttribute("rel")).isEqualTo("urn:xmpp:alt-connections:xbosh");
+            assertThat(bosh.getAttribute("href")).isEqualTo("https://localhost:" + port + "/http-bind");
 
             final HttpResponse<String> jrd = http.send(HttpRequest.newBuilder(URI.create(base +
                 "/.well-known/host-meta.json")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(jrd.body()).contains("\"href\":\"wss://localhost:" + port + "/xmpp-websocket\"");
+            assertThat(jrd.body()).contains("\"href\":\"wss://localhost:" + port + "/xmpp-websocket\"")
+                .contains("\"href\":\"https://localhost:" + port + "/http-bind\"");
 
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/elsewhere")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
