@@ -9,10 +9,11 @@ mkdir -p "$out"
 data="$(mktemp -d "$out/data-XXXX")"
 # SINT 4.5 connects to the service's standard port (it has no port setting); it must be free.
 port=5222
-# SINT_WEBSOCKET=1: every SINT connection goes over RFC 7395 WebSocket to this port instead of TCP.
-websocket_port=-1
-if [ "${SINT_WEBSOCKET-0}" = "1" ]; then
-    websocket_port=15443
+# SINT_WEBSOCKET=1 (RFC 7395) or SINT_BOSH=1 (XEP-0206): every SINT connection goes over that web transport, to
+# this port, instead of TCP.
+web_port=-1
+if [ "${SINT_WEBSOCKET-0}" = "1" ] || [ "${SINT_BOSH-0}" = "1" ]; then
+    web_port=15443
 fi
 cat > "$data.yaml" <<YAML
 domain: localhost
@@ -23,7 +24,7 @@ listen:
   direct_tls_port: -1
   proxy_port: 0                  # XEP-0065 proxy for the file transfer tests, on a free port
   upload_port: 0                 # XEP-0363 HTTPS upload service, on a free port
-  web_port: $websocket_port
+  web_port: $web_port
 registration:
   open: true
 timeouts:
@@ -74,15 +75,20 @@ main=org.stanzaswitch.compliance.Sint
 if [ "${SINT_OMEMO-1}" = "0" ]; then
     main=org.igniterealtime.smack.inttest.SmackIntegrationTestFramework
 fi
-connections=(-Dsinttest.enabledConnections=tcp)
-if [ "$websocket_port" != "-1" ]; then
-    connections=(-Dstanzaswitch.websocket="wss://localhost:$websocket_port/xmpp-websocket"
+connections=(-Dsinttest.host=127.0.0.1 -Dsinttest.enabledConnections=tcp)
+if [ "${SINT_WEBSOCKET-0}" = "1" ]; then
+    connections=(-Dstanzaswitch.websocket="wss://localhost:$web_port/xmpp-websocket"
         -Dsinttest.enabledConnections=stanzaswitch-websocket -Dsinttest.defaultConnection=stanzaswitch-websocket)
+    main=org.stanzaswitch.compliance.Sint
+elif [ "${SINT_BOSH-0}" = "1" ]; then
+    # No sinttest.host: Smack's BOSH would make its URL of the address, not of a name.
+    connections=(-Dstanzaswitch.bosh="https://localhost:$web_port/http-bind"
+        -Dsinttest.enabledConnections=stanzaswitch-bosh -Dsinttest.defaultConnection=stanzaswitch-bosh)
     main=org.stanzaswitch.compliance.Sint
 fi
 # SINT_OPTS: more options for SINT's JVM, e.g. -Dsinttest.enabledTests=... -Dsinttest.debugger=console
 # shellcheck disable=SC2086
-java ${SINT_OPTS-} -Dsinttest.service=localhost -Dsinttest.host=127.0.0.1 \
+java ${SINT_OPTS-} -Dsinttest.service=localhost \
     -Djavax.net.ssl.trustStore="$out/truststore.p12" -Djavax.net.ssl.trustStorePassword=changeit \
     -Dsinttest.securityMode=required \
     -Dsinttest.accountRegistration=inBandRegistration \

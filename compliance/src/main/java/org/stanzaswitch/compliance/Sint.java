@@ -3,6 +3,8 @@ package org.stanzaswitch.compliance;
 import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework;
 import org.igniterealtime.smack.inttest.XmppConnectionDescriptor;
 import org.igniterealtime.smack.inttest.XmppConnectionManager;
+import org.jivesoftware.smack.bosh.BOSHConfiguration;
+import org.jivesoftware.smack.bosh.XMPPBOSHConnection;
 import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnection;
 import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnectionConfiguration;
 import org.jivesoftware.smack.websocket.XmppWebSocketTransportModuleDescriptor;
@@ -16,12 +18,14 @@ import java.security.Security;
 /**
  * SINT with an OMEMO implementation registered, so its four OMEMO test classes run instead of reporting "No
  * OmemoService registered": Smack registers none by itself. With {@code -Dstanzaswitch.websocket=wss://...} it
- * also offers the connection {@value #WEBSOCKET}, Smack's RFC 7395 transport to that endpoint: SINT's own
- * WebSocket connections find theirs by XEP-0156 at {@code https://<service>/}, port 443.
+ * also offers the connection {@value #WEBSOCKET}, Smack's RFC 7395 transport to that endpoint (SINT's own
+ * WebSocket connections find theirs by XEP-0156 at {@code https://<service>/}, port 443), and with
+ * {@code -Dstanzaswitch.bosh=https://...} the connection {@value #BOSH}, Smack's XEP-0206 client (SINT has none).
  */
 public final class Sint
 {
     static final String WEBSOCKET = "stanzaswitch-websocket";
+    static final String BOSH = "stanzaswitch-bosh";
 
     private Sint()
     {
@@ -36,6 +40,11 @@ public final class Sint
         if (webSocket != null)
         {
             XmppConnectionManager.addConnectionDescriptor(webSocketConnection(URI.create(webSocket)));
+        }
+        final String bosh = System.getProperty("stanzaswitch.bosh");
+        if (bosh != null)
+        {
+            XmppConnectionManager.addConnectionDescriptor(boshConnection(URI.create(bosh)));
         }
         SmackIntegrationTestFramework.main(args);
     }
@@ -56,6 +65,17 @@ public final class Sint
                     .setWebSocketFactory(Java11WebSocketFactory.INSTANCE)
                     .build());
             })
+            .build();
+    }
+
+    private static XmppConnectionDescriptor<XMPPBOSHConnection, BOSHConfiguration, BOSHConfiguration.Builder>
+        boshConnection(final URI endpoint) throws ReflectiveOperationException
+    {
+        return XmppConnectionDescriptor.buildWith(XMPPBOSHConnection.class, BOSHConfiguration.class,
+                BOSHConfiguration.Builder.class)
+            .withNickname(BOSH)
+            .applyExtraConfiguration(builder -> builder.setPort(endpoint.getPort()).setFile(endpoint.getPath())
+                .setUseHttps("https".equals(endpoint.getScheme())))
             .build();
     }
 

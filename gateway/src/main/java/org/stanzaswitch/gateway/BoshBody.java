@@ -26,6 +26,9 @@ final class BoshBody
     private static final byte[] LANG = Bytes.ascii("xml:lang");
     private static final byte[] WAIT = Bytes.ascii("wait");
     private static final byte[] HOLD = Bytes.ascii("hold");
+    private static final byte[] VER = Bytes.ascii("ver");
+    /** The highest version of XEP-0124 served. */
+    private static final int[] SERVED_VERSION = {1, 11};
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final byte[] NS_BYTES = Bytes.ascii(NS);
 
@@ -36,6 +39,8 @@ final class BoshBody
     boolean restart;
     int wait = -1;
     int hold = -1;
+    /** §7.2: the version to answer with, the client's if it is lower than ours. */
+    String version = SERVED_VERSION[0] + "." + SERVED_VERSION[1];
     /** The {@code to} and {@code xml:lang} attributes as written, for the stream header. */
     final StringBuilder headerAttributes = new StringBuilder();
     int payloadStart;
@@ -120,6 +125,10 @@ final class BoshBody
         {
             hold = (int)number(value, Integer.MAX_VALUE);
         }
+        else if (attributes.nameIs(VER))
+        {
+            version = lower(value);
+        }
         else if (attributes.nameIs(TO) || attributes.nameIs(LANG))
         {
             if (attributes.nameIs(TO))
@@ -129,6 +138,22 @@ final class BoshBody
             headerAttributes.append(' ').append(bytes.toString(attributes.nameStart,
                 attributes.valueEnd + 1 - attributes.nameStart, StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * @return the lower of the client's version and ours; ours if the client's is not "major.minor".
+     */
+    private static String lower(final String clientVersion)
+    {
+        final int dot = clientVersion.indexOf('.');
+        final long major = dot < 0 ? -1 : number(clientVersion.substring(0, dot), Integer.MAX_VALUE);
+        final long minor = dot < 0 ? -1 : number(clientVersion.substring(dot + 1), Integer.MAX_VALUE);
+        if (major < 0 || minor < 0 || major > SERVED_VERSION[0] ||
+            (major == SERVED_VERSION[0] && minor >= SERVED_VERSION[1]))
+        {
+            return SERVED_VERSION[0] + "." + SERVED_VERSION[1];
+        }
+        return major + "." + minor;
     }
 
     /**

@@ -370,7 +370,8 @@ final class BoshSession extends ChannelInboundHandlerAdapter implements StreamEl
             creationAnswered = true;
             extra.append(" sid='").append(sid).append("' wait='").append(wait).append("' requests='")
                 .append(requests).append("' hold='").append(hold).append("' inactivity='").append(INACTIVITY_SECONDS)
-                .append("' ver='1.11' from='").append(domain).append("' authid='").append(streamId)
+                .append("' ver='").append(creation.version).append("' from='").append(domain)
+                .append("' authid='").append(streamId)
                 .append("' xmlns:xmpp='urn:xmpp:xbosh' xmpp:version='1.0' xmpp:restartlogic='true'");
         }
         final ByteBuf out = Unpooled.buffer();

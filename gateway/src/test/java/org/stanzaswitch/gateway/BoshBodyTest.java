@@ -29,6 +29,11 @@ class BoshBodyTest
         assertThat(body.hold).isEqualTo(1);
         assertThat(body.headerAttributes.toString()).isEqualTo(" to='localhost' xml:lang='en'");
         assertThat(body.payloadEnd).isEqualTo(body.payloadStart);
+        // §7.2: the lower of the client's version and ours.
+        assertThat(body.version).isEqualTo("1.11");
+        assertThat(read("<body rid='1' ver='1.6' " + NS + "/>").version).isEqualTo("1.6");
+        assertThat(read("<body rid='1' ver='1.12' " + NS + "/>").version).isEqualTo("1.11");
+        assertThat(read("<body rid='1' ver='2.0' " + NS + "/>").version).isEqualTo("1.11");
     }
 
     @Test
