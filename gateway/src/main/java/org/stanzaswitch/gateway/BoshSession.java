@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * One BOSH session (XEP-0124, XEP-0206): the HTTP requests of one client, in 'rid' order, turned into the XML
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 final class BoshSession extends ChannelInboundHandlerAdapter implements StreamElements.Sink
 {
     static final int MAX_WAIT_SECONDS = 60;
+    private static final Logger LOG = Logger.getLogger(BoshSession.class.getName());
     static final int INACTIVITY_SECONDS = 60;
     private static final int CLOSE_GRACE_SECONDS = 5;
     private static final byte[] BODY_START = Bytes.ascii("<body xmlns='" + BoshBody.NS + "' xmlns:stream='" +
@@ -70,6 +72,7 @@ final class BoshSession extends ChannelInboundHandlerAdapter implements StreamEl
     private final int wait;
     private final int hold;
     private final int requests;
+    private final int maxPending;
     private final StreamElements elements = new StreamElements();
     private final ArrayDeque<Request> held = new ArrayDeque<>();
     private final TreeMap<Long, Early> early = new TreeMap<>();
@@ -91,11 +94,12 @@ final class BoshSession extends ChannelInboundHandlerAdapter implements StreamEl
      * @param creation the session creation request (§7.1), answered once the stream's features are there.
      */
     BoshSession(
-        final BoshSessions sessions, final EventLoop loop, final String sid, final String domain,
+        final BoshSessions sessions, final EventLoop loop, final String sid, final String domain, final int maxPending,
         final BoshBody creation, final ChannelHandlerContext http, final boolean keepAlive)
     {
         this.sessions = sessions;
         this.loop = loop;
+        this.maxPending = maxPending;
         this.sid = sid;
         this.domain = domain;
         this.creation = creation;
@@ -300,6 +304,12 @@ final class BoshSession extends ChannelInboundHandlerAdapter implements StreamEl
     @Override
     public void element(final ByteBuf element)
     {
+        if (terminated)
+        {
+            // Ended by the client or cut off: nobody will ask for the rest.
+            element.release();
+            return;
+        }
         if (StreamElements.startsWith(element, element.readerIndex(), element.writerIndex(), STREAM_ERROR))
         {
             // XEP-0206 §7: the stream error goes to the client inside a terminating body.
@@ -311,6 +321,14 @@ final class BoshSession extends ChannelInboundHandlerAdapter implements StreamEl
         }
         payload.writeBytes(element);
         element.release();
+        if (payload.readableBytes() > maxPending)
+        {
+            // ARCHITECTURE invariant 6, as for a TCP client that does not read: cut off rather than buffered for.
+            LOG.info(() -> "BOSH session " + sid + " does not ask for what waits for it: ended");
+            payload.release();
+            payload = null;
+            terminate("policy-violation");
+        }
     }
 
     @Override

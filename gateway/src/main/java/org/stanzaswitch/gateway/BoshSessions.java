@@ -72,8 +72,8 @@ final class BoshSessions implements AutoCloseable
         context.random().nextBytes(random);
         final String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         final EventLoop loop = group.next();
-        final BoshSession session =
-            new BoshSession(this, loop, sid, context.server().domain(), body, http, keepAlive);
+        final BoshSession session = new BoshSession(this, loop, sid, context.server().domain(),
+            context.server().maxOutboundBytes(), body, http, keepAlive);
         sessions.put(sid, session);
         final LocalAddress address = new LocalAddress("bosh-" + sid);
         clients.put(address, http.channel().remoteAddress());

@@ -8,6 +8,7 @@ import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.MessageBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.ping.PingManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,9 +19,11 @@ import org.xml.sax.InputSource;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.StringReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,6 +158,49 @@ class BoshSystemTest
         return BOSHConfiguration.builder().setXmppDomain("localhost").setHost("localhost")
             .setPort(server.server().webPort()).setFile("/http-bind")
             .setSecurityMode(SecurityMode.disabled).setUsernameAndPassword("alice", "a").setResource("web").build();
+    }
+
+    @Test
+    @DisplayName("ARCHITECTURE invariant 6 over BOSH: a session that stops asking for what waits for it is cut off")
+    void shouldCutOffASessionThatDoesNotPoll() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webPort(0).maxOutboundBytes(64 * 1024))
+            .addUser("alice", "a").addUser("bob", "b"))
+        {
+            final Bosh bosh = new Bosh(server);
+            final String sid = bosh.post("<body rid='1' to='localhost' wait='5' hold='1' xmpp:version='1.0' " +
+                "xmlns='" + HTTPBIND + "' xmlns:xmpp='" + XBOSH + "'/>").getAttribute("sid");
+            final String credentials =
+                Base64.getEncoder().encodeToString("\0alice\0a".getBytes(StandardCharsets.UTF_8));
+            assertThat(bosh.postRaw("<body rid='2' sid='" + sid + "' xmlns='" + HTTPBIND + "'><auth xmlns='" +
+                "urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + credentials + "</auth></body>"))
+                .contains("<success");
+            assertThat(bosh.postRaw("<body rid='3' sid='" + sid + "' to='localhost' xmpp:restart='true' xmlns='" +
+                HTTPBIND + "' xmlns:xmpp='" + XBOSH + "'/>")).contains("urn:ietf:params:xml:ns:xmpp-bind");
+            assertThat(bosh.postRaw("<body rid='4' sid='" + sid + "' xmlns='" + HTTPBIND + "'><iq xmlns='" +
+                "jabber:client' type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>web" +
+                "</resource></bind></iq></body>")).contains("alice@localhost/web");
+
+            // Alice asks for nothing more while Bob sends her 100 KiB.
+            final XMPPTCPConnection bob = TestClients.login(server, "bob", "b");
+            try
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    bob.sendStanza(MessageBuilder.buildMessage().to(JidCreate.from("alice@localhost/web"))
+                        .ofType(Message.Type.chat).setBody("x".repeat(1024)).build());
+                }
+                // Answered after the router has handled everything Bob sent before it.
+                assertThat(PingManager.getInstanceFor(bob).pingMyServer()).isTrue();
+            }
+            finally
+            {
+                bob.disconnect();
+            }
+            final Element cut = bosh.post("<body rid='5' sid='" + sid + "' xmlns='" + HTTPBIND + "'/>");
+            assertThat(cut.getAttribute("type")).isEqualTo("terminate");
+            assertThat(cut.getAttribute("condition")).isEqualTo("policy-violation");
+        }
     }
 
     /** The JDK's HTTP client, posting bodies to the server's BOSH endpoint over TLS. */
