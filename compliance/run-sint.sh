@@ -77,7 +77,7 @@ if [ "${SINT_OMEMO-1}" = "0" ]; then
 fi
 connections=(-Dsinttest.host=127.0.0.1 -Dsinttest.enabledConnections=tcp)
 if [ "${SINT_WEBSOCKET-0}" = "1" ]; then
-    connections=(-Dstanzaswitch.websocket="wss://localhost:$web_port/xmpp-websocket"
+    connections=(-Dsinttest.host=127.0.0.1 -Dstanzaswitch.websocket="wss://localhost:$web_port/xmpp-websocket"
         -Dsinttest.enabledConnections=stanzaswitch-websocket -Dsinttest.defaultConnection=stanzaswitch-websocket)
     main=org.stanzaswitch.compliance.Sint
 elif [ "${SINT_BOSH-0}" = "1" ]; then
