@@ -14,8 +14,6 @@ final class BoshBody
     static final String NS = "http://jabber.org/protocol/httpbind";
     private static final byte[] BODY = Bytes.ascii("<body");
     private static final byte[] BODY_END = Bytes.ascii("</body>");
-    private static final byte[] XML_DECLARATION = Bytes.ascii("<?xml");
-    private static final byte[] DECLARATION_END = Bytes.ascii("?>");
     private static final byte[] RID = Bytes.ascii("rid");
     private static final byte[] SID = Bytes.ascii("sid");
     private static final byte[] TYPE = Bytes.ascii("type");
@@ -52,13 +50,7 @@ final class BoshBody
     static BoshBody read(final ByteBuf content)
     {
         final int end = content.writerIndex();
-        int i = StreamElements.skipWhitespace(content, content.readerIndex(), end);
-        if (StreamElements.startsWith(content, i, end, XML_DECLARATION))
-        {
-            final int declarationEnd = StreamElements.indexOf(content, i, end, DECLARATION_END);
-            i = declarationEnd < 0 ? end :
-                StreamElements.skipWhitespace(content, declarationEnd + DECLARATION_END.length, end);
-        }
+        final int i = StreamElements.skipProlog(content, content.readerIndex(), end);
         if (!StreamElements.startsWith(content, i, end, BODY))
         {
             return null;

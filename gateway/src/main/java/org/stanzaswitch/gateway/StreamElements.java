@@ -42,6 +42,7 @@ final class StreamElements
     private static final byte[] CLIENT_NS_ATTRIBUTE = Bytes.ascii(" xmlns='" + XmppNamespaces.CLIENT + "'");
     private static final byte[] STREAMS_NS_ATTRIBUTE = Bytes.ascii(" xmlns:stream='" + XmppNamespaces.STREAMS + "'");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
+    private static final byte[] XML_DECLARATION = Bytes.ascii("<?xml");
     private static final byte[] DECLARATION_END = Bytes.ascii("?>");
     private static final byte[] CDATA_END = Bytes.ascii("]]>");
 
@@ -234,6 +235,21 @@ final class StreamElements
     static boolean startsWith(final ByteBuf bytes, final int at, final int end, final byte[] prefix)
     {
         return end - at >= prefix.length && TagAttributes.regionIs(bytes, at, at + prefix.length, prefix);
+    }
+
+    /**
+     * @return where a document's first element starts: after white space and an XML declaration, if there is
+     * one; {@code end} if the declaration does not end.
+     */
+    static int skipProlog(final ByteBuf bytes, final int from, final int end)
+    {
+        final int i = skipWhitespace(bytes, from, end);
+        if (!startsWith(bytes, i, end, XML_DECLARATION))
+        {
+            return i;
+        }
+        final int declarationEnd = indexOf(bytes, i, end, DECLARATION_END);
+        return declarationEnd < 0 ? end : skipWhitespace(bytes, declarationEnd + DECLARATION_END.length, end);
     }
 
     static int skipWhitespace(final ByteBuf bytes, final int from, final int end)

@@ -35,8 +35,6 @@ final class WebSocketFraming extends ChannelDuplexHandler implements StreamEleme
     private static final byte[] CLOSE = Bytes.ascii("<close xmlns='" + FRAMING_NS + "'/>");
     private static final byte[] OPEN_NAME = Bytes.ascii("<open");
     private static final byte[] CLOSE_NAME = Bytes.ascii("<close");
-    private static final byte[] XML_DECLARATION = Bytes.ascii("<?xml");
-    private static final byte[] DECLARATION_END = Bytes.ascii("?>");
     private static final byte[] XMLNS = Bytes.ascii("xmlns");
     private static final byte[] XMLNS_PREFIX = Bytes.ascii("xmlns:");
 
@@ -165,13 +163,7 @@ final class WebSocketFraming extends ChannelDuplexHandler implements StreamEleme
     private ByteBuf streamLevel(final ByteBufAllocator alloc, final ByteBuf content)
     {
         final int end = content.writerIndex();
-        int i = StreamElements.skipWhitespace(content, content.readerIndex(), end);
-        if (StreamElements.startsWith(content, i, end, XML_DECLARATION))
-        {
-            final int declarationEnd = StreamElements.indexOf(content, i, end, DECLARATION_END);
-            i = declarationEnd < 0 ? i :
-                StreamElements.skipWhitespace(content, declarationEnd + DECLARATION_END.length, end);
-        }
+        final int i = StreamElements.skipProlog(content, content.readerIndex(), end);
         if (isStartTag(content, i, end, OPEN_NAME))
         {
             return streamHeader(alloc, content, i + OPEN_NAME.length, end);

@@ -130,8 +130,7 @@ class BoshSystemTest
         try (TestServer server = TestServer.start(context -> context.webPort(0)))
         {
             final Bosh bosh = new Bosh(server);
-            final String sid = bosh.post("<body rid='10' to='localhost' wait='5' hold='1' xmpp:version='1.0' " +
-                "xmlns='" + HTTPBIND + "' xmlns:xmpp='" + XBOSH + "'/>").getAttribute("sid");
+            final String sid = bosh.create(10);
             final Element terminated = bosh.post("<body rid='11' sid='" + sid + "' type='terminate' xmlns='" +
                 HTTPBIND + "'><presence type='unavailable' xmlns='jabber:client'/></body>");
             assertThat(terminated.getAttribute("type")).isEqualTo("terminate");
@@ -168,8 +167,7 @@ class BoshSystemTest
             .addUser("alice", "a").addUser("bob", "b"))
         {
             final Bosh bosh = new Bosh(server);
-            final String sid = bosh.post("<body rid='1' to='localhost' wait='5' hold='1' xmpp:version='1.0' " +
-                "xmlns='" + HTTPBIND + "' xmlns:xmpp='" + XBOSH + "'/>").getAttribute("sid");
+            final String sid = bosh.create(1);
             final String credentials =
                 Base64.getEncoder().encodeToString("\0alice\0a".getBytes(StandardCharsets.UTF_8));
             assertThat(bosh.postRaw("<body rid='2' sid='" + sid + "' xmlns='" + HTTPBIND + "'><auth xmlns='" +
@@ -214,6 +212,15 @@ class BoshSystemTest
             http = HttpClient.newBuilder().sslContext(TestClients.sslContext(server))
                 .version(HttpClient.Version.HTTP_1_1).build();
             endpoint = URI.create("https://localhost:" + server.server().webPort() + "/http-bind");
+        }
+
+        /**
+         * @return the id of a new session whose creation request had this rid.
+         */
+        String create(final long rid) throws Exception
+        {
+            return post("<body rid='" + rid + "' to='localhost' wait='5' hold='1' xmpp:version='1.0' xmlns='" +
+                HTTPBIND + "' xmlns:xmpp='" + XBOSH + "'/>").getAttribute("sid");
         }
 
         Element post(final String body) throws Exception
