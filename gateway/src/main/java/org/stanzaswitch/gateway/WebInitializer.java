@@ -9,6 +9,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The pipeline of a connection to the web port: TLS from the first byte (STARTTLS has no place in RFC 7395 §3.9 or in
@@ -19,7 +25,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  */
 final class WebInitializer extends ChannelInitializer<SocketChannel>
 {
+    private static final Logger LOG = Logger.getLogger(WebInitializer.class.getName());
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final int HTTP_IDLE_SECONDS = BoshSession.MAX_WAIT_SECONDS + 30;
     /** Room beyond the stanza limit for a BOSH body's wrapper and a few stanzas' worth of markup. */
     private static final int WRAPPER_ROOM = 4096;
 
@@ -60,12 +68,54 @@ final class WebInitializer extends ChannelInitializer<SocketChannel>
             channel.pipeline().addLast("tls", context.tls().newHandler(channel.alloc()));
         }
         channel.pipeline()
+            // Silence closes an HTTP connection: longer than a BOSH request is ever held, so only a gone client's.
+            .addLast("http-idle", new IdleStateHandler(HTTP_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
             .addLast("http", new HttpServerCodec())
             .addLast("http-aggregator", new HttpObjectAggregator(maxMessage))
+            .addLast("first-request", new FirstRequestDeadline(context.server().headerTimeoutNs()))
             .addLast("websocket", new WebSocketServerProtocolHandler(config))
             .addLast("websocket-upgrade", new Upgrade())
             .addLast("bosh", new BoshEndpoint(bosh, context.server().domain()))
             .addLast("host-meta", new HostMetaResponder(hostAndPort));
+    }
+
+    /**
+     * A connection must send its first whole request within {@code timeouts.header}, as a TCP client its stream
+     * header: one that connects and says nothing, or trickles a request, is closed.
+     */
+    private static final class FirstRequestDeadline extends ChannelInboundHandlerAdapter
+    {
+        private final long timeoutNs;
+        private ScheduledFuture<?> deadline;
+
+        FirstRequestDeadline(final long timeoutNs)
+        {
+            this.timeoutNs = timeoutNs;
+        }
+
+        @Override
+        public void handlerAdded(final ChannelHandlerContext ctx)
+        {
+            deadline = ctx.executor().schedule(() ->
+            {
+                LOG.fine(() -> "closing " + ctx.channel().remoteAddress() + ": no HTTP request in time");
+                ctx.close();
+            }, timeoutNs, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object message)
+        {
+            deadline.cancel(false);
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(message);
+        }
+
+        @Override
+        public void handlerRemoved(final ChannelHandlerContext ctx)
+        {
+            deadline.cancel(false);
+        }
     }
 
     /**
@@ -76,8 +126,14 @@ final class WebInitializer extends ChannelInitializer<SocketChannel>
         @Override
         public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
         {
+            if (event instanceof IdleStateEvent)
+            {
+                ctx.close();
+                return;
+            }
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete)
             {
+                ctx.pipeline().remove("http-idle");
                 ctx.pipeline().remove("bosh");
                 ctx.pipeline().remove("host-meta");
                 ctx.pipeline()

@@ -184,6 +184,23 @@ class WebSocketSystemTest
     }
 
     @Test
+    @DisplayName("RFC 6120 §13.12 on the web port: no whole request within timeouts.header, and the connection closes")
+    void shouldCloseAConnectionWithoutARequest() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webPort(0).webBehindProxy(true)
+            .headerTimeoutNs(TimeUnit.SECONDS.toNanos(1)));
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().webPort()))
+        {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /.well-known/host-meta HTTP/1.1\r\nHost: localhost\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            final long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(System.nanoTime() - start).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+        }
+    }
+
+    @Test
     @DisplayName("XEP-0156 §3: host-meta and host-meta.json name the WebSocket and BOSH endpoints, with CORS (§4)")
     void shouldServeHostMeta() throws Exception
     {
