@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.logging.Logger;
 
@@ -31,11 +32,16 @@ final class BoshEndpoint extends ChannelInboundHandlerAdapter
 
     private final BoshSessions sessions;
     private final String domain;
+    private final boolean behindProxy;
 
-    BoshEndpoint(final BoshSessions sessions, final String domain)
+    /**
+     * @param behindProxy whether the client's address comes from the trusted proxy's {@code X-Forwarded-For}.
+     */
+    BoshEndpoint(final BoshSessions sessions, final String domain, final boolean behindProxy)
     {
         this.sessions = sessions;
         this.domain = domain;
+        this.behindProxy = behindProxy;
     }
 
     @Override
@@ -81,7 +87,10 @@ final class BoshEndpoint extends ChannelInboundHandlerAdapter
         {
             if (domain.equals(body.to))
             {
-                sessions.create(ctx, body, keepAlive);
+                final SocketAddress client = behindProxy ?
+                    ForwardedFor.clientAddress(request.headers(), ctx.channel().remoteAddress()) :
+                    ctx.channel().remoteAddress();
+                sessions.create(ctx, body, keepAlive, client);
             }
             else
             {

@@ -65,8 +65,11 @@ final class BoshSessions implements AutoCloseable
 
     /**
      * §7: a new session for a creation request; its answer waits for the stream's features.
+     *
+     * @param client the HTTP client's address, for the session's connection.
      */
-    void create(final ChannelHandlerContext http, final BoshBody body, final boolean keepAlive)
+    void create(
+        final ChannelHandlerContext http, final BoshBody body, final boolean keepAlive, final SocketAddress client)
     {
         final byte[] random = new byte[SID_BYTES];
         context.random().nextBytes(random);
@@ -76,7 +79,7 @@ final class BoshSessions implements AutoCloseable
             context.server().maxOutboundBytes(), body, http, keepAlive);
         sessions.put(sid, session);
         final LocalAddress address = new LocalAddress("bosh-" + sid);
-        clients.put(address, http.channel().remoteAddress());
+        clients.put(address, client);
         new Bootstrap().group(loop).channel(LocalChannel.class).handler(session).localAddress(address)
             .connect(server.localAddress())
             .addListener(connected ->

@@ -75,7 +75,7 @@ final class WebInitializer extends ChannelInitializer<SocketChannel>
             .addLast("first-request", new FirstRequestDeadline(context.server().headerTimeoutNs()))
             .addLast("websocket", new WebSocketServerProtocolHandler(config))
             .addLast("websocket-upgrade", new Upgrade())
-            .addLast("bosh", new BoshEndpoint(bosh, context.server().domain()))
+            .addLast("bosh", new BoshEndpoint(bosh, context.server().domain(), behindProxy))
             .addLast("host-meta", new HostMetaResponder(hostAndPort));
     }
 
@@ -131,8 +131,13 @@ final class WebInitializer extends ChannelInitializer<SocketChannel>
                 ctx.close();
                 return;
             }
-            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete)
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake)
             {
+                if (behindProxy)
+                {
+                    ctx.channel().attr(C2sConnection.CLIENT_ADDRESS).set(
+                        ForwardedFor.clientAddress(handshake.requestHeaders(), ctx.channel().remoteAddress()));
+                }
                 ctx.pipeline().remove("http-idle");
                 ctx.pipeline().remove("bosh");
                 ctx.pipeline().remove("host-meta");

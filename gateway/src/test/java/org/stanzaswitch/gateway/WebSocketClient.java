@@ -25,16 +25,22 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket socket;
 
-    private WebSocketClient(final TestServer server, final String scheme) throws Exception
+    private WebSocketClient(final TestServer server, final String scheme, final String forwardedFor)
+        throws Exception
     {
         final HttpClient http = HttpClient.newBuilder().sslContext(TestClients.sslContext(server)).build();
-        socket = http.newWebSocketBuilder().subprotocols("xmpp").buildAsync(URI.create(scheme + "://localhost:" +
-            server.server().webPort() + "/xmpp-websocket"), this).get(10, TimeUnit.SECONDS);
+        final WebSocket.Builder builder = http.newWebSocketBuilder().subprotocols("xmpp");
+        if (forwardedFor != null)
+        {
+            builder.header("X-Forwarded-For", forwardedFor);
+        }
+        socket = builder.buildAsync(URI.create(scheme + "://localhost:" + server.server().webPort() +
+            "/xmpp-websocket"), this).get(10, TimeUnit.SECONDS);
     }
 
     static WebSocketClient connect(final TestServer server) throws Exception
     {
-        return new WebSocketClient(server, "wss");
+        return new WebSocketClient(server, "wss", null);
     }
 
     /**
@@ -42,7 +48,15 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable
      */
     static WebSocketClient connectPlain(final TestServer server) throws Exception
     {
-        return new WebSocketClient(server, "ws");
+        return new WebSocketClient(server, "ws", null);
+    }
+
+    /**
+     * @param forwardedFor the X-Forwarded-For header, as the proxy would send it.
+     */
+    static WebSocketClient connectPlain(final TestServer server, final String forwardedFor) throws Exception
+    {
+        return new WebSocketClient(server, "ws", forwardedFor);
     }
 
     String subprotocol()

@@ -184,6 +184,52 @@ class WebSocketSystemTest
     }
 
     @Test
+    @DisplayName("web.behind_proxy: the authentication throttle counts clients by the proxy's X-Forwarded-For")
+    void shouldThrottleClientsBehindAProxyApart() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webPort(0).webBehindProxy(true))
+            .addUser("alice", "a"))
+        {
+            // The last entry is the proxy's; what comes before it is the client's word.
+            final String guesser = "198.51.100.1, 203.0.113.7";
+            try (WebSocketClient client = WebSocketClient.connectPlain(server, guesser))
+            {
+                openStream(client);
+                parse(client.next());
+                for (int i = 0; i < 5; i++)
+                {
+                    assertThat(auth(client, "wrong")).isEqualTo("not-authorized");
+                }
+            }
+            try (WebSocketClient client = WebSocketClient.connectPlain(server, "203.0.113.7"))
+            {
+                openStream(client);
+                parse(client.next());
+                assertThat(auth(client, "a")).isEqualTo("temporary-auth-failure");
+            }
+            try (WebSocketClient client = WebSocketClient.connectPlain(server, "198.51.100.1, 203.0.113.8"))
+            {
+                openStream(client);
+                parse(client.next());
+                assertThat(auth(client, "a")).isEqualTo("success");
+            }
+        }
+    }
+
+    /**
+     * @return {@code success}, or the condition of the SASL failure.
+     */
+    private static String auth(final WebSocketClient client, final String password) throws Exception
+    {
+        final String credentials =
+            Base64.getEncoder().encodeToString(("\0alice\0" + password).getBytes(StandardCharsets.UTF_8));
+        client.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + credentials + "</auth>");
+        final Element answer = parse(client.next());
+        return answer.getLocalName().equals("success") ? "success" :
+            ((Element)answer.getElementsByTagName("*").item(0)).getLocalName();
+    }
+
+    @Test
     @DisplayName("RFC 6120 §13.12 on the web port: no whole request within timeouts.header, and the connection closes")
     void shouldCloseAConnectionWithoutARequest() throws Exception
     {
