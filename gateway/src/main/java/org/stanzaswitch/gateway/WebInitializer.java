@@ -138,13 +138,14 @@ final class WebInitializer extends ChannelInitializer<SocketChannel>
                     ctx.channel().attr(C2sConnection.CLIENT_ADDRESS).set(
                         ForwardedFor.clientAddress(handshake.requestHeaders(), ctx.channel().remoteAddress()));
                 }
-                ctx.pipeline().remove("http-idle");
+                // The connection's timers watch the socket's bytes, so that WebSocket pings, which Netty answers
+                // without passing them on, keep a quiet client connected as XMPP pings do.
+                ctx.pipeline().replace("http-idle", "idle", new ConnectionTimers(context.server().idleTimeoutNs(),
+                    context.server().trimAfterNs()));
                 ctx.pipeline().remove("bosh");
                 ctx.pipeline().remove("host-meta");
                 ctx.pipeline()
                     .addLast("framing", new WebSocketFraming())
-                    .addLast("idle", new ConnectionTimers(context.server().idleTimeoutNs(),
-                        context.server().trimAfterNs()))
                     // Encrypted either way: by this pipeline, or by the proxy the operator put in front of it.
                     .addLast("c2s", new C2sConnection(context, true));
                 ctx.pipeline().remove(this);

@@ -70,6 +70,12 @@ final class WebSocketClient implements WebSocket.Listener, AutoCloseable
         return this;
     }
 
+    WebSocketClient ping() throws Exception
+    {
+        socket.sendPing(ByteBuffer.allocate(0)).get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
     WebSocketClient sendBinary(final byte[] bytes) throws Exception
     {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);

@@ -230,6 +230,32 @@ class WebSocketSystemTest
     }
 
     @Test
+    @DisplayName("RFC 7395 §3.8: WebSocket pings keep a quiet client connected past timeouts.idle; silence does not")
+    void shouldKeepAClientThatPings() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.webPort(0)
+            .idleTimeoutNs(TimeUnit.SECONDS.toNanos(1)));
+            WebSocketClient pinging = WebSocketClient.connect(server);
+            WebSocketClient silent = WebSocketClient.connect(server))
+        {
+            openStream(pinging);
+            parse(pinging.next());
+            openStream(silent);
+            parse(silent.next());
+            for (int i = 0; i < 6; i++)
+            {
+                Thread.sleep(400);
+                pinging.ping();
+            }
+            assertThat(pinging.closed).isNotDone();
+            // The silent one had its stream closed for idleness (RFC 6120 §4.9.3.4 connection-timeout).
+            assertThat(parse(silent.nextContaining("connection-timeout")).getLocalName()).isEqualTo("error");
+            pinging.send(WebSocketClient.CLOSE);
+            assertThat(parse(pinging.next()).getLocalName()).isEqualTo("close");
+        }
+    }
+
+    @Test
     @DisplayName("RFC 6120 §13.12 on the web port: no whole request within timeouts.header, and the connection closes")
     void shouldCloseAConnectionWithoutARequest() throws Exception
     {
