@@ -1,17 +1,14 @@
 package org.stanzaswitch.gateway;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +21,8 @@ import java.util.logging.Logger;
 final class BoshEndpoint extends ChannelInboundHandlerAdapter
 {
     static final String PATH = "/http-bind";
+    /** §5: the type of every body unless the client asked for another, which this endpoint does not offer. */
+    static final String CONTENT_TYPE = "text/xml; charset=utf-8";
     private static final Logger LOG = Logger.getLogger(BoshEndpoint.class.getName());
     private static final byte[] UNKNOWN_SESSION = ("<body xmlns='" + BoshBody.NS +
         "' type='terminate' condition='item-not-found'/>").getBytes(StandardCharsets.US_ASCII);
@@ -47,7 +46,7 @@ final class BoshEndpoint extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object message)
     {
-        if (!(message instanceof FullHttpRequest request) || !request.uri().replaceFirst("\\?.*", "").equals(PATH))
+        if (!(message instanceof FullHttpRequest request) || !new QueryStringDecoder(request.uri()).path().equals(PATH))
         {
             ctx.fireChannelRead(message);
             return;
@@ -108,20 +107,11 @@ final class BoshEndpoint extends ChannelInboundHandlerAdapter
     private static void respond(
         final ChannelHandlerContext ctx, final boolean keepAlive, final HttpResponseStatus status, final byte[] body)
     {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-            body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        final FullHttpResponse response = WebResponses.response(status, body == null ? null : CONTENT_TYPE, body);
         response.headers()
-            .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
             .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS")
             .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type")
             .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
-        if (body != null)
-        {
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
-        }
-        HttpUtil.setContentLength(response, body == null ? 0 : body.length);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE :
-            ChannelFutureListener.CLOSE);
+        WebResponses.send(ctx, response, keepAlive);
     }
 }

@@ -2,16 +2,12 @@ package org.stanzaswitch.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.XmppNamespaces;
@@ -416,15 +412,9 @@ final class BoshSession extends ChannelInboundHandlerAdapter implements StreamEl
     private void send(final Request request, final byte[] body)
     {
         final FullHttpResponse response =
-            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-        response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8")
-            .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-            .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        HttpUtil.setContentLength(response, body.length);
-        HttpUtil.setKeepAlive(response, request.keepAlive);
-        request.http.writeAndFlush(response).addListener(request.keepAlive ?
-            ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            WebResponses.response(HttpResponseStatus.OK, BoshEndpoint.CONTENT_TYPE, body);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        WebResponses.send(request.http, response, request.keepAlive);
     }
 
     private void scheduleInactivityIfIdle()

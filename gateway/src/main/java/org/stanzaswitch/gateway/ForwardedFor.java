@@ -6,7 +6,6 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
 
 /**
  * The client's address behind the reverse proxy that {@code web.behind_proxy} trusts: the last entry of
@@ -34,18 +33,7 @@ final class ForwardedFor
             return connected;
         }
         final String last = forwarded.substring(forwarded.lastIndexOf(',') + 1).trim();
-        final byte[] address = NetUtil.createByteArrayFromIpAddressString(last);
-        if (address == null)
-        {
-            return connected;
-        }
-        try
-        {
-            return new InetSocketAddress(InetAddress.getByAddress(address), 0);
-        }
-        catch (final UnknownHostException ex)
-        {
-            return connected;
-        }
+        final InetAddress address = NetUtil.createInetAddressFromIpAddressString(last);
+        return address == null ? connected : new InetSocketAddress(address, 0);
     }
 }

@@ -1,7 +1,5 @@
 package org.stanzaswitch.gateway;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -12,6 +10,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -50,7 +49,7 @@ final class HostMetaResponder extends ChannelInboundHandlerAdapter
         }
         try
         {
-            final String path = request.uri().replaceFirst("\\?.*", "");
+            final String path = new QueryStringDecoder(request.uri()).path();
             final boolean get = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
             final FullHttpResponse response;
             if (get && path.equals("/.well-known/host-meta"))
@@ -74,10 +73,7 @@ final class HostMetaResponder extends ChannelInboundHandlerAdapter
                 response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
                 HttpUtil.setContentLength(response, 0);
             }
-            final boolean keepAlive = HttpUtil.isKeepAlive(request);
-            HttpUtil.setKeepAlive(response, keepAlive);
-            ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE :
-                ChannelFutureListener.CLOSE);
+            WebResponses.send(ctx, response, HttpUtil.isKeepAlive(request));
         }
         finally
         {
@@ -94,12 +90,10 @@ final class HostMetaResponder extends ChannelInboundHandlerAdapter
     private static FullHttpResponse respond(final FullHttpRequest request, final String type, final String body)
     {
         final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-            request.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-        response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, type)
-            .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-            .set("X-Content-Type-Options", "nosniff");
+        final FullHttpResponse response = WebResponses.response(HttpResponseStatus.OK, type,
+            request.method().equals(HttpMethod.HEAD) ? null : bytes);
+        response.headers().set("X-Content-Type-Options", "nosniff");
+        // HEAD: the length of the body a GET would have.
         HttpUtil.setContentLength(response, bytes.length);
         return response;
     }
