@@ -50,16 +50,20 @@ final class StreamElements
     private ByteBuf pending;
 
     /**
-     * @param bytes what the server wrote next; released here.
+     * @param bytes what the server wrote next; this takes it over.
      */
     void write(final ByteBufAllocator alloc, final ByteBuf bytes, final Sink sink)
     {
         if (pending == null)
         {
-            pending = alloc.heapBuffer(bytes.readableBytes());
+            // Most writes are whole elements: read in place, copied only when something is left for the next one.
+            pending = bytes;
         }
-        pending.writeBytes(bytes);
-        bytes.release();
+        else
+        {
+            pending.writeBytes(bytes);
+            bytes.release();
+        }
         while (next(alloc, sink))
         {
             // One element, header or end tag per round.
@@ -68,6 +72,11 @@ final class StreamElements
         {
             pending.release();
             pending = null;
+        }
+        else if (pending == bytes)
+        {
+            pending = alloc.heapBuffer(bytes.readableBytes()).writeBytes(bytes);
+            bytes.release();
         }
         else
         {
