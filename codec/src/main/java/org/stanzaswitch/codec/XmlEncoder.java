@@ -166,6 +166,20 @@ public final class XmlEncoder
         return this;
     }
 
+    /**
+     * Add attributes copied whole from another tag, each as written there with its leading space, such as the
+     * namespace declarations that children copied out of that tag need.
+     *
+     * @param attributes the attributes' bytes.
+     * @return this for a fluent API.
+     */
+    public XmlEncoder rawAttributes(final byte[] attributes)
+    {
+        buffer.putBytes(position, attributes);
+        position += attributes.length;
+        return this;
+    }
+
     private void attributeName(final byte[] name)
     {
         buffer.putByte(position++, (byte)' ');

@@ -15,6 +15,8 @@ import java.util.Map;
 final class MucRoom
 {
     static final String CONFIG_FORM_TYPE = "http://jabber.org/protocol/muc#roomconfig";
+    /** Not in XEP-0045's registry; the name Prosody gives the same setting, which clients already show. */
+    static final String ARCHIVING_FIELD = "muc#roomconfig_enablearchiving";
     /** Messages kept for those who join later (§7.2.15); a client asks for fewer with {@code <history/>}. */
     static final int HISTORY = 20;
     /** Whatever the stanza size limit, a room's history holds at most this much; the newest message always. */
@@ -39,8 +41,11 @@ final class MucRoom
         }
     }
 
-    /** A groupchat message as the room keeps it for history: who sent it, its children, and when. */
-    record Said(String nick, Jid real, byte[] children, long millis)
+    /**
+     * A groupchat message as the room keeps it for history: who sent it, the prefixes its tag declared (as
+     * attributes, to go on every copy), its children, when, and its archive index (-1 if not archived).
+     */
+    record Said(String nick, Jid real, byte[] declarations, byte[] children, long millis, long archiveIndex)
     {
     }
 
@@ -59,6 +64,8 @@ final class MucRoom
     /** muc#roomconfig_whois 'anyone': every occupant sees real JIDs (non-anonymous, §4.1). */
     boolean whoisAnyone;
     boolean logging;
+    /** XEP-0313: what the room says is archived and its archive answers queries; on unless the owner says not. */
+    boolean archived = true;
     /** §10.1.2: a new room accepts no one else until its owner has configured it. */
     boolean locked = true;
     String subject = "";
@@ -149,6 +156,7 @@ final class MucRoom
                 case "muc#roomconfig_passwordprotectedroom" -> passwordProtected = isTrue(value);
                 case "muc#roomconfig_roomsecret" -> password = value;
                 case "muc#roomconfig_enablelogging" -> logging = isTrue(value);
+                case ARCHIVING_FIELD -> archived = isTrue(value);
                 case "muc#roomconfig_whois" ->
                 {
                     if (!value.equals("anyone") && !value.equals("moderators"))

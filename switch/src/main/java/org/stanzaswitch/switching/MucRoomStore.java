@@ -16,7 +16,7 @@ import java.util.Map;
  * under the room's JID (which no account name can be, having an '@') and the key {@code muc}, written whenever
  * they change, so they survive restarts as accounts do; occupants and history do not:
  * <pre>
- *   &lt;room xmlns='urn:stanzaswitch:muc:0' flags='vmosipwl' maxusers='200' subjectnick='..'&gt;
+ *   &lt;room xmlns='urn:stanzaswitch:muc:0' flags='vmosipwln' maxusers='200' subjectnick='..'&gt;
  *     &lt;name/&gt; &lt;description/&gt; &lt;password/&gt; &lt;subject/&gt;
  *     &lt;affiliation jid='..' value='owner'/&gt; ...
  * </pre>
@@ -143,7 +143,7 @@ final class MucRoomStore
     {
         return (room.visible ? "v" : "") + (room.membersOnly ? "m" : "") + (room.moderated ? "o" : "") +
             (room.changeSubject ? "s" : "") + (room.allowInvites ? "i" : "") + (room.passwordProtected ? "p" : "") +
-            (room.whoisAnyone ? "w" : "") + (room.logging ? "l" : "");
+            (room.whoisAnyone ? "w" : "") + (room.logging ? "l" : "") + (room.archived ? "" : "n");
     }
 
     private static void readFlags(final MucRoom room, final String flags)
@@ -156,5 +156,7 @@ final class MucRoomStore
         room.passwordProtected = flags.indexOf('p') >= 0;
         room.whoisAnyone = flags.indexOf('w') >= 0;
         room.logging = flags.indexOf('l') >= 0;
+        // Rooms kept before archives existed have no 'n': archived, as new rooms are.
+        room.archived = flags.indexOf('n') < 0;
     }
 }

@@ -15,6 +15,7 @@ import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
 import org.stanzaswitch.codec.XmppTime;
+import org.stanzaswitch.switching.archive.ArchiveService;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,6 +86,11 @@ final class MucService
     private static final byte[] SET = Bytes.ascii("set");
     private static final byte[] ERROR = Bytes.ascii("error");
     private static final byte[] CHAT = Bytes.ascii("chat");
+    private static final byte[] STANZA_ID = Bytes.ascii("stanza-id");
+    private static final byte[] BY = Bytes.ascii("by");
+    private static final byte[] SID_NS = Bytes.ascii("urn:xmpp:sid:0");
+    private static final byte[] USER_NS_BYTES = Bytes.ascii("http://jabber.org/protocol/muc#user");
+    private static final byte[] XMLNS_COLON = Bytes.ascii("xmlns:");
 
     /** Status codes of §15.6. */
     private static final int NON_ANONYMOUS = 100;
@@ -121,12 +127,16 @@ final class MucService
     private final JidParser parser = new JidParser();
     private final StanzaErrorEncoder errors = new StanzaErrorEncoder();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
+    private final ExpandableArrayBuffer kept = new ExpandableArrayBuffer(4096);
+    private final UnsafeBuffer archiveId = new UnsafeBuffer(new byte[64]);
+    private final MucArchive archive;
 
-    MucService(final Jid domain, final SessionRegistry sessions, final StateWriter writer)
+    MucService(final Jid domain, final SessionRegistry sessions, final StateWriter writer, final MucArchive archive)
     {
         this.service = serviceOf(domain);
         this.sessions = sessions;
         this.store = new MucRoomStore(writer);
+        this.archive = archive;
     }
 
     static Jid serviceOf(final Jid domain)
@@ -386,8 +396,9 @@ final class MucService
         {
             codes.add(NON_ANONYMOUS);
         }
-        if (room.logging)
+        if (room.logging || room.archived)
         {
+            // §7.2.12: the occupant is told that what the room says is kept.
             codes.add(LOGGED);
         }
         if (created)
@@ -457,8 +468,9 @@ final class MucService
                 continue;
             }
             xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + said.nick())
-                .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT)
-                .raw(said.children())
+                .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT).rawAttributes(said.declarations())
+                .raw(said.children());
+            stanzaId(room, said.archiveIndex())
                 .start(DELAY).attribute(XMLNS, "urn:xmpp:delay").attribute(FROM, room.jid.toString())
                 .attribute(STAMP, stamp(said.millis())).end();
             deliver(real, xml.end().length());
@@ -506,6 +518,7 @@ final class MucService
         if (room.occupants.isEmpty() && !room.persistent)
         {
             rooms.remove(room.jid);
+            archive.delete(room.jid);
         }
     }
 
@@ -633,20 +646,133 @@ final class MucService
             room.subjectNick = occupant.nick;
             store.save(room, true);
         }
-        else if (body)
+        final byte[] declarations = prefixDeclarations(message);
+        final byte[] children = roomChildren(message);
+        final long millis = System.currentTimeMillis();
+        final long archiveIndex = room.archived && (subject || body) ? archive(room, occupant, message,
+            declarations, children, millis) : -1;
+        if (body)
         {
-            room.remember(new MucRoom.Said(occupant.nick, real, children(message), System.currentTimeMillis()));
+            room.remember(new MucRoom.Said(occupant.nick, real, declarations, children, millis, archiveIndex));
         }
-        // The children go to every occupant straight from the stanza's bytes.
-        final int childrenOffset = childrenOffset(message);
-        final int childrenLength = childrenLength(message);
         for (final MucRoom.Occupant other : room.occupants.values())
         {
             xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + occupant.nick)
                 .attribute(TO, other.real.toString()).attribute(TYPE, GROUPCHAT);
             copyId(message);
-            deliver(other.real, xml.raw(message.buffer(), childrenOffset, childrenLength).end().length());
+            xml.rawAttributes(declarations).raw(children);
+            deliver(other.real, stanzaId(room, archiveIndex).end().length());
         }
+    }
+
+    /**
+     * XEP-0313 business rules for MUC archives: a message with a body or a subject is kept once, as occupants get
+     * it but for the {@code to}, before any of them does.
+     */
+    private long archive(final MucRoom room, final MucRoom.Occupant occupant, final ElementFlyweight message,
+        final byte[] declarations, final byte[] children, final long millis)
+    {
+        xml.wrap(kept, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + occupant.nick).attribute(TYPE, GROUPCHAT);
+        copyId(message);
+        final int length = xml.rawAttributes(declarations).raw(children).end().length();
+        return archive.archive(room.jid, kept, 0, length, millis);
+    }
+
+    /**
+     * XEP-0359 §4, XEP-0313 §3.3: an archived message names its place in the room's archive.
+     */
+    private XmlEncoder stanzaId(final MucRoom room, final long archiveIndex)
+    {
+        if (archiveIndex >= 0)
+        {
+            final int length = archive.writeId(archiveIndex, archiveId, 0);
+            xml.start(STANZA_ID).attribute(XMLNS, SID_NS).attribute(ID, archiveId, 0, length)
+                .attribute(BY, room.jid.toString()).end();
+        }
+        return xml;
+    }
+
+    /**
+     * The children an occupant's message goes out with, less what only the room may say: any
+     * {@code <stanza-id/>} (XEP-0359 §5: a client cannot name an archive's id) and an {@code <x/>} in the
+     * muc#user namespace (XEP-0313 §8.2: the archive's word on who sent it, were it ever added).
+     */
+    private byte[] roomChildren(final ElementFlyweight message)
+    {
+        int length = 0;
+        childElements.wrap(message);
+        while (childElements.next())
+        {
+            final boolean forged = childElements.tag().localNameEquals(STANZA_ID) || isMucUserElement(message);
+            if (!forged)
+            {
+                kept.putBytes(length, message.buffer(), childElements.childOffset(), childElements.childLength());
+                length += childElements.childLength();
+            }
+        }
+        final byte[] children = new byte[length];
+        kept.getBytes(0, children);
+        return children;
+    }
+
+    /**
+     * @return whether the current child is an {@code <x/>} in the muc#user namespace, declared on itself,
+     * inherited, or bound to its prefix on the message's own tag.
+     */
+    private boolean isMucUserElement(final ElementFlyweight message)
+    {
+        final StartTagFlyweight child = childElements.tag();
+        if (!child.localNameEquals(X))
+        {
+            return false;
+        }
+        if (childElements.is(X, USER_NS_BYTES))
+        {
+            return true;
+        }
+        final int prefixLength = child.prefixLength();
+        for (int a = 0; prefixLength > 0 && a < message.attributeCount(); a++)
+        {
+            if (isDeclarationOf(message, a, child.buffer(), child.nameOffset(), prefixLength))
+            {
+                return message.attributeValueEquals(a, USER_NS_BYTES);
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDeclarationOf(final ElementFlyweight message, final int attribute,
+        final DirectBuffer prefixBuffer, final int prefixOffset, final int prefixLength)
+    {
+        final int nameOffset = message.attributeNameOffset(attribute);
+        return message.attributeNameLength(attribute) == XMLNS_COLON.length + prefixLength &&
+            Bytes.equals(message.buffer(), nameOffset, XMLNS_COLON.length, XMLNS_COLON) &&
+            Bytes.regionEquals(message.buffer(), nameOffset + XMLNS_COLON.length, prefixBuffer, prefixOffset,
+                prefixLength);
+    }
+
+    /**
+     * @return the prefixes the stanza's own tag declares, as written ({@code xmlns:a='..'} ...): the room's copies
+     * carry the children out of that tag, and a child using one must find it declared on the copy.
+     */
+    private byte[] prefixDeclarations(final ElementFlyweight stanza)
+    {
+        int length = 0;
+        for (int a = 0; a < stanza.attributeCount(); a++)
+        {
+            final int nameOffset = stanza.attributeNameOffset(a);
+            if (stanza.attributeNameLength(a) > XMLNS_COLON.length &&
+                Bytes.equals(stanza.buffer(), nameOffset, XMLNS_COLON.length, XMLNS_COLON))
+            {
+                final int end = stanza.attributeValueOffset(a) + stanza.attributeValueLength(a) + 1;
+                kept.putByte(length++, (byte)' ');
+                kept.putBytes(length, stanza.buffer(), nameOffset, end - nameOffset);
+                length += end - nameOffset;
+            }
+        }
+        final byte[] declarations = new byte[length];
+        kept.getBytes(0, declarations);
+        return declarations;
     }
 
     /**
@@ -670,8 +796,7 @@ final class MucService
         xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + from.nick)
             .attribute(TO, recipient.real.toString()).attribute(TYPE, CHAT);
         copyId(message);
-        xml.raw(message.buffer(), childrenOffset(message), childrenLength(message))
-            .start(X).attribute(XMLNS, USER_NS).end();
+        copyChildren(message).start(X).attribute(XMLNS, USER_NS).end();
         deliver(recipient.real, xml.end().length());
     }
 
@@ -771,12 +896,35 @@ final class MucService
             case ServerServices.DISCO_ITEMS -> get ? roomItems(sender, room, iq) : StanzaErrorCondition.BAD_REQUEST;
             case OWNER_NS -> owner(sender, room, iq, get);
             case ADMIN_NS -> admin(sender, room, iq, get);
+            case ArchiveService.MAM_NS -> roomArchive(sender, room, iq, set);
             default -> StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED;
         };
         if (failure != null)
         {
             error(sender, iq, to, failure);
         }
+    }
+
+    /**
+     * XEP-0313, business rules for MUC archives: who may enter may read, at the time of the query: not an
+     * outcast, in a members-only room a member at least, in a password-protected room a member or an occupant
+     * (who gave the password).
+     */
+    private StanzaErrorCondition roomArchive(final Session sender, final MucRoom room, final ElementFlyweight iq,
+        final boolean set)
+    {
+        if (!room.archived)
+        {
+            return StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED;
+        }
+        final MucAffiliation affiliation = room.affiliation(sender.jid());
+        final boolean member = affiliation.atLeast(MucAffiliation.MEMBER);
+        if (room.locked || affiliation == MucAffiliation.OUTCAST || room.membersOnly && !member ||
+            room.passwordProtected && !member && room.occupantOf(sender.jid()) == null)
+        {
+            return room.locked ? StanzaErrorCondition.ITEM_NOT_FOUND : StanzaErrorCondition.FORBIDDEN;
+        }
+        return archive.onIq(sender, room.jid, iq, set);
     }
 
     /**
@@ -801,8 +949,7 @@ final class MucService
         copyId(iq);
         final int type = iq.typeIndex();
         xml.attribute(TYPE, iq.buffer(), iq.attributeValueOffset(type), iq.attributeValueLength(type));
-        xml.raw(iq.buffer(), childrenOffset(iq), childrenLength(iq));
-        deliver(target.real, xml.end().length());
+        deliver(target.real, copyChildren(iq).end().length());
     }
 
     /**
@@ -855,6 +1002,14 @@ final class MucService
             room.passwordProtected ? "muc_passwordprotected" : "muc_unsecured"})
         {
             xml.start(FEATURE).attribute(VAR, feature).end();
+        }
+        if (room.archived)
+        {
+            for (final String feature : new String[]{ArchiveService.MAM_NS, ArchiveService.MAM_NS + "#extended",
+                "urn:xmpp:sid:0"})
+            {
+                xml.start(FEATURE).attribute(VAR, feature).end();
+            }
         }
         xml.start(X).attribute(XMLNS, DataForm.NS).attribute(TYPE, RESULT);
         formField("FORM_TYPE", "hidden", ROOMINFO_FORM_TYPE);
@@ -1005,6 +1160,7 @@ final class MucService
         formField("muc#roomconfig_passwordprotectedroom", "boolean", flag(room.passwordProtected));
         formField("muc#roomconfig_roomsecret", "text-private", room.password);
         formField("muc#roomconfig_enablelogging", "boolean", flag(room.logging));
+        formField(MucRoom.ARCHIVING_FIELD, "boolean", flag(room.archived));
         xml.start(FIELD).attribute(VAR, "muc#roomconfig_whois").attribute(TYPE, "list-single")
             .start(VALUE).text(room.whoisAnyone ? "anyone" : "moderators").end()
             .start(OPTION).attribute(LABEL, "Moderators only").start(VALUE).text("moderators").end().end()
@@ -1042,6 +1198,7 @@ final class MucService
         room.occupants.clear();
         rooms.remove(room.jid);
         store.save(room, false);
+        archive.delete(room.jid);
     }
 
     /**
@@ -1272,8 +1429,18 @@ final class MucService
         final int id = stanza.idIndex();
         if (id != StartTagFlyweight.MISSING)
         {
-            xml.attribute(ID, stanza.buffer(), stanza.attributeValueOffset(id), stanza.attributeValueLength(id));
+            // As written: escaped already.
+            xml.attributeCopied(ID, stanza.buffer(), stanza.attributeValueOffset(id), stanza.attributeValueLength(id));
         }
+    }
+
+    /**
+     * Finish the open start tag of a stanza's copy with the original's children and the prefixes they may use.
+     */
+    private XmlEncoder copyChildren(final ElementFlyweight stanza)
+    {
+        return xml.rawAttributes(prefixDeclarations(stanza))
+            .raw(stanza.buffer(), childrenOffset(stanza), childrenLength(stanza));
     }
 
     /**
@@ -1300,16 +1467,6 @@ final class MucService
             end--;
         }
         return end - childrenOffset(stanza);
-    }
-
-    /**
-     * @return a copy of the stanza's children, for what outlives it (the room's history).
-     */
-    private static byte[] children(final ElementFlyweight stanza)
-    {
-        final byte[] children = new byte[childrenLength(stanza)];
-        stanza.buffer().getBytes(childrenOffset(stanza), children);
-        return children;
     }
 
     private String subjectOf(final ElementFlyweight message)

@@ -147,7 +147,6 @@ public final class Router implements EventHandler<StanzaEvent>
         this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
         this.pep = new PepService(domain, writer, blocking.blockLists(), sessions);
-        this.muc = new MucService(domain, sessions, writer);
         this.pubsub = new PubSubService(domain, writer, sessions);
         subdomainServices.add(pubsub);
         this.lastActivity = new LastActivityService(writer, sessions, services);
@@ -156,6 +155,7 @@ public final class Router implements EventHandler<StanzaEvent>
         preferences.serverDefault(settings.archiveDefault);
         this.archivePreferences = new ArchivePreferencesService(writer, preferences);
         this.archiveService = new ArchiveService(archive, ids, settings.archiveMaxPage);
+        this.muc = new MucService(domain, sessions, writer, new MucArchive(archive, ids, archiveService));
         this.legacyArchive = new LegacyArchiveService(archive, settings.archiveMaxPage);
         this.carbons = new Carbons(sessions);
         this.push = new PushNotifications(writer, state.pushRegistrations(), components::get);

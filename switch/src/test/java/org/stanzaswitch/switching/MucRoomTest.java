@@ -65,6 +65,7 @@ class MucRoomTest
 
     private static MucRoom.Said said(final int number, final int bytes)
     {
-        return new MucRoom.Said(Integer.toString(number), Jid.of("a@localhost/r"), new byte[bytes], 0);
+        return new MucRoom.Said(
+            Integer.toString(number), Jid.of("a@localhost/r"), new byte[0], new byte[bytes], 0, -1);
     }
 }

@@ -18,9 +18,10 @@ import org.stanzaswitch.switching.Session;
 import java.util.logging.Logger;
 
 /**
- * XEP-0313 Message Archive Management v2 for a user's own archive: the query form (§4.1.5), queries with
+ * XEP-0313 Message Archive Management v2: the query form (§4.1.5), queries with
  * their filters and RSM paging (§4.1-§4.2), flipped pages and the archive's metadata (§5, the 'extended'
- * feature). Results are the archived stanzas forwarded (XEP-0297) with the time they were received.
+ * feature), for a user's own archive and for a room's (§3.2). Results are the archived stanzas forwarded
+ * (XEP-0297) with the time they were received.
  * Owned by the router thread.
  */
 public final class ArchiveService
@@ -106,24 +107,50 @@ public final class ArchiveService
      */
     public StanzaErrorCondition onIq(final Session requester, final ElementFlyweight iq, final boolean set)
     {
+        return answer(requester, requester.jid().bare(), null, iq, set);
+    }
+
+    /**
+     * Answer an IQ in the MAM namespace sent to a room's archive (§3.2: exposed on the room's bare JID), once the
+     * room has let the requester in.
+     *
+     * @param requester who asks.
+     * @param room      the room's bare JID: the archive's owner, and who answers.
+     * @param iq        the request.
+     * @param set       true for type 'set'.
+     * @return null if answered, else the error to return.
+     */
+    public StanzaErrorCondition onRoomIq(
+        final Session requester, final Jid room, final ElementFlyweight iq, final boolean set)
+    {
+        return answer(requester, room, room, iq, set);
+    }
+
+    /**
+     * @param owner     whose archive is read.
+     * @param answerer  the address the replies come from, or null for a user's own archive (their server answers).
+     */
+    private StanzaErrorCondition answer(
+        final Session requester, final Jid owner, final Jid answerer, final ElementFlyweight iq, final boolean set)
+    {
         reader.wrap(iq);
         reader.next();
         reader.next();
         final String payload = reader.localName();
         if ("query".equals(payload))
         {
-            return set ? runQuery(requester, iq) : sendForm(requester, iq);
+            return set ? runQuery(requester, owner, answerer, iq) : sendForm(requester, answerer, iq);
         }
         if ("metadata".equals(payload) && !set)
         {
-            return sendMetadata(requester, iq);
+            return sendMetadata(requester, owner, answerer, iq);
         }
         return StanzaErrorCondition.BAD_REQUEST;
     }
 
-    private StanzaErrorCondition runQuery(final Session requester, final ElementFlyweight iq)
+    private StanzaErrorCondition runQuery(
+        final Session requester, final Jid owner, final Jid answerer, final ElementFlyweight iq)
     {
-        final Jid owner = requester.jid().bare();
         final OwnerArchive ownerArchive = archive.ownerArchive(owner.toString());
         try
         {
@@ -140,9 +167,10 @@ public final class ArchiveService
         {
             final int position = query.page.getInt(query.flipPage ? pageSize - 1 - i : i);
             results.to = requester;
+            results.from = owner;
             archive.read(ownerArchive.indexAt(position), results);
         }
-        startIq(requester.jid(), iq).start(FIN).attribute(XMLNS, MAM_NS_BYTES);
+        startIq(requester.jid(), answerer, iq).start(FIN).attribute(XMLNS, MAM_NS_BYTES);
         if (query.complete)
         {
             xml.attribute(COMPLETE, TRUE);
@@ -185,9 +213,9 @@ public final class ArchiveService
             Bytes.equals(tag.buffer(), tag.attributeValueOffset(index), tag.attributeValueLength(index), value);
     }
 
-    private StanzaErrorCondition sendForm(final Session requester, final ElementFlyweight iq)
+    private StanzaErrorCondition sendForm(final Session requester, final Jid answerer, final ElementFlyweight iq)
     {
-        startIq(requester.jid(), iq).start(QUERY).attribute(XMLNS, MAM_NS_BYTES)
+        startIq(requester.jid(), answerer, iq).start(QUERY).attribute(XMLNS, MAM_NS_BYTES)
             .start(X).attribute(XMLNS, DATA_NS_BYTES).attribute(TYPE, "form")
             .start(FIELD).attribute(TYPE, "hidden").attribute(VAR, "FORM_TYPE")
             .start(VALUE).text(MAM_NS).end().end();
@@ -203,10 +231,11 @@ public final class ArchiveService
         return null;
     }
 
-    private StanzaErrorCondition sendMetadata(final Session requester, final ElementFlyweight iq)
+    private StanzaErrorCondition sendMetadata(
+        final Session requester, final Jid ownerJid, final Jid answerer, final ElementFlyweight iq)
     {
-        final OwnerArchive owner = archive.ownerArchive(requester.jid().bare().toString());
-        startIq(requester.jid(), iq).start(METADATA).attribute(XMLNS, MAM_NS_BYTES);
+        final OwnerArchive owner = archive.ownerArchive(ownerJid.toString());
+        startIq(requester.jid(), answerer, iq).start(METADATA).attribute(XMLNS, MAM_NS_BYTES);
         if (owner != null && owner.size() > 0)
         {
             metadataEntry(START, owner.indexAt(0));
@@ -224,9 +253,13 @@ public final class ArchiveService
         xml.attribute(TIMESTAMP, small, 0, stampLength).end();
     }
 
-    private XmlEncoder startIq(final Jid to, final ElementFlyweight request)
+    private XmlEncoder startIq(final Jid to, final Jid from, final ElementFlyweight request)
     {
         xml.wrap(out, 0).startIqReply(request);
+        if (from != null)
+        {
+            xml.attribute(FROM, from.toString());
+        }
         return xml.attribute(TO, to.toString()).attribute(TYPE, RESULT_TYPE);
     }
 
@@ -236,13 +269,14 @@ public final class ArchiveService
     private final class ResultWriter implements RecordHandler
     {
         Session to;
+        Jid from;
 
         @Override
         public void onRecord(final long index, final DirectBuffer buffer, final int offset, final int length)
         {
             record.wrap(buffer, offset);
             xml.wrap(out, 0).start(MESSAGE).attribute(TO, to.jid().toString())
-                .attribute(FROM, to.jid().bare().toString())
+                .attribute(FROM, from.toString())
                 .start(RESULT).attribute(XMLNS, MAM_NS_BYTES);
             if (query.queryId != null)
             {
