@@ -376,6 +376,43 @@ class MucSystemTest
         }
     }
 
+    @Test
+    @DisplayName("XEP-0410 §3.3: the room answers a self-ping for the occupant, not-acceptable when not joined")
+    void shouldAnswerSelfPings() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("alice", "a").addUser("dave", "dave-secret");
+             RawClient dave = RawClient.directTls(server))
+        {
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            try
+            {
+                final EntityBareJid roomJid = JidCreate.entityBareFrom("pings@" + SERVICE);
+                MultiUserChatManager.getInstanceFor(alice).getMultiUserChat(roomJid)
+                    .create(Resourcepart.from("Alice")).makeInstant();
+                assertThat(dave.login("", "dave", "dave-secret")).startsWith("dave@localhost/");
+                dave.send("<iq type='get' id='p0' to='pings@" + SERVICE + "/Dave'><ping xmlns='urn:xmpp:ping'/></iq>");
+                assertThat(dave.readUntil("id='p0'", 5_000)).as("not joined").contains("type='error'")
+                    .contains("<not-acceptable");
+                dave.readPast("id='p0'", 5_000);
+                dave.send("<iq type='get' id='d1' to='pings@" + SERVICE + "'>" +
+                    "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+                assertThat(dave.readUntil("</query>", 5_000))
+                    .contains("<feature var='http://jabber.org/protocol/muc#self-ping-optimization'/>");
+                dave.send("<presence to='pings@" + SERVICE + "/Dave'><x xmlns='http://jabber.org/protocol/muc'/>" +
+                    "</presence>");
+                assertThat(dave.readPast("</subject>", 5_000)).isTrue();
+                dave.send("<iq type='get' id='p1' to='pings@" + SERVICE + "/Dave'><ping xmlns='urn:xmpp:ping'/></iq>");
+                final String answer = dave.readUntil("id='p1'", 5_000);
+                assertThat(answer).as("answered by the room: this client answers no pings, and none came to it")
+                    .doesNotContain("urn:xmpp:ping").contains("type='result'");
+            }
+            finally
+            {
+                alice.disconnect();
+            }
+        }
+    }
+
     /** A step that fails with an XMPP error. */
     @FunctionalInterface
     private interface Step

@@ -91,6 +91,9 @@ final class MucService
     private static final byte[] SID_NS = Bytes.ascii("urn:xmpp:sid:0");
     private static final byte[] USER_NS_BYTES = Bytes.ascii("http://jabber.org/protocol/muc#user");
     private static final byte[] XMLNS_COLON = Bytes.ascii("xmlns:");
+    private static final byte[] PING = Bytes.ascii("ping");
+    private static final byte[] PING_NS = Bytes.ascii(ServerServices.PING);
+    private static final String SELF_PING_OPTIMIZATION = NS + "#self-ping-optimization";
 
     /** Status codes of §15.6. */
     private static final int NON_ANONYMOUS = 100;
@@ -929,20 +932,28 @@ final class MucService
 
     /**
      * §7.7 (IQs between occupants): a request goes to the occupant's real JID from the sender's room JID, a
-     * response back the same way; §6.6: a non-occupant may not ask an occupant anything.
+     * response back the same way; §6.6: a non-occupant may not ask an occupant anything. XEP-0410 §3.3: a ping
+     * to one's own room JID is answered by the room, result if joined, else not-acceptable, without a round trip
+     * to a client that may be asleep.
      */
     private void toOccupant(final Session sender, final MucRoom room, final Jid to, final ElementFlyweight iq,
         final boolean request)
     {
         final MucRoom.Occupant from = room == null ? null : room.occupantOf(sender.jid());
         final MucRoom.Occupant target = room == null ? null : room.occupants.get(to.resource());
+        final boolean ping = request && isPing(iq);
         if (from == null || target == null)
         {
             if (request)
             {
-                error(sender, iq, to,
-                    from == null ? StanzaErrorCondition.BAD_REQUEST : StanzaErrorCondition.ITEM_NOT_FOUND);
+                error(sender, iq, to, from == null ? (ping ? StanzaErrorCondition.NOT_ACCEPTABLE :
+                    StanzaErrorCondition.BAD_REQUEST) : StanzaErrorCondition.ITEM_NOT_FOUND);
             }
+            return;
+        }
+        if (ping && from == target)
+        {
+            sender.deliver(out, 0, result(sender, to, iq).end().length());
             return;
         }
         xml.wrap(out, 0).start(IQ).attribute(FROM, room.jid + "/" + from.nick).attribute(TO, target.real.toString());
@@ -950,6 +961,12 @@ final class MucService
         final int type = iq.typeIndex();
         xml.attribute(TYPE, iq.buffer(), iq.attributeValueOffset(type), iq.attributeValueLength(type));
         deliver(target.real, copyChildren(iq).end().length());
+    }
+
+    private boolean isPing(final ElementFlyweight iq)
+    {
+        return iq.attributeValueEquals(iq.typeIndex(), GET) && childElements.wrap(iq).next() &&
+            childElements.is(PING, PING_NS);
     }
 
     /**
@@ -995,7 +1012,7 @@ final class MucService
         result(sender, room.jid, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_INFO)
             .start(IDENTITY).attribute(CATEGORY, "conference").attribute(TYPE, "text")
             .attribute(NAME, roomName(room)).end();
-        for (final String feature : new String[]{NS, room.visible ? "muc_public" : "muc_hidden",
+        for (final String feature : new String[]{NS, SELF_PING_OPTIMIZATION, room.visible ? "muc_public" : "muc_hidden",
             room.persistent ? "muc_persistent" : "muc_temporary", room.membersOnly ? "muc_membersonly" : "muc_open",
             room.moderated ? "muc_moderated" : "muc_unmoderated",
             room.whoisAnyone ? "muc_nonanonymous" : "muc_semianonymous",
