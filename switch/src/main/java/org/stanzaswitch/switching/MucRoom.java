@@ -23,29 +23,44 @@ final class MucRoom
     static final int HISTORY_BYTES = 64 * 1024;
     static final int DEFAULT_MAX_USERS = 200;
 
-    /** One occupant: its nickname, the resource behind it, its role and the presence it broadcasts. */
+    /**
+     * What an occupant's stanza carries that the room passes on: the prefixes its own tag declared (attributes as
+     * written, for the tags of the room's copies, whose children may use them) and its children, less what only
+     * the room may say.
+     */
+    record Payload(byte[] declarations, byte[] children)
+    {
+        static final Payload NONE = new Payload(new byte[0], new byte[0]);
+    }
+
+    /**
+     * One occupant: its nickname, the resource behind it, its XEP-0421 id, its role and the presence it
+     * broadcasts.
+     */
     static final class Occupant
     {
         String nick;
         final Jid real;
+        final String id;
         MucRole role;
-        /** The children of its last presence, less the MUC element: what the room broadcasts for it. */
-        byte[] presence;
+        /** Its last presence, less the MUC element: what the room broadcasts for it. */
+        Payload presence;
 
-        Occupant(final String nick, final Jid real, final MucRole role, final byte[] presence)
+        Occupant(final String nick, final Jid real, final String id, final MucRole role, final Payload presence)
         {
             this.nick = nick;
             this.real = real;
+            this.id = id;
             this.role = role;
             this.presence = presence;
         }
     }
 
     /**
-     * A groupchat message as the room keeps it for history: who sent it, the prefixes its tag declared (as
-     * attributes, to go on every copy), its children, when, and its archive index (-1 if not archived).
+     * A groupchat message as the room keeps it for history: who sent it, what it said, when, and its archive
+     * index (-1 if not archived).
      */
-    record Said(String nick, Jid real, byte[] declarations, byte[] children, long millis, long archiveIndex)
+    record Said(String nick, String occupantId, Payload payload, long millis, long archiveIndex)
     {
     }
 
@@ -126,10 +141,10 @@ final class MucRoom
     void remember(final Said said)
     {
         history.addLast(said);
-        historyBytes += said.children().length;
+        historyBytes += said.payload().children().length;
         while (history.size() > HISTORY || historyBytes > HISTORY_BYTES && history.size() > 1)
         {
-            historyBytes -= history.removeFirst().children().length;
+            historyBytes -= history.removeFirst().payload().children().length;
         }
     }
 

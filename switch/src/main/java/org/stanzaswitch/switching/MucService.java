@@ -94,6 +94,8 @@ final class MucService
     private static final byte[] PING = Bytes.ascii("ping");
     private static final byte[] PING_NS = Bytes.ascii(ServerServices.PING);
     private static final String SELF_PING_OPTIMIZATION = NS + "#self-ping-optimization";
+    private static final String OCCUPANT_ID_NS = "urn:xmpp:occupant-id:0";
+    private static final byte[] OCCUPANT_ID = Bytes.ascii("occupant-id");
 
     /** Status codes of §15.6. */
     private static final int NON_ANONYMOUS = 100;
@@ -112,7 +114,7 @@ final class MucService
     {
         String password;
         int maxStanzas = MucRoom.HISTORY;
-        byte[] children = new byte[0];
+        MucRoom.Payload payload = MucRoom.Payload.NONE;
     }
 
     /** One item of an admin request (§8, §9): whom it names and what it sets. */
@@ -133,13 +135,16 @@ final class MucService
     private final ExpandableArrayBuffer kept = new ExpandableArrayBuffer(4096);
     private final UnsafeBuffer archiveId = new UnsafeBuffer(new byte[64]);
     private final MucArchive archive;
+    private final OccupantIds occupantIds;
 
-    MucService(final Jid domain, final SessionRegistry sessions, final StateWriter writer, final MucArchive archive)
+    MucService(final Jid domain, final SessionRegistry sessions, final StateWriter writer, final MucArchive archive,
+        final OccupantIds occupantIds)
     {
         this.service = serviceOf(domain);
         this.sessions = sessions;
         this.store = new MucRoomStore(writer);
         this.archive = archive;
+        this.occupantIds = occupantIds;
     }
 
     static Jid serviceOf(final Jid domain)
@@ -224,7 +229,7 @@ final class MucService
             final MucRoom.Occupant occupant = room.occupantOf(real);
             if (occupant != null)
             {
-                leave(room, occupant, new byte[0]);
+                leave(room, occupant, MucRoom.Payload.NONE);
             }
         }
     }
@@ -252,7 +257,7 @@ final class MucService
                 final MucRoom.Occupant occupant = room.occupantOf(real);
                 if (occupant != null)
                 {
-                    leave(room, occupant, read(presence).children);
+                    leave(room, occupant, read(presence).payload);
                 }
             }
             return;
@@ -267,7 +272,7 @@ final class MucService
         else if (occupant.nick.equals(nick))
         {
             // §7.7: a presence update is broadcast as it is.
-            occupant.presence = join.children;
+            occupant.presence = join.payload;
             broadcastPresence(room, occupant, false);
         }
         else
@@ -300,12 +305,19 @@ final class MucService
                 readMucElement(join);
                 continue;
             }
+            // The room's own word on the occupant (its role, affiliation, JID, id) is not the occupant's to give.
+            final boolean forged = USER_NS.equals(reader.namespace()) && "x".equals(reader.localName()) ||
+                OCCUPANT_ID_NS.equals(reader.namespace()) && "occupant-id".equals(reader.localName());
             reader.skipElement();
-            children.putBytes(length, presence.buffer(), start, reader.position() - start);
-            length += reader.position() - start;
+            if (!forged)
+            {
+                children.putBytes(length, presence.buffer(), start, reader.position() - start);
+                length += reader.position() - start;
+            }
         }
-        join.children = new byte[length];
-        children.getBytes(0, join.children);
+        final byte[] kept = new byte[length];
+        children.getBytes(0, kept);
+        join.payload = new MucRoom.Payload(prefixDeclarations(presence), kept);
         return join;
     }
 
@@ -378,8 +390,8 @@ final class MucService
         {
             rooms.put(room.jid, room);
         }
-        final MucRoom.Occupant occupant =
-            new MucRoom.Occupant(nick, real, room.defaultRole(affiliation), join.children);
+        final MucRoom.Occupant occupant = new MucRoom.Occupant(
+            nick, real, occupantIds.of(room.jid, real), room.defaultRole(affiliation), join.payload);
         // §7.2.3: the others' presence first, then the newcomer's to everyone, its own last.
         for (final MucRoom.Occupant other : room.occupants.values())
         {
@@ -471,8 +483,8 @@ final class MucService
                 continue;
             }
             xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + said.nick())
-                .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT).rawAttributes(said.declarations())
-                .raw(said.children());
+                .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT);
+            said(said.payload(), said.occupantId());
             stanzaId(room, said.archiveIndex())
                 .start(DELAY).attribute(XMLNS, "urn:xmpp:delay").attribute(FROM, room.jid.toString())
                 .attribute(STAMP, stamp(said.millis())).end();
@@ -505,9 +517,9 @@ final class MucService
         broadcastPresence(room, occupant, false);
     }
 
-    private void leave(final MucRoom room, final MucRoom.Occupant occupant, final byte[] children)
+    private void leave(final MucRoom room, final MucRoom.Occupant occupant, final MucRoom.Payload presence)
     {
-        occupant.presence = children;
+        occupant.presence = presence;
         broadcastPresence(room, occupant, true);
         room.occupants.remove(occupant.nick);
         dropIfDone(room);
@@ -563,11 +575,8 @@ final class MucService
         {
             xml.attribute(TYPE, UNAVAILABLE);
         }
-        if (occupant.presence.length > 0)
-        {
-            xml.raw(occupant.presence);
-        }
-        xml.start(X).attribute(XMLNS, USER_NS).start(ITEM)
+        xml.rawAttributes(occupant.presence.declarations()).raw(occupant.presence.children());
+        occupantId(occupant.id).start(X).attribute(XMLNS, USER_NS).start(ITEM)
             .attribute(AFFILIATION, (destruction != null ? MucAffiliation.NONE : room.affiliation(occupant.real))
                 .value())
             .attribute(ROLE, (unavailable && newNick == null ? MucRole.NONE : occupant.role).value());
@@ -649,23 +658,39 @@ final class MucService
             room.subjectNick = occupant.nick;
             store.save(room, true);
         }
-        final byte[] declarations = prefixDeclarations(message);
-        final byte[] children = roomChildren(message);
+        final MucRoom.Payload payload = roomPayload(message);
         final long millis = System.currentTimeMillis();
-        final long archiveIndex = room.archived && (subject || body) ? archive(room, occupant, message,
-            declarations, children, millis) : -1;
+        final long archiveIndex =
+            room.archived && (subject || body) ? archive(room, occupant, message, payload, millis) : -1;
         if (body)
         {
-            room.remember(new MucRoom.Said(occupant.nick, real, declarations, children, millis, archiveIndex));
+            room.remember(new MucRoom.Said(occupant.nick, occupant.id, payload, millis, archiveIndex));
         }
         for (final MucRoom.Occupant other : room.occupants.values())
         {
             xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + occupant.nick)
                 .attribute(TO, other.real.toString()).attribute(TYPE, GROUPCHAT);
             copyId(message);
-            xml.rawAttributes(declarations).raw(children);
+            said(payload, occupant.id);
             deliver(other.real, stanzaId(room, archiveIndex).end().length());
         }
+    }
+
+    /**
+     * Finish the open start tag of a copy of what an occupant said, with the occupant's XEP-0421 id.
+     */
+    private XmlEncoder said(final MucRoom.Payload payload, final String occupantId)
+    {
+        xml.rawAttributes(payload.declarations()).raw(payload.children());
+        return occupantId(occupantId);
+    }
+
+    /**
+     * XEP-0421 §3: every message and presence from an occupant names the occupant's id.
+     */
+    private XmlEncoder occupantId(final String id)
+    {
+        return xml.start(OCCUPANT_ID).attribute(XMLNS, OCCUPANT_ID_NS).attribute(ID, id).end();
     }
 
     /**
@@ -673,11 +698,11 @@ final class MucService
      * it but for the {@code to}, before any of them does.
      */
     private long archive(final MucRoom room, final MucRoom.Occupant occupant, final ElementFlyweight message,
-        final byte[] declarations, final byte[] children, final long millis)
+        final MucRoom.Payload payload, final long millis)
     {
         xml.wrap(kept, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + occupant.nick).attribute(TYPE, GROUPCHAT);
         copyId(message);
-        final int length = xml.rawAttributes(declarations).raw(children).end().length();
+        final int length = said(payload, occupant.id).end().length();
         return archive.archive(room.jid, kept, 0, length, millis);
     }
 
@@ -696,17 +721,19 @@ final class MucService
     }
 
     /**
-     * The children an occupant's message goes out with, less what only the room may say: any
-     * {@code <stanza-id/>} (XEP-0359 §5: a client cannot name an archive's id) and an {@code <x/>} in the
-     * muc#user namespace (XEP-0313 §8.2: the archive's word on who sent it, were it ever added).
+     * What an occupant's message goes out with, less what only the room may say: any {@code <stanza-id/>}
+     * (XEP-0359 §5: a client cannot name an archive's id) or {@code <occupant-id/>} (XEP-0421 §4: the room's to
+     * give), and an {@code <x/>} in the muc#user namespace (XEP-0313 §8.2: the archive's word on who sent it).
      */
-    private byte[] roomChildren(final ElementFlyweight message)
+    private MucRoom.Payload roomPayload(final ElementFlyweight message)
     {
         int length = 0;
         childElements.wrap(message);
         while (childElements.next())
         {
-            final boolean forged = childElements.tag().localNameEquals(STANZA_ID) || isMucUserElement(message);
+            final StartTagFlyweight child = childElements.tag();
+            final boolean forged = child.localNameEquals(STANZA_ID) || child.localNameEquals(OCCUPANT_ID) ||
+                isMucUserElement(message);
             if (!forged)
             {
                 kept.putBytes(length, message.buffer(), childElements.childOffset(), childElements.childLength());
@@ -715,7 +742,7 @@ final class MucService
         }
         final byte[] children = new byte[length];
         kept.getBytes(0, children);
-        return children;
+        return new MucRoom.Payload(prefixDeclarations(message), children);
     }
 
     /**
@@ -799,7 +826,7 @@ final class MucService
         xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + from.nick)
             .attribute(TO, recipient.real.toString()).attribute(TYPE, CHAT);
         copyId(message);
-        copyChildren(message).start(X).attribute(XMLNS, USER_NS).end();
+        said(roomPayload(message), from.id).start(X).attribute(XMLNS, USER_NS).end();
         deliver(recipient.real, xml.end().length());
     }
 
@@ -981,6 +1008,8 @@ final class MucService
                 .start(IDENTITY).attribute(CATEGORY, "conference").attribute(TYPE, "text")
                 .attribute(NAME, "Chatrooms").end()
                 .start(FEATURE).attribute(VAR, NS).end()
+                // XEP-0421 §4: every room names its occupants' ids, so the service says so too.
+                .start(FEATURE).attribute(VAR, OCCUPANT_ID_NS).end()
                 .start(FEATURE).attribute(VAR, ServerServices.DISCO_INFO).end()
                 .start(FEATURE).attribute(VAR, ServerServices.DISCO_ITEMS).end();
             sender.deliver(out, 0, xml.end().end().length());
@@ -1012,7 +1041,8 @@ final class MucService
         result(sender, room.jid, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_INFO)
             .start(IDENTITY).attribute(CATEGORY, "conference").attribute(TYPE, "text")
             .attribute(NAME, roomName(room)).end();
-        for (final String feature : new String[]{NS, SELF_PING_OPTIMIZATION, room.visible ? "muc_public" : "muc_hidden",
+        for (final String feature : new String[]{NS, SELF_PING_OPTIMIZATION, OCCUPANT_ID_NS,
+            room.visible ? "muc_public" : "muc_hidden",
             room.persistent ? "muc_persistent" : "muc_temporary", room.membersOnly ? "muc_membersonly" : "muc_open",
             room.moderated ? "muc_moderated" : "muc_unmoderated",
             room.whoisAnyone ? "muc_nonanonymous" : "muc_semianonymous",
@@ -1208,7 +1238,7 @@ final class MucService
     {
         for (final MucRoom.Occupant occupant : room.occupants.values())
         {
-            occupant.presence = new byte[0];
+            occupant.presence = MucRoom.Payload.NONE;
             deliver(occupant.real, occupantPresence(room, occupant, occupant.real, true, false, List.of(SELF),
                 null, null, reason));
         }

@@ -155,7 +155,8 @@ public final class Router implements EventHandler<StanzaEvent>
         preferences.serverDefault(settings.archiveDefault);
         this.archivePreferences = new ArchivePreferencesService(writer, preferences);
         this.archiveService = new ArchiveService(archive, ids, settings.archiveMaxPage);
-        this.muc = new MucService(domain, sessions, writer, new MucArchive(archive, ids, archiveService));
+        this.muc = new MucService(domain, sessions, writer, new MucArchive(archive, ids, archiveService),
+            new OccupantIds(settings.dataDir.resolve("occupant-id.key")));
         this.legacyArchive = new LegacyArchiveService(archive, settings.archiveMaxPage);
         this.carbons = new Carbons(sessions);
         this.push = new PushNotifications(writer, state.pushRegistrations(), components::get);

@@ -66,6 +66,6 @@ class MucRoomTest
     private static MucRoom.Said said(final int number, final int bytes)
     {
         return new MucRoom.Said(
-            Integer.toString(number), Jid.of("a@localhost/r"), new byte[0], new byte[bytes], 0, -1);
+            Integer.toString(number), "id", new MucRoom.Payload(new byte[0], new byte[bytes]), 0, -1);
     }
 }

@@ -2,16 +2,12 @@ package org.stanzaswitch.switching.archive;
 
 import org.agrona.MutableDirectBuffer;
 import org.stanzaswitch.codec.Bytes;
+import org.stanzaswitch.switching.KeyFile;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 
 /**
  * XEP-0359 stanza ids that are archive UIDs (XEP-0313): the archive journal's index of the message, encrypted
@@ -43,7 +39,7 @@ public final class StanzaIds
     {
         try
         {
-            final SecretKeySpec key = new SecretKeySpec(loadOrCreate(keyFile), "AES");
+            final SecretKeySpec key = new SecretKeySpec(KeyFile.loadOrCreate(keyFile, KEY_BYTES), "AES");
             encrypt = Cipher.getInstance("AES/ECB/NoPadding");
             encrypt.init(Cipher.ENCRYPT_MODE, key);
             decrypt = Cipher.getInstance("AES/ECB/NoPadding");
@@ -52,33 +48,6 @@ public final class StanzaIds
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("AES is part of every JDK", ex);
-        }
-    }
-
-    private static byte[] loadOrCreate(final Path keyFile)
-    {
-        try
-        {
-            if (Files.exists(keyFile))
-            {
-                final byte[] key = Files.readAllBytes(keyFile);
-                if (key.length != KEY_BYTES)
-                {
-                    throw new IllegalStateException(keyFile + " is not a " + KEY_BYTES + "-byte stanza id key");
-                }
-                return key;
-            }
-            final byte[] key = new byte[KEY_BYTES];
-            new SecureRandom().nextBytes(key);
-            Files.createDirectories(keyFile.getParent());
-            final Path partial = keyFile.resolveSibling(keyFile.getFileName() + ".new");
-            Files.write(partial, key);
-            Files.move(partial, keyFile, StandardCopyOption.ATOMIC_MOVE);
-            return key;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
         }
     }
 
