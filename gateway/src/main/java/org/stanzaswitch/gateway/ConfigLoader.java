@@ -2,6 +2,7 @@ package org.stanzaswitch.gateway;
 
 import org.stanzaswitch.gateway.tls.TlsProvider;
 import org.agrona.SystemUtil;
+import org.stanzaswitch.switching.ExternalService;
 import org.stanzaswitch.switching.RouterWaitStrategy;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -11,10 +12,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +28,8 @@ import java.util.stream.Collectors;
 public final class ConfigLoader
 {
     private static final String COMPONENTS = "components.";
+    private static final List<String> EXTERNAL_SERVICE_KEYS =
+        List.of("type", "host", "port", "transport", "name", "username", "password", "secret", "ttl");
 
     private ConfigLoader()
     {
@@ -131,6 +136,7 @@ public final class ConfigLoader
                 case "archive.default" -> context.archiveDefault(text(value));
                 case "archive.max_page" -> context.archiveMaxPage(integer(value));
                 case "archive.retention_days" -> context.archiveRetentionDays(integer(value));
+                case "external_services" -> externalServices(value).forEach(context::externalService);
                 default ->
                 {
                     if (!key.startsWith(COMPONENTS))
@@ -146,6 +152,52 @@ public final class ConfigLoader
         {
             throw new IllegalArgumentException(file + ": " + key + ": " + value + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * XEP-0215: a list of services, each a mapping of {@code type}, {@code host}, and optionally {@code port},
+     * {@code transport}, {@code name}, and either {@code username} and {@code password} or a TURN {@code secret}
+     * with its credentials' {@code ttl}.
+     */
+    private static List<ExternalService> externalServices(final Object value)
+    {
+        if (!(value instanceof List))
+        {
+            throw new IllegalArgumentException("expected a list of services");
+        }
+        final List<ExternalService> services = new ArrayList<>();
+        for (final Object item : (List<?>)value)
+        {
+            if (!(item instanceof Map))
+            {
+                throw new IllegalArgumentException("expected each service as a mapping");
+            }
+            final Map<?, ?> service = (Map<?, ?>)item;
+            for (final Object key : service.keySet())
+            {
+                if (!EXTERNAL_SERVICE_KEYS.contains(key.toString()))
+                {
+                    throw new IllegalArgumentException("unknown service setting " + key);
+                }
+            }
+            services.add(new ExternalService(
+                optionalText(service.get("type")),
+                optionalText(service.get("host")),
+                service.containsKey("port") ? integer(service.get("port")) : 0,
+                optionalText(service.get("transport")),
+                optionalText(service.get("name")),
+                optionalText(service.get("username")),
+                optionalText(service.get("password")),
+                optionalText(service.get("secret")),
+                service.containsKey("ttl") ? TimeUnit.NANOSECONDS.toSeconds(duration(service.get("ttl"))) :
+                    ExternalService.DEFAULT_TTL_SECONDS));
+        }
+        return services;
+    }
+
+    private static String optionalText(final Object value)
+    {
+        return value == null ? null : text(value);
     }
 
     private static String text(final Object value)

@@ -5,10 +5,12 @@ import org.stanzaswitch.gateway.tls.TlsProvider;
 import org.stanzaswitch.codec.DecoderLimits;
 import org.stanzaswitch.codec.Jid;
 import org.stanzaswitch.codec.JidParser;
+import org.stanzaswitch.switching.ExternalService;
 import org.stanzaswitch.switching.RouterWaitStrategy;
 import org.stanzaswitch.switching.SwitchSettings;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,7 @@ public final class ServerContext
     private int webPort = integer(WEB_PORT_PROP_NAME, WEB_PORT_DEFAULT);
     private boolean webBehindProxy = bool(WEB_BEHIND_PROXY_PROP_NAME, WEB_BEHIND_PROXY_DEFAULT);
     private final Map<String, String> componentSecrets = new LinkedHashMap<>();
+    private final List<ExternalService> externalServices = new ArrayList<>();
     private boolean tlsRequired = bool(TLS_REQUIRED_PROP_NAME, TLS_REQUIRED_DEFAULT);
     private String tlsCertificate = string(TLS_CERTIFICATE_PROP_NAME, "");
     private String tlsKey = string(TLS_KEY_PROP_NAME, "");
@@ -232,6 +235,24 @@ public final class ServerContext
     public ServerContext componentSecret(final String domain, final String secret)
     {
         componentSecrets.put(domain, secret);
+        return this;
+    }
+
+    /**
+     * @return the services clients may discover (XEP-0215), in the order they were given.
+     */
+    public List<ExternalService> externalServices()
+    {
+        return externalServices;
+    }
+
+    /**
+     * @param service one more STUN, TURN or other service for clients to discover (XEP-0215).
+     * @return this.
+     */
+    public ServerContext externalService(final ExternalService service)
+    {
+        externalServices.add(service);
         return this;
     }
 
@@ -480,7 +501,7 @@ public final class ServerContext
             .archiveDefault(archiveDefault).archiveMaxPage(archiveMaxPage)
             .archiveRetentionMillis(TimeUnit.DAYS.toMillis(archiveRetentionDays)).resumeSeconds(resumeTimeoutSeconds)
             .waitStrategy(waitStrategy).routerCpu(routerCpu).snapshotAfter(snapshotAfter)
-            .refuseResourceConflicts("refuse".equals(resourceConflict))
+            .refuseResourceConflicts("refuse".equals(resourceConflict)).externalServices(externalServices)
             // Netty pools its output buffers' wrappers and write tasks per thread, but only for its own thread
             // class: a router on a plain thread made both anew for every stanza it delivered (about 140 bytes of
             // garbage per message, and under load a young collection every few seconds).

@@ -3,6 +3,7 @@ package org.stanzaswitch.gateway;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stanzaswitch.switching.ExternalService;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,28 @@ class ConfigLoaderTest
         assertThat(context.upload().maxFileSize()).isEqualTo(defaults.upload().maxFileSize()).isEqualTo(100L << 20);
         assertThat(context.upload().dailyQuota()).isEqualTo(defaults.upload().dailyQuota()).isEqualTo(1L << 30);
         assertThat(context.upload().expireDays()).isEqualTo(defaults.upload().expireDays()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("XEP-0215: external services as a list of mappings; a secret with a fixed password is refused")
+    void shouldReadExternalServices() throws Exception
+    {
+        final Path good = Files.writeString(directory.resolve("services.yaml"), "external_services:\n" +
+            "  - {type: stun, host: stun.example.org, port: 3478, transport: udp}\n" +
+            "  - type: turn\n    host: turn.example.org\n    port: 3478\n    secret: s3cret\n    ttl: 3600s\n");
+        final ServerContext context = ConfigLoader.load(good, new ServerContext()).conclude();
+        assertThat(context.externalServices()).containsExactly(
+            new ExternalService("stun", "stun.example.org", 3478, "udp", null, null, null, null, 86_400),
+            new ExternalService("turn", "turn.example.org", 3478, null, null, null, null, "s3cret", 3600));
+        assertThat(new ServerContext().conclude().externalServices()).as("none unless configured").isEmpty();
+
+        final Path both = Files.writeString(directory.resolve("both.yaml"), "external_services:\n" +
+            "  - {type: turn, host: t.example.org, secret: s, password: p}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(both, new ServerContext()))
+            .hasMessageContaining("external_services").hasMessageContaining("not both");
+        final Path unknown = Files.writeString(directory.resolve("unknown.yaml"), "external_services:\n" +
+            "  - {type: stun, host: s.example.org, prot: 3478}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(unknown, new ServerContext())).hasMessageContaining("prot");
     }
 
     @Test

@@ -61,6 +61,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private final StateMachine state;
     private final Journal journal;
     private final ServerServices services;
+    private final ExternalServices externalServices;
     private final SessionRegistry sessions = new SessionRegistry();
     private final RosterService roster;
     private final PresenceService presence;
@@ -141,7 +142,8 @@ public final class Router implements EventHandler<StanzaEvent>
         {
             subdomainServices.add(new UploadService(domain, settings.fileShare, System::currentTimeMillis));
         }
-        this.services = new ServerServices(domain, subdomainServices);
+        this.externalServices = new ExternalServices(domain, settings.externalServices, System::currentTimeMillis);
+        this.services = new ServerServices(domain, subdomainServices, !externalServices.isEmpty());
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
         this.userData = new UserDataService(writer);
@@ -943,6 +945,15 @@ public final class Router implements EventHandler<StanzaEvent>
 
     private void answerService(final Session sender, final Jid to)
     {
+        if (!externalServices.isEmpty() && ExternalServices.NS.equals(services.payloadNamespace(stanza)))
+        {
+            final StanzaErrorCondition error = externalServices.onIq(sender, stanza);
+            if (error != null)
+            {
+                bounce(sender, error);
+            }
+            return;
+        }
         final int replyLength = services.handle(sender.jid(), to, stanza, scratch);
         if (replyLength > 0)
         {

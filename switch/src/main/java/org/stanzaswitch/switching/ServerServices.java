@@ -82,6 +82,7 @@ final class ServerServices
 
     private final Jid domain;
     private final Jid mucService;
+    private final String[] features;
     private final List<SubdomainService> subdomainServices;
     private final XmlReader reader = new XmlReader();
     private final ChildElements children = new ChildElements();
@@ -91,17 +92,20 @@ final class ServerServices
 
     ServerServices(final Jid domain)
     {
-        this(domain, List.of());
+        this(domain, List.of(), false);
     }
 
     /**
-     * @param subdomainServices listed among the server's items, after the chat rooms.
+     * @param subdomainServices        listed among the server's items, after the chat rooms.
+     * @param externalServiceDiscovery whether the server tells of external services (XEP-0215 §5).
      */
-    ServerServices(final Jid domain, final List<SubdomainService> subdomainServices)
+    ServerServices(
+        final Jid domain, final List<SubdomainService> subdomainServices, final boolean externalServiceDiscovery)
     {
         this.domain = domain;
         this.mucService = MucService.serviceOf(domain);
         this.subdomainServices = subdomainServices;
+        this.features = externalServiceDiscovery ? concat(FEATURES, new String[]{ExternalServices.NS}) : FEATURES;
     }
 
     /**
@@ -214,7 +218,7 @@ final class ServerServices
             xml.attribute(CATEGORY, "account").attribute(TYPE, "registered").end()
                 .start(IDENTITY).attribute(CATEGORY, "pubsub").attribute(TYPE, "pep").end();
         }
-        for (final String feature : toServer ? FEATURES : ACCOUNT_FEATURES)
+        for (final String feature : toServer ? features : ACCOUNT_FEATURES)
         {
             xml.start(FEATURE).attribute(VAR, feature).end();
         }

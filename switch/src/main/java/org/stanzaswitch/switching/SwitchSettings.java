@@ -3,6 +3,7 @@ package org.stanzaswitch.switching;
 import org.stanzaswitch.codec.Jid;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -26,6 +27,16 @@ public final class SwitchSettings
     ThreadFactory routerThreads = Thread::new;
     BytestreamProxy bytestreamProxy;
     FileShare fileShare;
+    List<ExternalService> externalServices = List.of();
+
+    /**
+     * @param externalServices the STUN, TURN and other services clients may discover (XEP-0215); none by default.
+     */
+    public SwitchSettings externalServices(final List<ExternalService> externalServices)
+    {
+        this.externalServices = List.copyOf(externalServices);
+        return this;
+    }
 
     /**
      * @param fileShare the XEP-0363 file store the transport runs, announced as {@code upload.<domain>}; null for
