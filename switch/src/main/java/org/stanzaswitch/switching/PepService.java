@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * XEP-0163 Personal Eventing Protocol: every account is a publish-subscribe service (XEP-0060) at its bare
@@ -105,6 +106,9 @@ final class PepService
     private final ExpandableArrayBuffer stored = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(4096);
     private long queries;
+    private BiConsumer<Jid, String> nodeChanges = (owner, node) ->
+    {
+    };
 
     PepService(final Jid domain, final StateWriter writer, final BlockLists blockLists, final SessionRegistry sessions)
     {
@@ -402,6 +406,7 @@ final class PepService
         final int length = UserDataCommand.encode(
             command, owner.local(), KEY_PREFIX + request.node, stored, 0, 0);
         writer.write(command, length);
+        nodeChanges.accept(owner, request.node);
         requester.deliver(out, 0, reply(requester, owner, iq).end().length());
         notifySubscribers(owner, request.node, node, PubSubEvents.Kind.DELETE, null);
         return null;
@@ -741,6 +746,37 @@ final class PepService
         final int length = UserDataCommand.encode(
             command, owner.local(), KEY_PREFIX + nodeName, stored, 0, nodeLength);
         writer.write(command, length);
+        nodeChanges.accept(owner, nodeName);
+    }
+
+    /**
+     * @param listener told of every node stored or deleted, by owner and node name.
+     */
+    void onNodeChange(final BiConsumer<Jid, String> listener)
+    {
+        nodeChanges = listener;
+    }
+
+    /**
+     * @return the newest item of an account's node, or null if there is none.
+     */
+    NodeItems.Item lastItem(final Jid owner, final String nodeName)
+    {
+        final PepNode node = load(owner, nodeName);
+        return node == null ? null : node.items.last();
+    }
+
+    /**
+     * @return whether someone may read a node's items (XEP-0060 §4.5): its owner, or whom its access model lets in.
+     */
+    boolean mayRead(final Jid owner, final Jid reader, final String nodeName)
+    {
+        if (owner.equals(reader.bare()))
+        {
+            return true;
+        }
+        final PepNode node = load(owner, nodeName);
+        return node != null && mayAccess(owner, reader.bare(), node);
     }
 
     private XmlEncoder reply(final Session requester, final Jid owner, final ElementFlyweight request)

@@ -67,6 +67,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private final PresenceService presence;
     private final UserDataService userData;
     private final PepService pep;
+    private final AvatarConversion avatars;
+    private final ExpandableArrayBuffer presenceWithAvatar = new ExpandableArrayBuffer(1024);
     private final MucService muc;
     private final PubSubService pubsub;
     /** Accounts deleted while the journal was applied, to be forgotten by the services once it is done. */
@@ -146,9 +148,10 @@ public final class Router implements EventHandler<StanzaEvent>
         this.services = new ServerServices(domain, subdomainServices, !externalServices.isEmpty());
         final StateWriter writer = new StateWriter(journal, state);
         this.roster = new RosterService(writer, sessions);
-        this.userData = new UserDataService(writer);
         this.blocking = new BlockingService(writer, sessions);
         this.pep = new PepService(domain, writer, blocking.blockLists(), sessions);
+        this.avatars = new AvatarConversion(pep);
+        this.userData = new UserDataService(writer, avatars);
         this.pubsub = new PubSubService(domain, writer, sessions);
         subdomainServices.add(pubsub);
         this.lastActivity = new LastActivityService(writer, sessions, services);
@@ -186,6 +189,7 @@ public final class Router implements EventHandler<StanzaEvent>
         final Jid bare = Jid.of(username + "@" + domain);
         archive.deleteOwner(bare.toString());
         offline.deleteOwner(bare);
+        avatars.forget(bare);
         // The pubsub and MUC services journal what they change, which they may not do while the journal is applied.
         deletedAccounts.add(bare);
     }
@@ -487,11 +491,25 @@ public final class Router implements EventHandler<StanzaEvent>
         }
     }
 
-    private void onStanza(final Session sender, final DirectBuffer buffer, final int length)
+    private void onStanza(final Session sender, final DirectBuffer received, final int receivedLength)
     {
         // The gateway lets only jabber:client stanzas onto the ring.
-        stanza.wrap(buffer, 0, length, CLIENT_NS, 0, CLIENT_NS.capacity());
+        stanza.wrap(received, 0, receivedLength, CLIENT_NS, 0, CLIENT_NS.capacity());
         final StanzaKind kind = stanza.kind();
+        DirectBuffer buffer = received;
+        int length = receivedLength;
+        if (kind == StanzaKind.PRESENCE && !sender.isComponent())
+        {
+            // XEP-0398 §5: every available presence, directed ones and room joins too, names the user's avatar.
+            presenceWithAvatar.checkLimit(receivedLength + 256);
+            final int rewritten = avatars.withPhotoHash(sender.jid(), stanza, presenceWithAvatar);
+            if (rewritten > 0)
+            {
+                buffer = presenceWithAvatar;
+                length = rewritten;
+                stanza.wrap(buffer, 0, length, CLIENT_NS, 0, CLIENT_NS.capacity());
+            }
+        }
         final int toIndex = stanza.toIndex();
         final Jid to = toIndex == StartTagFlyweight.MISSING ? null : resolve(toIndex);
         if (toIndex != StartTagFlyweight.MISSING && to == null)

@@ -49,7 +49,7 @@ final class ServerServices
     /** XEP-0313 §6, XEP-0357 §4: the archive and push are the account's, so their features are on its bare JID. */
     private static final String[] ACCOUNT_FEATURES = concat(new String[]{DISCO_INFO, DISCO_ITEMS,
         PushNotifications.NS, "urn:xmpp:mam:2", "urn:xmpp:mam:2#extended", "urn:xmpp:sid:0", "urn:xmpp:archive:auto",
-        "urn:xmpp:archive:manage", PepService.PUBSUB_NS}, PepService.FEATURES);
+        "urn:xmpp:archive:manage", AvatarConversion.FEATURE, PepService.PUBSUB_NS}, PepService.FEATURES);
     private static final byte[] IQ = Bytes.ascii("iq");
     private static final byte[] PRESENCE = Bytes.ascii("presence");
     private static final byte[] QUERY = Bytes.ascii("query");

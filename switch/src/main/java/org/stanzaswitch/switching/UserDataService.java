@@ -1,6 +1,7 @@
 package org.stanzaswitch.switching;
 
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.stanzaswitch.codec.Bytes;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.Jid;
@@ -35,16 +36,18 @@ final class UserDataService
     private static final byte[] SET = Bytes.ascii("set");
 
     private final StateWriter writer;
+    private final AvatarConversion avatars;
     private final UserData data;
     private final XmlReader reader = new XmlReader();
     private final XmlEncoder xml = new XmlEncoder();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer command = new ExpandableArrayBuffer(4096);
 
-    UserDataService(final StateWriter writer)
+    UserDataService(final StateWriter writer, final AvatarConversion avatars)
     {
         this.writer = writer;
         this.data = writer.state().userData();
+        this.avatars = avatars;
     }
 
     /**
@@ -74,18 +77,68 @@ final class UserDataService
             requester.deliver(out, 0, xml.end().length());
             return null;
         }
-        reply(requester, addressed ? owner : null, iq);
         final byte[] stored = data.get(owner.local(), VCARD_KEY);
+        final byte[] photo = avatars.photo(owner, requester.jid());
+        reply(requester, addressed ? owner : null, iq);
         if (stored == null)
         {
-            xml.start(VCARD).attribute(XMLNS, VCARD_NS).end();
+            xml.start(VCARD).attribute(XMLNS, VCARD_NS);
+            if (photo != null)
+            {
+                xml.raw(photo);
+            }
+            xml.end();
         }
-        else
+        else if (photo == null)
         {
             xml.raw(stored);
         }
+        else
+        {
+            withPhoto(stored, photo);
+        }
         requester.deliver(out, 0, xml.end().length());
         return null;
+    }
+
+    /**
+     * XEP-0398 §4.1: the stored vCard with the avatar as its photo, in place of any it had.
+     */
+    private void withPhoto(final byte[] stored, final byte[] photo)
+    {
+        if (stored[stored.length - 2] == '/')
+        {
+            // <vCard xmlns='vcard-temp'/>: nothing in it to keep.
+            xml.start(VCARD).attribute(XMLNS, VCARD_NS).raw(photo).end();
+            return;
+        }
+        final UnsafeBuffer vCard = new UnsafeBuffer(stored);
+        reader.wrap(vCard, 0, stored.length, "", "");
+        reader.next();
+        int copied = 0;
+        XmlReader.Event event;
+        while ((event = reader.next()) != XmlReader.Event.END_DOCUMENT)
+        {
+            if (event == XmlReader.Event.START_ELEMENT && reader.depth() == 2 && "PHOTO".equals(reader.localName()))
+            {
+                final int photoStart = reader.elementOffset();
+                xml.raw(vCard, copied, photoStart - copied);
+                reader.skipElement();
+                copied = reader.position();
+            }
+        }
+        final int endTag = lastIndexOf(stored, (byte)'<');
+        xml.raw(vCard, copied, endTag - copied).raw(photo).raw(vCard, endTag, stored.length - endTag);
+    }
+
+    private static int lastIndexOf(final byte[] bytes, final byte value)
+    {
+        int i = bytes.length - 1;
+        while (bytes[i] != value)
+        {
+            i--;
+        }
+        return i;
     }
 
     /**
