@@ -5,6 +5,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.jivesoftware.smackx.mam.MamManager;
 import org.jivesoftware.smackx.mam.element.MamElements;
 import org.jivesoftware.smackx.muc.MultiUserChat;
@@ -218,10 +219,23 @@ class MucArchiveSystemTest
                 final XMPPTCPConnection guest = TestClients.login(server, "guest", "g");
                 try
                 {
-                    final MamManager guestArchive = MamManager.getInstanceFor(
-                        MultiUserChatManager.getInstanceFor(guest).getMultiUserChat(roomJid));
-                    assertThat(guestArchive.queryArchive(MamManager.MamQueryArgs.builder().build()).getMessages())
-                        .extracting(Message::getBody).containsExactly("before the restart");
+                    final MultiUserChat guestRoom =
+                        MultiUserChatManager.getInstanceFor(guest).getMultiUserChat(roomJid);
+                    final MamManager guestArchive = MamManager.getInstanceFor(guestRoom);
+                    final MamManager.MamQuery kept =
+                        guestArchive.queryArchive(MamManager.MamQueryArgs.builder().build());
+                    assertThat(kept.getMessages()).extracting(Message::getBody).containsExactly("before the restart");
+                    final BlockingQueue<Message> guestHears = new LinkedBlockingQueue<>();
+                    guestRoom.addMessageListener(guestHears::add);
+                    guestRoom.join(Resourcepart.from("Guest"));
+                    final Message history = guestHears.poll(10, TimeUnit.SECONDS);
+                    assertThat(history.getBody()).as("XEP-0045 §7.2.15: from before the restart, by the archive")
+                        .isEqualTo("before the restart");
+                    assertThat(history.getFrom().toString()).isEqualTo(roomJid + "/Chair");
+                    assertThat(StanzaIdElement.getStanzaId(history).getId())
+                        .isEqualTo(kept.getMamResultExtensions().get(0).getId());
+                    assertThat(DelayInformation.from(history)).isNotNull();
+                    guestRoom.leave();
                     final MultiUserChat room = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(roomJid);
                     room.join(Resourcepart.from("Chair"));
                     room.destroy("done", null);

@@ -17,9 +17,24 @@ import org.stanzaswitch.switching.archive.StanzaIds;
  */
 final class MucArchive
 {
+    /** One archived message of a room, as {@link #newest} reads it. */
+    @FunctionalInterface
+    interface ArchivedMessage
+    {
+        /**
+         * @param index  its archive index.
+         * @param buffer holding the message as the room kept it.
+         * @param offset of the message.
+         * @param length of the message.
+         * @param millis when the room received it.
+         */
+        void onMessage(long index, DirectBuffer buffer, int offset, int length, long millis);
+    }
+
     private final MessageArchive archive;
     private final StanzaIds ids;
     private final ArchiveService service;
+    private final MessageRecord record = new MessageRecord();
 
     MucArchive(final MessageArchive archive, final StanzaIds ids, final ArchiveService service)
     {
@@ -41,6 +56,19 @@ final class MucArchive
     long archive(final Jid room, final DirectBuffer stanza, final int offset, final int length, final long millis)
     {
         return archive.archive(room, room, MessageRecord.FLAG_SENDER_ARCHIVE, stanza, offset, length, millis);
+    }
+
+    /**
+     * What the room said last, oldest first, as it was archived: the history of a room that comes back after a
+     * restart (XEP-0045 §7.2.15), which memory alone would have lost.
+     */
+    void newest(final Jid room, final int count, final ArchivedMessage handler)
+    {
+        archive.readNewest(room.toString(), count, (index, buffer, offset, length) ->
+        {
+            record.wrap(buffer, offset);
+            handler.onMessage(index, buffer, record.stanzaOffset(), record.stanzaLength(), record.receivedMillis());
+        });
     }
 
     /**

@@ -14,6 +14,7 @@ import org.stanzaswitch.codec.StanzaKind;
 import org.stanzaswitch.codec.StartTagFlyweight;
 import org.stanzaswitch.codec.XmlEncoder;
 import org.stanzaswitch.codec.XmlReader;
+import org.stanzaswitch.codec.XmppNamespaces;
 import org.stanzaswitch.codec.XmppTime;
 import org.stanzaswitch.switching.archive.ArchiveService;
 
@@ -96,6 +97,7 @@ final class MucService
     private static final String SELF_PING_OPTIMIZATION = NS + "#self-ping-optimization";
     private static final String OCCUPANT_ID_NS = "urn:xmpp:occupant-id:0";
     private static final byte[] OCCUPANT_ID = Bytes.ascii("occupant-id");
+    private static final UnsafeBuffer CLIENT_NS = new UnsafeBuffer(Bytes.ascii(XmppNamespaces.CLIENT));
 
     /** Status codes of §15.6. */
     private static final int NON_ANONYMOUS = 100;
@@ -136,6 +138,7 @@ final class MucService
     private final UnsafeBuffer archiveId = new UnsafeBuffer(new byte[64]);
     private final MucArchive archive;
     private final OccupantIds occupantIds;
+    private final ElementFlyweight archived = new ElementFlyweight(16);
 
     MucService(final Jid domain, final SessionRegistry sessions, final StateWriter writer, final MucArchive archive,
         final OccupantIds occupantIds)
@@ -188,9 +191,48 @@ final class MucService
             if (room != null)
             {
                 rooms.put(jid, room);
+                if (room.archived)
+                {
+                    restoreHistory(room);
+                }
             }
         }
         return room;
+    }
+
+    /**
+     * A persistent room back after a restart shows what was said before it, from its archive, as it would have
+     * from memory: who said it, with the same occupant and archive ids.
+     */
+    private void restoreHistory(final MucRoom room)
+    {
+        archive.newest(room.jid, MucRoom.HISTORY, (index, buffer, offset, length, millis) ->
+        {
+            archived.wrap(buffer, offset, length, CLIENT_NS, 0, CLIENT_NS.capacity());
+            reader.wrap(archived);
+            reader.next();
+            final String from = reader.attributeValue("from");
+            String occupantId = null;
+            boolean body = false;
+            childElements.wrap(archived);
+            while (childElements.next())
+            {
+                body |= childElements.isInParentNamespace(BODY);
+                final StartTagFlyweight child = childElements.tag();
+                final int id = child.localNameEquals(OCCUPANT_ID) ? child.attributeIndex(ID) :
+                    StartTagFlyweight.MISSING;
+                if (id != StartTagFlyweight.MISSING)
+                {
+                    occupantId = child.buffer().getStringWithoutLengthAscii(child.attributeValueOffset(id),
+                        child.attributeValueLength(id));
+                }
+            }
+            if (body && from != null && occupantId != null)
+            {
+                room.remember(new MucRoom.Said(from.substring(from.indexOf('/') + 1), occupantId,
+                    roomPayload(archived), millis, index));
+            }
+        });
     }
 
     private void loadPersistentRooms()

@@ -213,6 +213,26 @@ public final class MessageArchive implements AutoCloseable
     }
 
     /**
+     * Read an owner's newest messages, oldest first: what a room shows those who join it (XEP-0045 §7.2.15).
+     *
+     * @param owner   the owner's bare JID.
+     * @param count   the most to read.
+     * @param handler given each record.
+     */
+    public void readNewest(final String owner, final int count, final RecordHandler handler)
+    {
+        final OwnerArchive archive = owners.get(owner);
+        if (archive == null)
+        {
+            return;
+        }
+        for (int position = Math.max(0, archive.size() - count); position < archive.size(); position++)
+        {
+            journal.read(archive.indexAt(position), handler);
+        }
+    }
+
+    /**
      * @return the archive of an owner, or null if they have none.
      */
     OwnerArchive ownerArchive(final String bare)
