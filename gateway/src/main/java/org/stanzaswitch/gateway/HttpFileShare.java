@@ -16,18 +16,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
  * XEP-0363's store: signs slots and checks a PUT against what it signed, so no slot is kept anywhere; and says
- * where each file lives, {@code upload/files/<slot id>/}, the id being 128 random bits (§9: "long randomized parts
- * in their URLs"). The signature (HMAC-SHA256 under a key kept in {@code upload/secret}, so slots survive a
- * restart) covers the slot id, the file name as it stands in the URL, the size, the content type and the expiry,
- * which travel in the Authorization header the slot tells the client to send (§4). Thread-safe.
+ * where each file lives, {@code upload/files/<slot id>/}, the id being its owner's tag and 128 random bits (§9:
+ * "long randomized parts in their URLs"), so that an account's files go with it. The signature (HMAC-SHA256 under
+ * a key kept in {@code upload/secret}, so slots survive a restart) covers the slot id, the file name as it stands
+ * in the URL, the size, the content type and the expiry, which travel in the Authorization header the slot tells
+ * the client to send (§4). Thread-safe.
  */
 final class HttpFileShare implements FileShare
 {
@@ -36,7 +39,9 @@ final class HttpFileShare implements FileShare
     static final long SLOT_VALIDITY_MILLIS = TimeUnit.SECONDS.toMillis(300);
     /** A directory without a finished file this old is an upload that was cut off. */
     private static final long ABANDONED_AFTER_MILLIS = TimeUnit.DAYS.toMillis(1);
-    private static final Pattern SLOT_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+    /** The owner's tag and 128 random bits; slots made before files had owners have no tag. */
+    private static final Pattern SLOT_ID = Pattern.compile("([A-Za-z0-9_-]{16})?[A-Za-z0-9_-]{22}");
+    private static final int OWNER_TAG_BYTES = 12;
     private static final String BEARER = "Bearer ";
     private static final String HMAC = "HmacSHA256";
     static final String FILE = "file";
@@ -56,6 +61,7 @@ final class HttpFileShare implements FileShare
     private final long expireMillis;
     private final SecureRandom random = new SecureRandom();
     private volatile String baseUrl;
+    private volatile Executor fileLoop = Runnable::run;
 
     private HttpFileShare(final Path files, final byte[] secret, final UploadSettings settings)
     {
@@ -124,12 +130,21 @@ final class HttpFileShare implements FileShare
         return dailyQuota;
     }
 
+    /**
+     * @param fileLoop where file I/O the router asks for runs; until it is set (while the journal is replayed at
+     *                 start), on the caller.
+     */
+    void fileLoop(final Executor fileLoop)
+    {
+        this.fileLoop = fileLoop;
+    }
+
     @Override
-    public Slot slot(final String filename, final long size, final String contentType)
+    public Slot slot(final String owner, final String filename, final long size, final String contentType)
     {
         final byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
-        final String id = Base64.getUrlEncoder().withoutPadding().encodeToString(idBytes);
+        final String id = ownerTag(owner) + Base64.getUrlEncoder().withoutPadding().encodeToString(idBytes);
         final String name = percentEncode(filename);
         final long expires = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis() + SLOT_VALIDITY_MILLIS);
         final String url = baseUrl + "/upload/" + id + "/" + name;
@@ -223,6 +238,40 @@ final class HttpFileShare implements FileShare
         }
     }
 
+    @Override
+    public void deleteFilesOf(final String owner)
+    {
+        final String tag = ownerTag(owner);
+        fileLoop.execute(() ->
+        {
+            int deleted = 0;
+            try (DirectoryStream<Path> slots = Files.newDirectoryStream(files, tag + "*"))
+            {
+                for (final Path slot : slots)
+                {
+                    delete(slot);
+                    deleted++;
+                }
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                LOG.warning(() -> "deleting the uploads of a deleted account stopped: " + ex);
+            }
+            final int count = deleted;
+            LOG.info(() -> "deleted " + count + " uploads of a deleted account");
+        });
+    }
+
+    /**
+     * @return the first part of the slot ids of an owner's files: 96 bits of an HMAC of the owner's JID under the
+     * store's key, so the owner's files can be found (and deleted with the account) but not told from a URL.
+     */
+    private String ownerTag(final String owner)
+    {
+        final byte[] mac = hmac("owner\n" + owner);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(mac, OWNER_TAG_BYTES));
+    }
+
     /**
      * Remove a slot's directory and what is in it.
      */
@@ -241,14 +290,18 @@ final class HttpFileShare implements FileShare
     private String signature(final String id, final String name, final long size, final String contentType,
         final long expires)
     {
+        final String signed = id + '\n' + name + '\n' + size + '\n' + contentType.toLowerCase(Locale.ROOT) + '\n' +
+            expires;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(signed));
+    }
+
+    private byte[] hmac(final String text)
+    {
         try
         {
             final Mac mac = Mac.getInstance(HMAC);
             mac.init(key);
-            final String signed = id + '\n' + name + '\n' + size + '\n' + contentType.toLowerCase(Locale.ROOT) +
-                '\n' + expires;
-            return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
         }
         catch (final GeneralSecurityException ex)
         {

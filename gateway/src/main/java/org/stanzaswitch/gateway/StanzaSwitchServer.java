@@ -182,6 +182,7 @@ public final class StanzaSwitchServer implements AutoCloseable
         final String url = context.upload().url().isEmpty() ?
             "https://" + context.domain() + ":" + uploadPort : context.upload().url().replaceAll("/+$", "");
         files.baseUrl(url);
+        files.fileLoop(fileLoop);
         fileLoop.scheduleAtFixedRate(() -> files.sweep(System.currentTimeMillis()), 0, 1, TimeUnit.HOURS);
         LOG.info(() -> "XEP-0363 file upload upload." + context.domain() + " at " + url + " (listening on " +
             context.bindAddress() + ":" + uploadPort + ")");

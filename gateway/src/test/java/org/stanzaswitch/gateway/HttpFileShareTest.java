@@ -8,6 +8,8 @@ import org.stanzaswitch.switching.FileShare;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +38,7 @@ class HttpFileShareTest
     {
         final HttpFileShare share = HttpFileShare.open(dataDir, new UploadSettings());
         share.baseUrl("https://upload.example:5443");
-        final FileShare.Slot slot = share.slot("très cool.jpg", 23456, "image/jpeg");
+        final FileShare.Slot slot = share.slot("alice@example.org", "très cool.jpg", 23456, "image/jpeg");
         assertThat(slot.putUrl()).isEqualTo(slot.getUrl()).startsWith("https://upload.example:5443/upload/")
             .endsWith("/tr%C3%A8s%20cool.jpg");
         final String[] path = slot.putUrl().substring("https://upload.example:5443/upload/".length()).split("/");
@@ -62,6 +64,42 @@ class HttpFileShareTest
         final HttpFileShare reopened = HttpFileShare.open(dataDir, new UploadSettings());
         assertThat(reopened.check(path[0], path[1], slot.authorization(), 23456, "image/jpeg", now))
             .as("the key is kept, so slots outlive a restart").isEqualTo(HttpFileShare.Verdict.ACCEPTED);
+    }
+
+    @Test
+    @DisplayName("An account's uploads are found by the tag in their slot ids and deleted with it, no one else's")
+    void shouldDeleteTheFilesOfAnOwner() throws Exception
+    {
+        final HttpFileShare share = HttpFileShare.open(dataDir, new UploadSettings());
+        share.baseUrl("https://upload.example:5443");
+        final List<Path> alices = new ArrayList<>();
+        final List<Path> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            alices.add(stored(share, share.slot("alice@example.org", "a" + i + ".txt", 1, "text/plain")));
+            others.add(stored(share, share.slot("bob@example.org", "b" + i + ".txt", 1, "text/plain")));
+        }
+        // A file uploaded before slot ids named their owner.
+        final Path untagged = Files.createDirectories(share.directory("AAAAAAAAAAAAAAAAAAAAAA"));
+        Files.writeString(untagged.resolve(HttpFileShare.FILE), "x");
+        assertThat(alices.get(0).getFileName().toString()).hasSize(38)
+            .startsWith(alices.get(1).getFileName().toString().substring(0, 16));
+
+        share.deleteFilesOf("alice@example.org");
+        assertThat(alices).allSatisfy(slot -> assertThat(slot).doesNotExist());
+        assertThat(others).allSatisfy(slot -> assertThat(slot.resolve(HttpFileShare.FILE)).exists());
+        assertThat(untagged.resolve(HttpFileShare.FILE)).exists();
+    }
+
+    /**
+     * @return the directory of the slot, with a finished file in it, as an upload would leave it.
+     */
+    private static Path stored(final HttpFileShare share, final FileShare.Slot slot) throws Exception
+    {
+        final String id = slot.getUrl().substring("https://upload.example:5443/upload/".length()).split("/")[0];
+        final Path directory = Files.createDirectories(share.directory(id));
+        Files.writeString(directory.resolve(HttpFileShare.FILE), "x");
+        return directory;
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.jivesoftware.smackx.httpfileupload.HttpFileUploadManager;
 import org.jivesoftware.smackx.httpfileupload.element.FileTooLargeError;
 import org.jivesoftware.smackx.httpfileupload.element.Slot;
 import org.jivesoftware.smackx.httpfileupload.element.SlotRequest;
+import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +94,56 @@ class HttpFileUploadSystemTest
             assertThat(http(server).send(HttpRequest.newBuilder(again).build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(sent);
         }
+    }
+
+    @Test
+    @DisplayName("XEP-0363: an account's uploads go with it (XEP-0077 §3.2 cancellation); others' stay")
+    void shouldDeleteUploadsWithTheAccount() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.registrationOpen(true).upload().port(0))
+            .addUser("alice", "a").addUser("bob", "b"))
+        {
+            final URL alices = upload(server, "alice", "a", "alice.txt");
+            final URL bobs = upload(server, "bob", "b", "bob.txt");
+            assertThat(status(server, alices)).isEqualTo(200);
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            AccountManager.getInstance(alice).deleteAccount();
+            alice.disconnect();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (status(server, alices) != 404 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            assertThat(status(server, alices)).as("deleted with the account").isEqualTo(404);
+            assertThat(status(server, bobs)).isEqualTo(200);
+        }
+    }
+
+    private static URL upload(final TestServer server, final String user, final String password, final String name)
+        throws Exception
+    {
+        final XMPPTCPConnection connection = TestClients.login(server, user, password);
+        try
+        {
+            final HttpFileUploadManager uploads = HttpFileUploadManager.getInstanceFor(connection);
+            assertThat(uploads.discoverUploadService()).isTrue();
+            uploads.setTlsContext(TestClients.sslContext(server));
+            final Path file = Files.writeString(Files.createTempDirectory("upload").resolve(name), "from " + user);
+            final URL url = uploads.uploadFile(file.toFile());
+            Files.delete(file);
+            Files.delete(file.getParent());
+            return url;
+        }
+        finally
+        {
+            connection.disconnect();
+        }
+    }
+
+    private static int status(final TestServer server, final URL url) throws Exception
+    {
+        return http(server).send(HttpRequest.newBuilder(url.toURI()).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode();
     }
 
     @Test

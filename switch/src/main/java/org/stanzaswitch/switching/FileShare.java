@@ -29,12 +29,20 @@ public interface FileShare
     long dailyQuota();
 
     /**
-     * Sign a slot; the file's name, size and content type are bound to it.
+     * Sign a slot; the file's name, size and content type are bound to it, and it is kept as its owner's.
      *
+     * @param owner       the bare JID of the account that asked for it.
      * @param filename    the name as the client gave it, checked by the caller.
      * @param size        in bytes, from 1 to {@link #maxFileSize()}.
      * @param contentType the media type the PUT must declare.
      * @return the slot.
      */
-    Slot slot(String filename, long size, String contentType);
+    Slot slot(String owner, String filename, long size, String contentType);
+
+    /**
+     * An account is gone: so are the files it uploaded, without holding up the caller.
+     *
+     * @param owner the account's bare JID.
+     */
+    void deleteFilesOf(String owner);
 }

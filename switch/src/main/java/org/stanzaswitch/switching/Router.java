@@ -68,6 +68,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private final UserDataService userData;
     private final PepService pep;
     private final AvatarConversion avatars;
+    /** XEP-0363's store, or null when the server runs none. */
+    private final FileShare fileShare;
     private final ExpandableArrayBuffer presenceWithAvatar = new ExpandableArrayBuffer(1024);
     private final MucService muc;
     private final PubSubService pubsub;
@@ -140,9 +142,10 @@ public final class Router implements EventHandler<StanzaEvent>
         {
             subdomainServices.add(new ProxyService(domain, settings.bytestreamProxy));
         }
-        if (settings.fileShare != null)
+        this.fileShare = settings.fileShare;
+        if (fileShare != null)
         {
-            subdomainServices.add(new UploadService(domain, settings.fileShare, System::currentTimeMillis));
+            subdomainServices.add(new UploadService(domain, fileShare, System::currentTimeMillis));
         }
         this.externalServices = new ExternalServices(domain, settings.externalServices, System::currentTimeMillis);
         this.services = new ServerServices(domain, subdomainServices, !externalServices.isEmpty());
@@ -190,6 +193,10 @@ public final class Router implements EventHandler<StanzaEvent>
         archive.deleteOwner(bare.toString());
         offline.deleteOwner(bare);
         avatars.forget(bare);
+        if (fileShare != null)
+        {
+            fileShare.deleteFilesOf(bare.toString());
+        }
         // The pubsub and MUC services journal what they change, which they may not do while the journal is applied.
         deletedAccounts.add(bare);
     }

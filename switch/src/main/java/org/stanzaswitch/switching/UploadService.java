@@ -149,7 +149,7 @@ final class UploadService extends SubdomainService
                 "Quota reached: " + quota + " bytes a day", "<retry xmlns='" + NS + "' stamp='" + retry + "'/>");
         }
         today.bytes += size;
-        final FileShare.Slot slot = share.slot(filename, size, contentType);
+        final FileShare.Slot slot = share.slot(sender.jid().bare().toString(), filename, size, contentType);
         result(sender, iq).start(SLOT).attribute(XMLNS, NS)
             .start(PUT).attribute(URL, slot.putUrl())
             .start(HEADER).attribute(NAME, "Authorization").text(slot.authorization()).end().end()
