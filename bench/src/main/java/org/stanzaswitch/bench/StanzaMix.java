@@ -67,6 +67,25 @@ public final class StanzaMix
     }
 
     /**
+     * @param input {@code mix} for {@link #body()}, or one kind of stanza, {@code chat}, {@code presence},
+     *              {@code roster} or {@code large}, repeated as often as the mix holds stanzas.
+     * @return the stream's body: {@link #STANZAS} stanzas.
+     */
+    public static byte[] body(final String input)
+    {
+        final String stanza = switch (input)
+        {
+            case "mix" -> null;
+            case "chat" -> CHAT;
+            case "presence" -> PRESENCE;
+            case "roster" -> ROSTER;
+            case "large" -> LARGE;
+            default -> throw new IllegalArgumentException("no such input: " + input);
+        };
+        return stanza == null ? body() : stanza.repeat(STANZAS).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
      * Number of stanzas in {@link #body()}.
      */
     public static final int STANZAS = 20;

@@ -48,6 +48,10 @@ public class StreamFramerDecodeBenchmark
     @Param({"512", "8192"})
     public int chunk;
 
+    /** The mix, or one kind of its stanzas ({@link StanzaMix#body(String)}): {@code -p input=chat,roster}. */
+    @Param({"mix"})
+    public String input;
+
     private byte[] body;
     private UnsafeBuffer bodyBuffer;
     private StreamFramer framer;
@@ -57,7 +61,7 @@ public class StreamFramerDecodeBenchmark
     @Setup
     public void setUp() throws XMLStreamException
     {
-        body = StanzaMix.body();
+        body = StanzaMix.body(input);
         bodyBuffer = new UnsafeBuffer(body);
         listener = new CountingListener();
         framer = new StreamFramer(new DecoderLimits().conclude(), listener);
