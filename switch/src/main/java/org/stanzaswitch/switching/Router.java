@@ -28,8 +28,10 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 
 /**
@@ -182,8 +184,21 @@ public final class Router implements EventHandler<StanzaEvent>
      */
     int recoverState(final Path snapshot)
     {
+        final Set<String> deletedInReplay = new LinkedHashSet<>();
+        state.onAccountDeleted(deletedInReplay::add);
         final int replayed = state.recover(snapshot, journal);
         state.onAccountDeleted(this::onAccountDeleted);
+        // A deletion the router never saw applied (the CLI deletes while the server is stopped; a crash can fall
+        // between a deletion and what follows it) has left the account's archive, offline messages, files,
+        // affiliations and room memberships behind: they go now. Each step finds nothing where it ran before. An
+        // account created again since is left alone: its name's data is no longer only the deleted account's.
+        for (final String username : deletedInReplay)
+        {
+            if (!accounts.exists(username))
+            {
+                onAccountDeleted(username);
+            }
+        }
         return replayed;
     }
 

@@ -44,7 +44,7 @@ public final class StateMachine implements RecordHandler
     }
 
     /**
-     * @param listener told of each account deletion applied from now on (not those of a replay): the stores
+     * @param listener told of each account deletion applied from now on, replayed ones included: the stores
      *                 outside the state journal then drop the account's messages.
      */
     void onAccountDeleted(final Consumer<String> listener)
