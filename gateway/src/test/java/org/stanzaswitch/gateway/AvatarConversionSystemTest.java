@@ -4,6 +4,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -29,15 +30,10 @@ class AvatarConversionSystemTest
     void shouldShowThePepAvatarToVCardClients() throws Exception
     {
         final String hash = sha1(IMAGE);
-        try (TestServer server = TestServer.start().addUser("alice", "alice-secret").addUser("bob", "bob-secret")
-                .addUser("carol", "carol-secret");
-             RawClient alice = RawClient.directTls(server);
-             RawClient bob = RawClient.directTls(server);
-             RawClient carol = RawClient.directTls(server))
+        try (TestServer server = TestServer.start(); User alice = user(server, "alice"); User bob = user(server, "bob");
+             User carol = user(server, "carol"))
         {
-            alice.login("", "alice", "alice-secret");
-            final String bobJid = bob.login("", "bob", "bob-secret");
-            carol.login("", "carol", "carol-secret");
+            final String bobJid = bob.jid();
 
             assertThat(exchange(alice, "<iq type='get' id='d1' to='alice@localhost'>" +
                 "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>")).as("§2")
@@ -97,15 +93,10 @@ class AvatarConversionSystemTest
     void shouldGuardThePhoto() throws Exception
     {
         final String hash = sha1(IMAGE);
-        try (TestServer server = TestServer.start().addUser("dave", "dave-secret").addUser("erin", "erin-secret")
-                .addUser("mallory", "mallory-secret");
-             RawClient dave = RawClient.directTls(server);
-             RawClient erin = RawClient.directTls(server);
-             RawClient mallory = RawClient.directTls(server))
+        try (TestServer server = TestServer.start(); User dave = user(server, "dave"); User erin = user(server, "erin");
+             User mallory = user(server, "mallory"))
         {
-            dave.login("", "dave", "dave-secret");
-            final String erinJid = erin.login("", "erin", "erin-secret");
-            mallory.login("", "mallory", "mallory-secret");
+            final String erinJid = erin.jid();
             exchange(dave, publish("p1", "urn:xmpp:avatar:data", hash,
                 "<data xmlns='urn:xmpp:avatar:data'>" + BASE64 + "</data>", "presence"));
             assertThat(exchange(dave, publish("p2", "urn:xmpp:avatar:metadata", hash,
@@ -128,6 +119,23 @@ class AvatarConversionSystemTest
         }
     }
 
+    /** A user's raw client, logged in, and the full JID it was bound to. */
+    private record User(RawClient client, String jid) implements AutoCloseable
+    {
+        @Override
+        public void close() throws IOException
+        {
+            client.close();
+        }
+    }
+
+    private static User user(final TestServer server, final String name) throws Exception
+    {
+        server.addUser(name, name + "-secret");
+        final RawClient client = RawClient.directTls(server);
+        return new User(client, client.login("", name, name + "-secret"));
+    }
+
     private static String publish(final String id, final String node, final String itemId, final String payload,
         final String accessModel)
     {
@@ -143,8 +151,9 @@ class AvatarConversionSystemTest
      * Send, then a ping, and return what came back before the ping's answer: the server answers one connection's
      * stanzas in order, so a request's answer, and what others sent before it, are all there.
      */
-    private static String exchange(final RawClient client, final String xml) throws Exception
+    private static String exchange(final User user, final String xml) throws Exception
     {
+        final RawClient client = user.client();
         final String id = "sync-" + SYNCS.incrementAndGet();
         client.send(xml + "<iq type='get' id='" + id + "'><ping xmlns='urn:xmpp:ping'/></iq>");
         final String marker = "id='" + id + "'";

@@ -6,7 +6,6 @@ import org.jivesoftware.smackx.mam.MamManager;
 import org.jivesoftware.smackx.muc.Affiliate;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
-import org.jivesoftware.smackx.xdata.form.FillableForm;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,9 +45,7 @@ class DeletedWhileStoppedSystemTest
                 {
                     final MultiUserChat room = MultiUserChatManager.getInstanceFor(alice).getMultiUserChat(roomJid);
                     room.create(Resourcepart.from("Alice"));
-                    final FillableForm form = room.getConfigurationForm().getFillableForm();
-                    form.setAnswer("muc#roomconfig_persistentroom", true);
-                    room.sendConfigurationForm(form);
+                    MucTestRooms.configure(room, form -> form.setAnswer("muc#roomconfig_persistentroom", true));
                     room.grantMembership(JidCreate.entityBareFrom("bob@localhost"));
                     final BlockingQueue<Message> bobGets = new LinkedBlockingQueue<>();
                     bob.addAsyncStanzaListener(stanza -> bobGets.add((Message)stanza),

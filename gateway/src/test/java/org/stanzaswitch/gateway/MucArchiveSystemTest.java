@@ -12,7 +12,6 @@ import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.muc.packet.MUCUser;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
-import org.jivesoftware.smackx.xdata.form.FillableForm;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,7 +153,7 @@ class MucArchiveSystemTest
                 final MultiUserChat privateRoom =
                     MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(privateJid);
                 privateRoom.create(Resourcepart.from("Chair"));
-                configure(privateRoom, form -> form.setAnswer("muc#roomconfig_membersonly", true));
+                MucTestRooms.configure(privateRoom, form -> form.setAnswer("muc#roomconfig_membersonly", true));
                 privateRoom.grantMembership(JidCreate.entityBareFrom("member@localhost"));
                 privateRoom.sendMessage("members only");
                 final MamManager.MamQuery memberQuery = MamManager.getInstanceFor(
@@ -169,7 +167,7 @@ class MucArchiveSystemTest
                 final EntityBareJid quietJid = JidCreate.entityBareFrom("quiet@" + SERVICE);
                 final MultiUserChat quiet = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(quietJid);
                 quiet.create(Resourcepart.from("Chair"));
-                configure(quiet, form -> form.setAnswer("muc#roomconfig_enablearchiving", false));
+                MucTestRooms.configure(quiet, form -> form.setAnswer("muc#roomconfig_enablearchiving", false));
                 final BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
                 quiet.addMessageListener(heard::add);
                 quiet.sendMessage("not kept");
@@ -204,7 +202,7 @@ class MucArchiveSystemTest
                 {
                     final MultiUserChat room = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(roomJid);
                     room.create(Resourcepart.from("Chair"));
-                    configure(room, form -> form.setAnswer("muc#roomconfig_persistentroom", true));
+                    MucTestRooms.configure(room, form -> form.setAnswer("muc#roomconfig_persistentroom", true));
                     room.sendMessage("before the restart");
                     room.leave();
                 }
@@ -319,12 +317,5 @@ class MucArchiveSystemTest
         {
             return ex.getStanzaError().getCondition();
         }
-    }
-
-    private static void configure(final MultiUserChat room, final Consumer<FillableForm> answers) throws Exception
-    {
-        final FillableForm form = room.getConfigurationForm().getFillableForm();
-        answers.accept(form);
-        room.sendConfigurationForm(form);
     }
 }

@@ -11,7 +11,6 @@ import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.muc.ParticipantStatusListener;
 import org.jivesoftware.smackx.muc.UserStatusListener;
 import org.jivesoftware.smackx.muc.packet.MUCUser;
-import org.jivesoftware.smackx.xdata.form.FillableForm;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -177,7 +175,7 @@ class MucSystemTest
                 final EntityBareJid secretJid = JidCreate.entityBareFrom("secret@" + SERVICE);
                 final MultiUserChat secret = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(secretJid);
                 secret.create(Resourcepart.from("Chair"));
-                configure(secret, form ->
+                MucTestRooms.configure(secret, form ->
                 {
                     form.setAnswer("muc#roomconfig_passwordprotectedroom", true);
                     form.setAnswer("muc#roomconfig_roomsecret", "open sesame");
@@ -231,7 +229,7 @@ class MucSystemTest
                 final EntityBareJid roomJid = JidCreate.entityBareFrom("stage@" + SERVICE);
                 final MultiUserChat room = MultiUserChatManager.getInstanceFor(host).getMultiUserChat(roomJid);
                 room.create(Resourcepart.from("Host"));
-                configure(room, form -> form.setAnswer("muc#roomconfig_moderatedroom", true));
+                MucTestRooms.configure(room, form -> form.setAnswer("muc#roomconfig_moderatedroom", true));
                 final MultiUserChat visitorRoom =
                     MultiUserChatManager.getInstanceFor(visitor).getMultiUserChat(roomJid);
                 final BlockingQueue<MUCUser> visitorPresence = new LinkedBlockingQueue<>();
@@ -280,7 +278,7 @@ class MucSystemTest
             {
                 final MultiUserChat room = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(roomJid);
                 room.create(Resourcepart.from("Chair"));
-                configure(room, form ->
+                MucTestRooms.configure(room, form ->
                 {
                     form.setAnswer("muc#roomconfig_persistentroom", true);
                     form.setAnswer("muc#roomconfig_membersonly", true);
@@ -330,7 +328,7 @@ class MucSystemTest
                 {
                     final MultiUserChat kept = MultiUserChatManager.getInstanceFor(owner).getMultiUserChat(keptJid);
                     kept.create(Resourcepart.from("Chair"));
-                    configure(kept, form ->
+                    MucTestRooms.configure(kept, form ->
                     {
                         form.setAnswer("muc#roomconfig_persistentroom", true);
                         form.setAnswer("muc#roomconfig_membersonly", true);
@@ -434,15 +432,5 @@ class MucSystemTest
         {
             return ex.getStanzaError().getCondition();
         }
-    }
-
-    /**
-     * §10.1.3: configure a room with the service's own form, changed by the given answers.
-     */
-    private static void configure(final MultiUserChat room, final Consumer<FillableForm> answers) throws Exception
-    {
-        final FillableForm form = room.getConfigurationForm().getFillableForm();
-        answers.accept(form);
-        room.sendConfigurationForm(form);
     }
 }
