@@ -6,6 +6,7 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.jivesoftware.smackx.iqregister.AccountManager;
+import org.jivesoftware.smackx.muc.MucEnterConfiguration;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.muc.ParticipantStatusListener;
@@ -21,9 +22,12 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -408,6 +412,77 @@ class MucSystemTest
             {
                 alice.disconnect();
             }
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0045 §7.2.15: history by maxstanzas, maxchars (whole stanzas), seconds and since")
+    void shouldLimitHistoryAsAsked() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("alice", "a").addUser("bob", "b"))
+        {
+            final XMPPTCPConnection alice = TestClients.login(server, "alice", "a");
+            try
+            {
+                final EntityBareJid roomJid = JidCreate.entityBareFrom("history@" + SERVICE);
+                final MultiUserChat room = MultiUserChatManager.getInstanceFor(alice).getMultiUserChat(roomJid);
+                room.create(Resourcepart.from("Alice")).makeInstant();
+                final BlockingQueue<Message> echoes = new LinkedBlockingQueue<>();
+                room.addMessageListener(echoes::add);
+                for (int i = 1; i <= 5; i++)
+                {
+                    room.sendMessage("message " + i);
+                    assertThat(echoes.poll(10, TimeUnit.SECONDS)).isNotNull();
+                }
+                final History bobRoom = new History(server, roomJid);
+                assertThat(history(bobRoom, builder -> builder.requestMaxStanzasHistory(2)))
+                    .containsExactly("message 4", "message 5");
+                // One history stanza here is about 400 characters (addresses, body, occupant and stanza ids, delay).
+                assertThat(history(bobRoom, builder -> builder.requestMaxCharsHistory(600)))
+                    .as("whole stanzas that fit, the newest").containsExactly("message 5");
+                assertThat(history(bobRoom, builder -> builder.requestHistorySince(3600))).hasSize(5);
+                assertThat(history(bobRoom, builder -> builder.requestMaxCharsHistory(0))).isEmpty();
+                assertThat(history(bobRoom, builder -> builder.requestHistorySince(
+                    new java.util.Date(System.currentTimeMillis() + 60_000)))).as("since a moment to come").isEmpty();
+            }
+            finally
+            {
+                alice.disconnect();
+            }
+        }
+    }
+
+    /** Where bob asks for history: each time on a connection of its own, a new occupant with nothing left over. */
+    private record History(TestServer server, EntityBareJid room)
+    {
+    }
+
+    /**
+     * Join with a history request, collect the history up to the subject that ends it (§7.2.16), and go.
+     */
+    private static List<String> history(final History where, final Consumer<MucEnterConfiguration.Builder> request)
+        throws Exception
+    {
+        final XMPPTCPConnection bob = TestClients.login(where.server(), "bob", "b");
+        try
+        {
+            final MultiUserChat room = MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(where.room());
+            final BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+            room.addMessageListener(heard::add);
+            final MucEnterConfiguration.Builder builder = room.getEnterConfigurationBuilder(Resourcepart.from("Bob"));
+            request.accept(builder);
+            room.join(builder.build());
+            final List<String> bodies = new ArrayList<>();
+            Message message;
+            while ((message = heard.poll(10, TimeUnit.SECONDS)) != null && message.getSubject() == null)
+            {
+                bodies.add(message.getBody());
+            }
+            return bodies;
+        }
+        finally
+        {
+            bob.disconnect();
         }
     }
 

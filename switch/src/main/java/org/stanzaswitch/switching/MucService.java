@@ -116,6 +116,8 @@ final class MucService
     {
         String password;
         int maxStanzas = MucRoom.HISTORY;
+        int maxChars = Integer.MAX_VALUE;
+        long sinceMillis = Long.MIN_VALUE;
         MucRoom.Payload payload = MucRoom.Payload.NONE;
     }
 
@@ -379,9 +381,26 @@ final class MucService
             }
             else if ("history".equals(reader.localName()))
             {
-                final String maxStanzas = reader.attributeValue("maxstanzas");
-                final String maxChars = reader.attributeValue("maxchars");
-                join.maxStanzas = "0".equals(maxChars) ? 0 : parseCount(maxStanzas, MucRoom.HISTORY);
+                // §7.2.15: each limit the client sets narrows what is sent; one that does not parse is left out.
+                join.maxStanzas = parseCount(reader.attributeValue("maxstanzas"), MucRoom.HISTORY);
+                join.maxChars = parseCount(reader.attributeValue("maxchars"), Integer.MAX_VALUE);
+                final int seconds = parseCount(reader.attributeValue("seconds"), Integer.MAX_VALUE);
+                if (seconds != Integer.MAX_VALUE)
+                {
+                    join.sinceMillis = System.currentTimeMillis() - seconds * 1000L;
+                }
+                final String since = reader.attributeValue("since");
+                if (since != null)
+                {
+                    try
+                    {
+                        join.sinceMillis = Math.max(join.sinceMillis, XmppTime.parse(since));
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        // Not a XEP-0082 DateTime: no limit by time from it.
+                    }
+                }
             }
         }
     }
@@ -463,7 +482,7 @@ final class MucService
             codes.add(CREATED);
         }
         deliver(real, occupantPresence(room, occupant, real, false, true, codes));
-        sendHistory(room, real, join.maxStanzas);
+        sendHistory(room, real, join);
         // §7.2.15: the subject, empty or not, tells the client it has the whole join.
         xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.subjectNick == null ? room.jid.toString() :
                 room.jid + "/" + room.subjectNick).attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT)
@@ -515,23 +534,42 @@ final class MucService
         return null;
     }
 
-    private void sendHistory(final MucRoom room, final Jid real, final int maxStanzas)
+    /**
+     * §7.2.15: the newest messages that meet every limit the client asked for, whole stanzas only, oldest first.
+     */
+    private void sendHistory(final MucRoom room, final Jid real, final Join join)
     {
-        int skip = room.history.size() - maxStanzas;
-        for (final MucRoom.Said said : room.history)
+        final List<MucRoom.Said> history = new ArrayList<>(room.history);
+        int first = history.size();
+        int chars = 0;
+        while (first > 0 && history.size() - first < join.maxStanzas &&
+            history.get(first - 1).millis() >= join.sinceMillis)
         {
-            if (skip-- > 0)
+            // Bytes for characters: never more characters than bytes, so never more than maxchars.
+            chars += historyStanza(room, real, history.get(first - 1));
+            if (chars > join.maxChars)
             {
-                continue;
+                break;
             }
-            xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + said.nick())
-                .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT);
-            said(said.payload(), said.occupantId());
-            stanzaId(room, said.archiveIndex())
-                .start(DELAY).attribute(XMLNS, "urn:xmpp:delay").attribute(FROM, room.jid.toString())
-                .attribute(STAMP, stamp(said.millis())).end();
-            deliver(real, xml.end().length());
+            first--;
         }
+        for (int i = first; i < history.size(); i++)
+        {
+            deliver(real, historyStanza(room, real, history.get(i)));
+        }
+    }
+
+    /**
+     * @return the length of one message of the history, as sent, written to {@link #out}.
+     */
+    private int historyStanza(final MucRoom room, final Jid real, final MucRoom.Said said)
+    {
+        xml.wrap(out, 0).start(MESSAGE).attribute(FROM, room.jid + "/" + said.nick())
+            .attribute(TO, real.toString()).attribute(TYPE, GROUPCHAT);
+        said(said.payload(), said.occupantId());
+        return stanzaId(room, said.archiveIndex())
+            .start(DELAY).attribute(XMLNS, "urn:xmpp:delay").attribute(FROM, room.jid.toString())
+            .attribute(STAMP, stamp(said.millis())).end().end().length();
     }
 
     /**
