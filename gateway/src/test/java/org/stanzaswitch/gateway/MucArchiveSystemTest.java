@@ -270,9 +270,11 @@ class MucArchiveSystemTest
                 final BlockingQueue<Message> aliceHears = new LinkedBlockingQueue<>();
                 room.addMessageListener(aliceHears::add);
                 assertThat(dave.login("", "dave", "dave-secret")).startsWith("dave@localhost/");
-                dave.send("<presence to='prefixes@" + SERVICE + "/Dave'><x xmlns='http://jabber.org/protocol/muc'/>" +
-                    "</presence>");
-                assertThat(dave.readUntil("code='110'", 5_000)).contains("code='110'");
+                dave.send("<presence id='join-1' to='prefixes@" + SERVICE + "/Dave'>" +
+                    "<x xmlns='http://jabber.org/protocol/muc'/></presence>");
+                final String joined = dave.readUntil("code='110'", 5_000);
+                assertThat(joined.substring(joined.lastIndexOf("<presence"))).as("muc#stable_id: the join's id back")
+                    .contains("id='join-1'");
                 dave.send("<message to='prefixes@" + SERVICE + "' type='groupchat' xmlns:e='urn:example:e' " +
                     "xmlns:u='" + MUCUser.NAMESPACE + "' xmlns:s='" + StanzaIdElement.NAMESPACE + "'>" +
                     "<body>prefixed</body><e:note>kept</e:note><u:x><u:item jid='mallory@localhost'/></u:x>" +

@@ -399,7 +399,8 @@ class MucSystemTest
                 dave.send("<iq type='get' id='d1' to='pings@" + SERVICE + "'>" +
                     "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
                 assertThat(dave.readUntil("</query>", 5_000))
-                    .contains("<feature var='http://jabber.org/protocol/muc#self-ping-optimization'/>");
+                    .contains("<feature var='http://jabber.org/protocol/muc#self-ping-optimization'/>")
+                    .contains("<feature var='http://jabber.org/protocol/muc#stable_id'/>");
                 dave.send("<presence to='pings@" + SERVICE + "/Dave'><x xmlns='http://jabber.org/protocol/muc'/>" +
                     "</presence>");
                 assertThat(dave.readPast("</subject>", 5_000)).isTrue();

@@ -96,6 +96,8 @@ final class MucService
     private static final byte[] PING_NS = Bytes.ascii(ServerServices.PING);
     private static final String SELF_PING_OPTIMIZATION = NS + "#self-ping-optimization";
     private static final String OCCUPANT_ID_NS = "urn:xmpp:occupant-id:0";
+    /** §7.4: groupchat messages, and here presences too, go out with the id their sender gave them. */
+    private static final String STABLE_ID = NS + "#stable_id";
     private static final byte[] OCCUPANT_ID = Bytes.ascii("occupant-id");
     private static final UnsafeBuffer CLIENT_NS = new UnsafeBuffer(Bytes.ascii(XmppNamespaces.CLIENT));
 
@@ -330,6 +332,7 @@ final class MucService
         final Join join = new Join();
         if (presence.isEmptyElement())
         {
+            join.payload = new MucRoom.Payload(copiedAttributes(presence, true), MucRoom.Payload.NONE.children());
             return join;
         }
         final ExpandableArrayBuffer children = new ExpandableArrayBuffer(256);
@@ -361,7 +364,7 @@ final class MucService
         }
         final byte[] kept = new byte[length];
         children.getBytes(0, kept);
-        join.payload = new MucRoom.Payload(prefixDeclarations(presence), kept);
+        join.payload = new MucRoom.Payload(copiedAttributes(presence, true), kept);
         return join;
     }
 
@@ -822,7 +825,7 @@ final class MucService
         }
         final byte[] children = new byte[length];
         kept.getBytes(0, children);
-        return new MucRoom.Payload(prefixDeclarations(message), children);
+        return new MucRoom.Payload(copiedAttributes(message, false), children);
     }
 
     /**
@@ -862,17 +865,20 @@ final class MucService
     }
 
     /**
-     * @return the prefixes the stanza's own tag declares, as written ({@code xmlns:a='..'} ...): the room's copies
-     * carry the children out of that tag, and a child using one must find it declared on the copy.
+     * @param withId whether the stanza's {@code id} goes too: a presence's is reflected with it (the room's
+     *               {@code muc#stable_id}), a message's is copied by {@link #copyId}.
+     * @return the prefixes the stanza's own tag declares, as written ({@code xmlns:a='..'} ...), and its id if asked:
+     * the room's copies carry the children out of that tag, and a child using a prefix must find it declared there.
      */
-    private byte[] prefixDeclarations(final ElementFlyweight stanza)
+    private byte[] copiedAttributes(final ElementFlyweight stanza, final boolean withId)
     {
         int length = 0;
         for (int a = 0; a < stanza.attributeCount(); a++)
         {
             final int nameOffset = stanza.attributeNameOffset(a);
-            if (stanza.attributeNameLength(a) > XMLNS_COLON.length &&
-                Bytes.equals(stanza.buffer(), nameOffset, XMLNS_COLON.length, XMLNS_COLON))
+            final boolean declaration = stanza.attributeNameLength(a) > XMLNS_COLON.length &&
+                Bytes.equals(stanza.buffer(), nameOffset, XMLNS_COLON.length, XMLNS_COLON);
+            if (declaration || withId && a == stanza.idIndex())
             {
                 final int end = stanza.attributeValueOffset(a) + stanza.attributeValueLength(a) + 1;
                 kept.putByte(length++, (byte)' ');
@@ -1121,7 +1127,7 @@ final class MucService
         result(sender, room.jid, iq).start(QUERY).attribute(XMLNS, ServerServices.DISCO_INFO)
             .start(IDENTITY).attribute(CATEGORY, "conference").attribute(TYPE, "text")
             .attribute(NAME, roomName(room)).end();
-        for (final String feature : new String[]{NS, SELF_PING_OPTIMIZATION, OCCUPANT_ID_NS,
+        for (final String feature : new String[]{NS, SELF_PING_OPTIMIZATION, OCCUPANT_ID_NS, STABLE_ID,
             room.visible ? "muc_public" : "muc_hidden",
             room.persistent ? "muc_persistent" : "muc_temporary", room.membersOnly ? "muc_membersonly" : "muc_open",
             room.moderated ? "muc_moderated" : "muc_unmoderated",
@@ -1566,7 +1572,7 @@ final class MucService
      */
     private XmlEncoder copyChildren(final ElementFlyweight stanza)
     {
-        return xml.rawAttributes(prefixDeclarations(stanza))
+        return xml.rawAttributes(copiedAttributes(stanza, false))
             .raw(stanza.buffer(), childrenOffset(stanza), childrenLength(stanza));
     }
 
