@@ -297,6 +297,11 @@ class MucArchiveSystemTest
                 final Message privately = direct.poll(10, TimeUnit.SECONDS);
                 assertThat(privately.getBody()).as("§7.5, the same for a private message").isEqualTo("private");
                 assertThat(privately.getExtensionElement("note", "urn:example:e")).isNotNull();
+
+                dave.send("<presence id='leave-1' type='unavailable' to='prefixes@" + SERVICE + "/Dave'/>");
+                final String left = dave.readUntil("id='leave-1'", 5_000);
+                assertThat(left).as("muc#stable_id: the leave's id back").contains("id='leave-1'");
+                assertThat(left.substring(left.lastIndexOf("<presence"))).contains("type='unavailable'");
             }
             finally
             {
