@@ -120,7 +120,8 @@ public final class StreamFramer
     private final ElementFlyweight element;
     private final StreamHeaderFlyweight header;
     private final NamespaceScope scope;
-    private final XmlDeclaration declaration = new XmlDeclaration();
+    // Only while a stream's XML declaration is read: a connection does not keep one between restarts.
+    private XmlDeclaration declaration;
     private final UnsafeBuffer pending = new UnsafeBuffer(EMPTY);
 
     private int pendingLength;
@@ -293,6 +294,7 @@ public final class StreamFramer
         utf8Remaining = 0;
         bracketRun = 0;
         tagDeferred = false;
+        declaration = null;
         scope.clear();
     }
 
@@ -613,7 +615,7 @@ public final class StreamFramer
             {
                 return failAt(RESTRICTED_XML, "processing instruction (RFC 6120 §11.1)", i);
             }
-            declaration.clear();
+            declaration = new XmlDeclaration();
             state = XML_DECLARATION;
             return i + 1;
         }
@@ -642,7 +644,7 @@ public final class StreamFramer
         {
             return failAt(condition, declaration.failureReason(), i);
         }
-        declaration.release();
+        declaration = null;
         prologFresh = false;
         unitStart = -1;
         state = PROLOG;

@@ -1,7 +1,5 @@
 package org.stanzaswitch.codec;
 
-import org.agrona.collections.ArrayUtil;
-
 /**
  * Collects and checks the XML declaration that may open a stream (XML 1.0 §2.8): version 1.0, encoding
  * UTF-8 if named (RFC 6120 §11.6), standalone optional. A processing instruction with any other target is
@@ -11,29 +9,11 @@ final class XmlDeclaration
 {
     private static final int MAX_LENGTH = 128;
 
-    private byte[] bytes = ArrayUtil.EMPTY_BYTE_ARRAY;
+    // A stream holds a declaration only while its prolog is read, so the room for one is taken per declaration.
+    private final byte[] bytes = new byte[MAX_LENGTH];
     private int length;
     private int position;
     private String failureReason;
-
-    /**
-     * Start collecting a declaration; the room for one is taken here, and given back by {@link #release()}, since
-     * a stream holds a declaration only while its prolog is read.
-     */
-    void clear()
-    {
-        if (bytes.length == 0)
-        {
-            bytes = new byte[MAX_LENGTH];
-        }
-        length = 0;
-    }
-
-    void release()
-    {
-        bytes = ArrayUtil.EMPTY_BYTE_ARRAY;
-        length = 0;
-    }
 
     boolean append(final int c)
     {

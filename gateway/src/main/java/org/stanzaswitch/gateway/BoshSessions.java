@@ -52,8 +52,7 @@ final class BoshSessions implements AutoCloseable
                 {
                     channel.attr(C2sConnection.CLIENT_ADDRESS).set(clients.remove(channel.remoteAddress()));
                     channel.pipeline()
-                        .addLast("idle", new ConnectionTimers(context.server().idleTimeoutNs(),
-                            context.server().trimAfterNs()))
+                        .addLast("idle", new ConnectionTimers(context.quietConnections()))
                         // Encrypted: by the web port's TLS, or by the proxy the operator put in front of it.
                         .addLast("c2s", new C2sConnection(context, true));
                 }

@@ -63,7 +63,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
 
     private final C2sContext context;
     private final StreamFramer framer;
-    private final SaslNegotiation sasl;
+    // Over once authenticated: an idle connection does not keep it.
+    private SaslNegotiation sasl;
     private final StreamManagement streamManagement = new StreamManagement();
     private final InBandRegistration registration;
     private final FramedInput input;
@@ -319,6 +320,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         {
             username = sasl.username();
             event(EventRecord.Kind.AUTHENTICATED, username, sasl.mechanismName());
+            sasl = null;
             framer.reset();
         }
         else if (outcome == SaslNegotiation.Outcome.CLOSE)

@@ -28,6 +28,7 @@ final class C2sContext
     private final TlsSupport tls;
     private final AccountAdmin accountAdmin;
     private final AuthThrottle throttle;
+    private final QuietConnections quietConnections;
     private final Executor keyDerivation;
     private final SecureRandom random = new SecureRandom();
     private final byte[] fakeSaltKey = new byte[32];
@@ -93,12 +94,18 @@ final class C2sContext
         this.stanzaSwitch = stanzaSwitch;
         this.tls = tls;
         this.throttle = new AuthThrottle(server.maxAuthFailuresPerMinute());
+        this.quietConnections = new QuietConnections(server.idleTimeoutNs(), server.trimAfterNs());
         random.nextBytes(fakeSaltKey);
     }
 
     ServerContext server()
     {
         return server;
+    }
+
+    QuietConnections quietConnections()
+    {
+        return quietConnections;
     }
 
     StanzaSwitch stanzaSwitch()

@@ -28,7 +28,7 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel>
             channel.pipeline().addLast("tls", context.tls().newHandler(channel.alloc()));
         }
         channel.pipeline()
-            .addLast("idle", new ConnectionTimers(context.server().idleTimeoutNs(), context.server().trimAfterNs()))
+            .addLast("idle", new ConnectionTimers(context.quietConnections()))
             .addLast("c2s", new C2sConnection(context, directTls));
     }
 }

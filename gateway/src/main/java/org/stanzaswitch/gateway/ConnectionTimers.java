@@ -1,27 +1,103 @@
 package org.stanzaswitch.gateway;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.handler.timeout.IdleStateHandler;
-
-import java.util.concurrent.TimeUnit;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * A client connection's two timers, both on what it reads: silence for {@code timeouts.idle} closes it (reader
- * idle), quiet for {@code timeouts.trim} gives back the framer's buffers (all idle). Writes are not watched: the
- * trim concerns buffers only reading grows, and Netty's handler would otherwise swap every write's void promise for
- * a real one to learn when the write completed, an allocation per stanza delivered.
+ * A client connection's two timers, both on what it reads: silence for {@code timeouts.idle} closes it (a reader
+ * idle event), quiet for {@code timeouts.trim} gives back the framer's buffers (an all idle event, once per quiet
+ * spell). The handler notes reads; {@link QuietConnections} tells the time. Writes are not watched: the trim
+ * concerns buffers only reading grows, and watching writes would cost a promise per stanza delivered.
+ * <p>
+ * It sits where the socket's bytes are read, so that what the transport answers by itself (WebSocket pings) keeps
+ * a quiet client connected, as XMPP pings do.
  */
-final class ConnectionTimers extends IdleStateHandler
+final class ConnectionTimers extends ChannelInboundHandlerAdapter
 {
-    ConnectionTimers(final long idleTimeoutNs, final long trimAfterNs)
+    private final QuietConnections quiet;
+    private ChannelHandlerContext ctx;
+    private int index = -1;
+    private boolean read;
+    private boolean trimmed;
+    private long quietSinceNs;
+
+    ConnectionTimers(final QuietConnections quiet)
     {
-        super(idleTimeoutNs, 0, trimAfterNs, TimeUnit.NANOSECONDS);
+        this.quiet = quiet;
     }
 
     @Override
-    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise)
+    public void handlerAdded(final ChannelHandlerContext ctx)
     {
-        ctx.write(msg, promise);
+        this.ctx = ctx;
+        if (ctx.executor().inEventLoop())
+        {
+            quiet.watch(this, ctx.executor());
+        }
+        else
+        {
+            ctx.executor().execute(() ->
+            {
+                if (!ctx.isRemoved())
+                {
+                    quiet.watch(this, ctx.executor());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        quiet.forget(this, ctx.executor());
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object message)
+    {
+        read = true;
+        ctx.fireChannelRead(message);
+    }
+
+    void watched(final int index, final long nowNs)
+    {
+        this.index = index;
+        quietSinceNs = nowNs;
+    }
+
+    void moved(final int index)
+    {
+        this.index = index;
+    }
+
+    int index()
+    {
+        return index;
+    }
+
+    /**
+     * One look by the I/O thread's sweep: quiet since the first look that found nothing read.
+     */
+    void tick(final long nowNs, final long idleNs, final long trimNs)
+    {
+        if (read)
+        {
+            read = false;
+            trimmed = false;
+            quietSinceNs = nowNs;
+            return;
+        }
+        final long quietNs = nowNs - quietSinceNs;
+        if (quietNs >= idleNs)
+        {
+            quietSinceNs = nowNs;
+            ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        }
+        else if (!trimmed && quietNs >= trimNs)
+        {
+            trimmed = true;
+            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        }
     }
 }

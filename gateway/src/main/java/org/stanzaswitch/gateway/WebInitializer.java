@@ -140,8 +140,7 @@ final class WebInitializer extends ChannelInitializer<SocketChannel>
                 }
                 // The connection's timers watch the socket's bytes, so that WebSocket pings, which Netty answers
                 // without passing them on, keep a quiet client connected as XMPP pings do.
-                ctx.pipeline().replace("http-idle", "idle", new ConnectionTimers(context.server().idleTimeoutNs(),
-                    context.server().trimAfterNs()));
+                ctx.pipeline().replace("http-idle", "idle", new ConnectionTimers(context.quietConnections()));
                 ctx.pipeline().remove("bosh");
                 ctx.pipeline().remove("host-meta");
                 ctx.pipeline()

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,6 +141,28 @@ class StreamErrorSystemTest
         {
             assertThat(client.send("<?xml version='1.0'?><stream:str").readUntilClosed(WAIT_MILLIS))
                 .contains("<connection-timeout");
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 6120 §4.6.1, §4.9.3.4: white space keeps a quiet client past timeouts.idle; silence does not")
+    void shouldTimeOutOnlyTheSilentConnection() throws Exception
+    {
+        try (TestServer quick = TestServer.start(context -> context.idleTimeoutNs(TimeUnit.SECONDS.toNanos(1)));
+            RawClient pinging = new RawClient(quick.c2sPort());
+            RawClient silent = new RawClient(quick.c2sPort()))
+        {
+            pinging.send(RawClient.HEADER).readUntil("</stream:features>", WAIT_MILLIS);
+            silent.send(RawClient.HEADER).readUntil("</stream:features>", WAIT_MILLIS);
+            for (int i = 0; i < 8; i++)
+            {
+                Thread.sleep(300);
+                pinging.send(" ");
+            }
+            assertThat(silent.readUntilClosed(WAIT_MILLIS)).contains("<connection-timeout");
+            pinging.send("</stream:stream>");
+            assertThat(pinging.readUntilClosed(WAIT_MILLIS)).contains("</stream:stream>")
+                .doesNotContain("connection-timeout");
         }
     }
 
