@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +45,7 @@ public final class StanzaSwitchServer implements AutoCloseable
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final ServerContext context;
     private TlsMaterial tlsMaterial;
+    private SslProvider tlsProvider;
     private Transport transport;
     private StanzaSwitch stanzaSwitch;
     private int c2sPort = -1;
@@ -86,17 +89,18 @@ public final class StanzaSwitchServer implements AutoCloseable
     private void start() throws IOException
     {
         Files.createDirectories(context.dataDir());
-        tlsMaterial = TlsMaterial.resolve(
-            context.tlsCertificate(), context.tlsKey(), context.dataDir(), context.domain());
-        final SslProvider tlsProvider = context.tlsProvider().resolve();
-        final TlsSupport tls = new TlsSupport(tlsMaterial.serverContext(tlsProvider));
-        resources.add(tls);
+        // The TLS identity (BoringSSL, the key material) and the switch (its journals) each take about a third of a
+        // start, most of it loading classes: on a machine with two cores they start side by side.
+        final FutureTask<TlsSupport> tlsStarting = new FutureTask<>(this::startTls);
+        resources.add(() -> closeStarted(tlsStarting));
+        new Thread(tlsStarting, "stanzaswitch-tls-start").start();
         transport = context.transport().resolve();
         final Socks5Relay relay = context.proxyPort() < 0 ? null : new Socks5Relay(proxyHost());
         final UploadSettings upload = context.upload();
         final HttpFileShare files = upload.port() < 0 ? null : HttpFileShare.open(context.dataDir(), upload);
         stanzaSwitch = new StanzaSwitch(context.switchSettings().bytestreamProxy(relay).fileShare(files));
         resources.add(stanzaSwitch);
+        final TlsSupport tls = started(tlsStarting);
         final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         final EventLoopGroup workers =
             new MultiThreadIoEventLoopGroup(context.ioThreads(), transport.ioHandlerFactory());
@@ -149,6 +153,55 @@ public final class StanzaSwitchServer implements AutoCloseable
         {
             LOG.info(() -> "generated a self-signed certificate " + tlsMaterial.certificate() + " SHA-256 " +
                 fingerprint());
+        }
+    }
+
+    private TlsSupport startTls() throws IOException
+    {
+        tlsMaterial = TlsMaterial.resolve(
+            context.tlsCertificate(), context.tlsKey(), context.dataDir(), context.domain());
+        tlsProvider = context.tlsProvider().resolve();
+        return new TlsSupport(tlsMaterial.serverContext(tlsProvider));
+    }
+
+    private static TlsSupport started(final FutureTask<TlsSupport> tlsStarting) throws IOException
+    {
+        try
+        {
+            return tlsStarting.get();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while TLS started", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof IOException io)
+            {
+                throw io;
+            }
+            throw ex.getCause() instanceof RuntimeException runtime ? runtime :
+                new IllegalStateException(ex.getCause());
+        }
+    }
+
+    /**
+     * Close what a TLS start made, once it is over: a server that fails to start waits for it too.
+     */
+    private static void closeStarted(final FutureTask<TlsSupport> tlsStarting)
+    {
+        try
+        {
+            tlsStarting.get().close();
+        }
+        catch (final ExecutionException ex)
+        {
+            // Nothing was made; the failure is the start's to report.
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

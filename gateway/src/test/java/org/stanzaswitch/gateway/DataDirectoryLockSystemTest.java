@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An operator who starts the server twice on one data directory gets one line and exit code 2 from the second,
- * while the first serves on untouched; a server killed with {@code kill -9} leaves no lock behind.
+ * while the first serves on untouched; a server killed with {@code kill -9}, or one whose start failed, leaves no
+ * lock behind.
  */
 @Timeout(180)
 class DataDirectoryLockSystemTest
@@ -44,6 +46,30 @@ class DataDirectoryLockSystemTest
 
             first.kill();
             first.start();
+        }
+        finally
+        {
+            TestServer.delete(dataDir);
+        }
+    }
+
+    @Test
+    @DisplayName("a start that fails on its TLS files, while the switch opened its journals, leaves the directory free")
+    void shouldFreeTheDataAfterAFailedTlsStart() throws Exception
+    {
+        final Path dataDir = TestServer.newDataDir();
+        try
+        {
+            final Path missing = dataDir.resolve("no-such-certificate.pem");
+            assertThatThrownBy(() -> TestServer.start(dataDir, false,
+                context -> context.tlsCertificate(missing.toString()).tlsKey(missing.toString())))
+                .isInstanceOf(IOException.class);
+            try (TestServer server = TestServer.start(dataDir, false, context -> { });
+                RawClient client = new RawClient(server.c2sPort()))
+            {
+                assertThat(client.send(RawClient.HEADER).readUntil("</stream:features>", 5_000))
+                    .contains("<starttls");
+            }
         }
         finally
         {
