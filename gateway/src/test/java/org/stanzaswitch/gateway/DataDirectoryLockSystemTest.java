@@ -58,12 +58,11 @@ class DataDirectoryLockSystemTest
     void shouldFreeTheDataAfterAFailedTlsStart() throws Exception
     {
         final Path dataDir = TestServer.newDataDir();
+        final String missing = dataDir.resolve("no-such-certificate.pem").toString();
         try
         {
-            final Path missing = dataDir.resolve("no-such-certificate.pem");
             assertThatThrownBy(() -> TestServer.start(dataDir, false,
-                context -> context.tlsCertificate(missing.toString()).tlsKey(missing.toString())))
-                .isInstanceOf(IOException.class);
+                context -> context.tlsCertificate(missing).tlsKey(missing))).isInstanceOf(IOException.class);
             try (TestServer server = TestServer.start(dataDir, false, context -> { });
                 RawClient client = new RawClient(server.c2sPort()))
             {
