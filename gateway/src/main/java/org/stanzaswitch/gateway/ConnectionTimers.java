@@ -27,24 +27,14 @@ final class ConnectionTimers extends ChannelInboundHandlerAdapter
         this.quiet = quiet;
     }
 
+    /**
+     * Netty calls this, and {@link #handlerRemoved}, on the channel's I/O thread.
+     */
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         this.ctx = ctx;
-        if (ctx.executor().inEventLoop())
-        {
-            quiet.watch(this, ctx.executor());
-        }
-        else
-        {
-            ctx.executor().execute(() ->
-            {
-                if (!ctx.isRemoved())
-                {
-                    quiet.watch(this, ctx.executor());
-                }
-            });
-        }
+        quiet.watch(this, ctx.executor());
     }
 
     @Override

@@ -54,11 +54,7 @@ final class QuietConnections
      */
     void forget(final ConnectionTimers connection, final EventExecutor ioThread)
     {
-        final Sweep sweep = sweeps.get(ioThread);
-        if (sweep != null)
-        {
-            sweep.remove(connection);
-        }
+        sweeps.get(ioThread).remove(connection);
     }
 
     /**
@@ -93,9 +89,9 @@ final class QuietConnections
         void remove(final ConnectionTimers connection)
         {
             final int index = connection.index();
-            if (index < 0 || index >= count || connections[index] != connection)
+            if (index < 0)
             {
-                return;
+                return;     // removed already
             }
             final ConnectionTimers last = connections[--count];
             connections[index] = last;
