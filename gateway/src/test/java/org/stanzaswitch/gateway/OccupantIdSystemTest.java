@@ -89,7 +89,7 @@ class OccupantIdSystemTest
                     .as("an occupant's own muc#user claim is not passed on").hasSize(1);
                 assertThat(MUCUser.from(update).getItem().getRole()).isEqualTo(MUCRole.participant);
 
-                bobRoom.leave();
+                MucTestRooms.leave(bob, bobRoom);
                 aliceSees.poll(10, TimeUnit.SECONDS);
                 assertThat(joinedAs(bobRoom, "Robert")).as("§4.1: stable for the user")
                     .isEqualTo(bobsId);
