@@ -30,8 +30,8 @@ final class MucTestRooms
      * Leave a room so that the same client may join it again at once. Smack 4.4.8's leave() returns on the room's
      * reflected presence, which the room's own stanza listener then handles too, in userHasLeft(), a synchronized
      * method; join() holds that lock while it waits for the room's answer, and Smack's reader waits for the listener:
-     * a join straight after a leave can stall the connection for the whole reply timeout (seen here in one run of
-     * four, the server's answer written at once and read ten seconds later). The reader takes no stanza before the
+     * a join straight after a leave can stall the connection for the whole reply timeout (seen here in six runs of
+     * 22, the server's answer written at once and read ten seconds later). The reader takes no stanza before the
      * listeners of the one before are done, so once a ping's answer is read, the room's listener is done.
      */
     static void leave(final XMPPConnection connection, final MultiUserChat room) throws Exception
