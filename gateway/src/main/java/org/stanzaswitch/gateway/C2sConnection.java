@@ -410,9 +410,12 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         }
         if (InBandRegistration.isRegistration(element, context.server().domainJid().utf8(), context.children()))
         {
+            // XEP-0198: taken, so counted, and answered through the router, which counts what the session is sent.
             // XEP-0077 §3.2: the stream ends once the account is gone, a moment after the result, so that the
             // client reads the result before the stream error closes the connection under it.
-            registration.onAuthenticated(element, username, channel.executor(), this::send,
+            streamManagement.onReceived();
+            registration.onAuthenticated(element, username, channel.executor(),
+                answer -> context.stanzaSwitch().answer(this, answer),
                 () -> channel.executor().schedule(() -> streamError(StreamErrorCondition.NOT_AUTHORIZED,
                     "account cancelled"), ACCOUNT_CANCELLED_GRACE_MS, TimeUnit.MILLISECONDS));
             return true;

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * XEP-0077 In-Band Registration: register, change the password, cancel, over STARTTLS with Smack's
- * AccountManager; closed unless the operator opens it.
+ * AccountManager; closed unless the operator opens it; counted by XEP-0198 like any other stanza.
  */
 @Timeout(60)
 class RegistrationSystemTest
@@ -66,6 +66,33 @@ class RegistrationSystemTest
             assertThat(server.server().accounts().exists("newbie")).isFalse();
             assertThatThrownBy(() -> TestClients.connect(TestClients.startTls(server, "newbie", "second-secret")))
                 .isInstanceOf(SASLErrorException.class);
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0198 §4, §6 with XEP-0077 §3.3: a password change and its answer are counted like other stanzas")
+    void shouldCountRegistrationForStreamManagement() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("alice", "a-secret");
+            RawClient alice = RawClient.directTls(server))
+        {
+            alice.login("", "alice", "a-secret");
+            alice.send("<enable xmlns='urn:xmpp:sm:3'/>");
+            assertThat(alice.readPast("<enabled", 5_000)).isTrue();
+            alice.send("<iq type='set' id='change' to='localhost'><query xmlns='jabber:iq:register'>" +
+                "<username>alice</username><password>a-second</password></query></iq>");
+            assertThat(alice.readUntil("type='result'", 10_000)).contains("id='change'");
+            alice.readPast("type='result'", 0);
+
+            alice.send("<r xmlns='urn:xmpp:sm:3'/>");
+            assertThat(alice.readUntil("h='1'/>", 5_000)).as("the server counts the change it took")
+                .contains("<a xmlns='urn:xmpp:sm:3' h='1'/>");
+            alice.readPast("h='1'/>", 0);
+            alice.send("<a xmlns='urn:xmpp:sm:3' h='1'/><iq type='get' id='after' to='localhost'>" +
+                "<ping xmlns='urn:xmpp:ping'/></iq>");
+            assertThat(alice.readUntil("type='result'", 5_000))
+                .as("and the answer it sent: h='1' is not more than was sent").doesNotContain("stream:error")
+                .contains("id='after'");
         }
     }
 

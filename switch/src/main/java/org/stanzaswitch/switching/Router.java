@@ -242,6 +242,9 @@ public final class Router implements EventHandler<StanzaEvent>
             case StanzaEvent.CLIENT_STATE:
                 event.session.clientActive(event.handledCount == 1);
                 break;
+            case StanzaEvent.ANSWER:
+                event.session.deliver(event.stanza, 0, event.length);
+                break;
             case StanzaEvent.SESSION_DETACHED:
                 onSessionDetached(event.session);
                 break;

@@ -22,6 +22,7 @@ public final class StanzaEvent
     public static final int SM_RESUME = 8;
     public static final int SESSION_DETACHED = 9;
     public static final int CLIENT_STATE = 10;
+    public static final int ANSWER = 11;
 
     static final int INITIAL_BYTES = 512;
     /** Most stanzas fit (chat, presence with caps, roster pushes); a larger one costs an array of its own size. */

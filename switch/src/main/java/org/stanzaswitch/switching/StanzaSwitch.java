@@ -3,8 +3,10 @@ package org.stanzaswitch.switching;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventTranslatorThreeArg;
+import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
 import net.openhft.affinity.AffinityLock;
+import org.agrona.DirectBuffer;
 import org.stanzaswitch.codec.ElementFlyweight;
 import org.stanzaswitch.codec.StanzaSplicer;
 import org.stanzaswitch.journal.EventRecord;
@@ -44,6 +46,15 @@ public final class StanzaSwitch implements AutoCloseable
             event.session = session;
             event.handledCount = value;
             event.length = 0;
+        };
+
+    private static final EventTranslatorTwoArg<StanzaEvent, Session, DirectBuffer> COPY_ANSWER =
+        (event, sequence, session, answer) ->
+        {
+            event.type = StanzaEvent.ANSWER;
+            event.session = session;
+            event.length = answer.capacity();
+            event.stanza.putBytes(0, answer, 0, event.length);
         };
 
     private final DataDirectoryLock lock;
@@ -190,6 +201,20 @@ public final class StanzaSwitch implements AutoCloseable
     public void clientState(final Session session, final boolean active)
     {
         publishControl(StanzaEvent.CLIENT_STATE, session, active ? 1 : 0);
+    }
+
+    /**
+     * Send a bound session a stanza made outside the router (the answers of XEP-0077 in-band registration, which
+     * the connection's own thread makes). The router is the one writer of what a session is sent, so the answer is
+     * counted and kept for XEP-0198 like every other stanza, in order with them; written straight to the socket,
+     * it would be one the client acknowledges and the server never counted. Waits for a slot.
+     *
+     * @param session the session to answer.
+     * @param answer  the whole stanza: its capacity is its length.
+     */
+    public void answer(final Session session, final DirectBuffer answer)
+    {
+        ring.publishEvent(COPY_ANSWER, session, answer);
     }
 
     /**
