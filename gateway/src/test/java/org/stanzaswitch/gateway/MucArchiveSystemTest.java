@@ -155,7 +155,12 @@ class MucArchiveSystemTest
                 privateRoom.create(Resourcepart.from("Chair"));
                 MucTestRooms.configure(privateRoom, form -> form.setAnswer("muc#roomconfig_membersonly", true));
                 privateRoom.grantMembership(JidCreate.entityBareFrom("member@localhost"));
+                final BlockingQueue<Message> echoed = new LinkedBlockingQueue<>();
+                privateRoom.addMessageListener(echoed::add);
                 privateRoom.sendMessage("members only");
+                // Sent from another connection, the query could reach the router first: the room's copy to its
+                // sender comes after the archive has the message.
+                assertThat(echoed.poll(10, TimeUnit.SECONDS)).isNotNull();
                 final MamManager.MamQuery memberQuery = MamManager.getInstanceFor(
                     MultiUserChatManager.getInstanceFor(member).getMultiUserChat(privateJid))
                     .queryArchive(MamManager.MamQueryArgs.builder().build());
