@@ -411,13 +411,15 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
         if (InBandRegistration.isRegistration(element, context.server().domainJid().utf8(), context.children()))
         {
             // XEP-0198: taken, so counted, and answered through the router, which counts what the session is sent.
-            // XEP-0077 §3.2: the stream ends once the account is gone, a moment after the result, so that the
-            // client reads the result before the stream error closes the connection under it.
+            // XEP-0077 §3.2: the stream ends once the account is gone, a moment after the result is written (the
+            // router asks for the end once it has delivered the result), so that the client reads the result
+            // before the stream error closes the connection under it.
             streamManagement.onReceived();
             registration.onAuthenticated(element, username, channel.executor(),
-                answer -> context.stanzaSwitch().answer(this, answer),
-                () -> channel.executor().schedule(() -> streamError(StreamErrorCondition.NOT_AUTHORIZED,
-                    "account cancelled"), ACCOUNT_CANCELLED_GRACE_MS, TimeUnit.MILLISECONDS));
+                answer -> context.stanzaSwitch().answer(this, answer, null),
+                answer -> context.stanzaSwitch().answer(this, answer, () -> channel.executor().schedule(
+                    () -> streamError(StreamErrorCondition.NOT_AUTHORIZED, "account cancelled"),
+                    ACCOUNT_CANCELLED_GRACE_MS, TimeUnit.MILLISECONDS)));
             return true;
         }
         final int from = element.fromIndex();

@@ -148,14 +148,16 @@ final class InBandRegistration
     /**
      * §3.2 and §3.3 for an authenticated user: cancel the account or change its password.
      *
-     * @param onRemoved runs after the account is gone: the stream ends with not-authorized (§3.2).
+     * @param reply   sends an answer.
+     * @param removed   sends the answer to a cancellation once the account is gone; the stream then ends with
+     *                  not-authorized (§3.2).
      */
     void onAuthenticated(
         final ElementFlyweight iq,
         final String user,
         final EventExecutor executor,
         final Consumer<DirectBuffer> reply,
-        final Runnable onRemoved)
+        final Consumer<DirectBuffer> removed)
     {
         if (!iq.attributeValueEquals(iq.typeIndex(), SET))
         {
@@ -174,11 +176,7 @@ final class InBandRegistration
             }
             LOG.info(() -> "account " + user + " cancelled in band");
             final DirectBuffer result = copyOf(start(iq).end());
-            whenApplied(user, false, executor, () ->
-            {
-                reply.accept(result);
-                onRemoved.run();
-            });
+            whenApplied(user, false, executor, () -> removed.accept(result));
             return;
         }
         if (fields.password == null || fields.password.isEmpty() ||

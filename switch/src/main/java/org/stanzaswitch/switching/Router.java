@@ -244,6 +244,10 @@ public final class Router implements EventHandler<StanzaEvent>
                 break;
             case StanzaEvent.ANSWER:
                 event.session.deliver(event.stanza, 0, event.length);
+                if (event.afterAnswer != null)
+                {
+                    event.afterAnswer.run();
+                }
                 break;
             case StanzaEvent.SESSION_DETACHED:
                 onSessionDetached(event.session);

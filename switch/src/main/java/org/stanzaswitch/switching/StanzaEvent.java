@@ -33,10 +33,13 @@ public final class StanzaEvent
     ExpandableArrayBuffer stanza = new ExpandableArrayBuffer(INITIAL_BYTES);
     int length;
     long handledCount;
+    /** For an {@link #ANSWER}: what the router runs once it has delivered it, or null. */
+    Runnable afterAnswer;
 
     void clear()
     {
         session = null;
+        afterAnswer = null;
         length = 0;
         if (stanza.capacity() > RETAINED_BYTES)
         {

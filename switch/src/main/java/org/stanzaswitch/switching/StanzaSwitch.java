@@ -3,7 +3,6 @@ package org.stanzaswitch.switching;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventTranslatorThreeArg;
-import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
 import net.openhft.affinity.AffinityLock;
 import org.agrona.DirectBuffer;
@@ -48,11 +47,12 @@ public final class StanzaSwitch implements AutoCloseable
             event.length = 0;
         };
 
-    private static final EventTranslatorTwoArg<StanzaEvent, Session, DirectBuffer> COPY_ANSWER =
-        (event, sequence, session, answer) ->
+    private static final EventTranslatorThreeArg<StanzaEvent, Session, DirectBuffer, Runnable> COPY_ANSWER =
+        (event, sequence, session, answer, afterAnswer) ->
         {
             event.type = StanzaEvent.ANSWER;
             event.session = session;
+            event.afterAnswer = afterAnswer;
             event.length = answer.capacity();
             event.stanza.putBytes(0, answer, 0, event.length);
         };
@@ -209,12 +209,14 @@ public final class StanzaSwitch implements AutoCloseable
      * counted and kept for XEP-0198 like every other stanza, in order with them; written straight to the socket,
      * it would be one the client acknowledges and the server never counted. Waits for a slot.
      *
-     * @param session the session to answer.
-     * @param answer  the whole stanza: its capacity is its length.
+     * @param session     the session to answer.
+     * @param answer      the whole stanza: its capacity is its length.
+     * @param afterAnswer run on the router thread once the answer is delivered (what must follow it, such as the
+     *                    end of the stream of a cancelled account), or null.
      */
-    public void answer(final Session session, final DirectBuffer answer)
+    public void answer(final Session session, final DirectBuffer answer, final Runnable afterAnswer)
     {
-        ring.publishEvent(COPY_ANSWER, session, answer);
+        ring.publishEvent(COPY_ANSWER, session, answer, afterAnswer);
     }
 
     /**
