@@ -149,8 +149,8 @@ final class InBandRegistration
      * §3.2 and §3.3 for an authenticated user: cancel the account or change its password.
      *
      * @param reply   sends an answer.
-     * @param removed   sends the answer to a cancellation once the account is gone; the stream then ends with
-     *                  not-authorized (§3.2).
+     * @param removed sends the answer to a cancellation once the account is gone; the stream then ends with
+     *                not-authorized (§3.2).
      */
     void onAuthenticated(
         final ElementFlyweight iq,
