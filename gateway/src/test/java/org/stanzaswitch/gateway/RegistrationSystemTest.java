@@ -8,7 +8,10 @@ import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Localpart;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -93,6 +96,58 @@ class RegistrationSystemTest
             assertThat(alice.readUntil("type='result'", 5_000))
                 .as("and the answer it sent: h='1' is not more than was sent").doesNotContain("stream:error")
                 .contains("id='after'");
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0077 §3.2 with XEP-0198 §5: what a cancelled account never acknowledged is not kept for the " +
+        "next account of its name, whether its stream could be resumed or not")
+    void shouldNotKeepTheUnacknowledgedOfACancelledAccount() throws Exception
+    {
+        try (TestServer server = TestServer.start(context -> context.resumeTimeoutSeconds(1))
+            .addUser("bob", "b-secret"))
+        {
+            final XMPPTCPConnection bob = TestClients.login(server, "bob", "b-secret");
+            try
+            {
+                for (final String enable : List.of("<enable xmlns='urn:xmpp:sm:3'/>",
+                    "<enable xmlns='urn:xmpp:sm:3' resume='true'/>"))
+                {
+                    server.addUser("alice", "a-secret");
+                    try (RawClient alice = RawClient.directTls(server))
+                    {
+                        alice.login("", "alice", "a-secret");
+                        alice.send(enable);
+                        assertThat(alice.readPast("<enabled", 5_000)).isTrue();
+                        alice.send("<presence/>");
+                        bob.sendStanza(bob.getStanzaFactory().buildMessageStanza()
+                            .to(JidCreate.entityBareFrom("alice@localhost")).setBody("for the old alice").build());
+                        assertThat(alice.readUntil("for the old alice", 10_000)).contains("for the old alice");
+                        // Never acknowledged when the cancellation ends the stream.
+                        alice.send("<iq type='set' id='bye' to='localhost'><query xmlns='jabber:iq:register'>" +
+                            "<remove/></query></iq>");
+                        assertThat(alice.readUntilClosed(10_000)).contains("id='bye'").contains("<not-authorized");
+                    }
+                    // Past the 1 s a resumable stream would have been kept for, which hands what it holds on.
+                    Thread.sleep(1_500);
+                    server.addUser("alice", "another-secret");
+                    try (RawClient next = RawClient.directTls(server))
+                    {
+                        next.login("", "alice", "another-secret");
+                        next.send("<presence/><iq type='get' id='after' to='localhost'><ping xmlns='urn:xmpp:ping'/>" +
+                            "</iq>");
+                        assertThat(next.readUntil("id='after'", 10_000)).as(enable)
+                            .doesNotContain("for the old alice");
+                        next.send("<iq type='set' id='bye' to='localhost'><query xmlns='jabber:iq:register'>" +
+                            "<remove/></query></iq>");
+                        assertThat(next.readUntilClosed(10_000)).contains("<not-authorized");
+                    }
+                }
+            }
+            finally
+            {
+                bob.disconnect();
+            }
         }
     }
 

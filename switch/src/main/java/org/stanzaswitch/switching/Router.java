@@ -280,6 +280,7 @@ public final class Router implements EventHandler<StanzaEvent>
         {
             pubsub.forget(deletedAccounts.get(i));
             muc.forget(deletedAccounts.get(i));
+            forgetSessionsOf(deletedAccounts.get(i));
         }
         deletedAccounts.clear();
         offline.continueDelivery();
@@ -356,8 +357,9 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         lastActivity.sessionEnded(closed);
         muc.onGone(session.jid());
-        // XEP-0198 §5: what the client never acknowledged is not lost with the stream.
-        returnedOwner = session.jid().bare();
+        // XEP-0198 §5: what the client never acknowledged is not lost with the stream, unless its account is: kept
+        // in offline storage, it would go to the next account of that name.
+        returnedOwner = closed.accountDeleted ? null : session.jid().bare();
         session.drainUnacknowledged(returnedHandler);
         if (closed.available)
         {
@@ -394,7 +396,7 @@ public final class Router implements EventHandler<StanzaEvent>
         final SessionState state = sessions.full(session.jid());
         if (state != null && state.session == session)
         {
-            if (state.resumptionId == null)
+            if (state.resumptionId == null || state.accountDeleted)
             {
                 onSessionClosed(session);
                 return;
@@ -447,6 +449,23 @@ public final class Router implements EventHandler<StanzaEvent>
     /** A resumption waiting for the stream it resumes to close. */
     private record PendingResume(Session session, long h)
     {
+    }
+
+    /**
+     * A deleted account's sessions leave nothing behind: what a live one never acknowledged is dropped when it ends
+     * (in band, its stream ends a moment after the answer), and a detached one ends now, since no one can resume it
+     * (a resumption authenticates as the account first).
+     */
+    private void forgetSessionsOf(final Jid bare)
+    {
+        for (final SessionState state : List.copyOf(sessions.bare(bare)))
+        {
+            state.accountDeleted = true;
+            if (state.detachedAtMillis >= 0)
+            {
+                endSession(state);
+            }
+        }
     }
 
     private void expireDetachedSessions(final long now)
@@ -503,7 +522,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private void returnToOffline(final DirectBuffer buffer, final int offset, final int length)
     {
         returned.wrap(buffer, offset, length, CLIENT_NS, 0, CLIENT_NS.capacity());
-        if (returned.kind() == StanzaKind.MESSAGE)
+        if (returnedOwner != null && returned.kind() == StanzaKind.MESSAGE)
         {
             messages.returnToOffline(returnedOwner, returned);
         }

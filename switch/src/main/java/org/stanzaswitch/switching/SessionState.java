@@ -19,6 +19,8 @@ final class SessionState
     String resumptionId;
     /** XEP-0198: when the connection dropped, ms since the epoch, while it waits to be resumed; else -1. */
     long detachedAtMillis = -1;
+    /** Its account was deleted while it lived: nothing it leaves is kept for the next account of that name. */
+    boolean accountDeleted;
     boolean available;
     boolean rosterRequested;
     boolean blockListRequested;
