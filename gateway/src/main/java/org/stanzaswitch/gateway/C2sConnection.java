@@ -79,6 +79,8 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     private volatile Jid jid;
     private boolean bound;
     private boolean closedByClient;
+    /** XEP-0077 §3.2: the client cancelled its account; its stream ends after the answer, not before. */
+    private boolean cancelledInBand;
     /** XEP-0198: set by the router thread when the stream can be resumed; read when the connection drops. */
     private volatile String resumptionId;
     /** XEP-0198: owned by the router thread, like everything delivered. */
@@ -415,7 +417,7 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
             // router asks for the end once it has delivered the result), so that the client reads the result
             // before the stream error closes the connection under it.
             streamManagement.onReceived();
-            registration.onAuthenticated(element, username, channel.executor(),
+            cancelledInBand |= registration.onAuthenticated(element, username, channel.executor(),
                 answer -> context.stanzaSwitch().answer(this, answer, null),
                 answer -> context.stanzaSwitch().answer(this, answer, () -> channel.executor().schedule(
                     () -> streamError(StreamErrorCondition.NOT_AUTHORIZED, "account cancelled"),
@@ -868,5 +870,18 @@ final class C2sConnection extends ChannelInboundHandlerAdapter implements Stream
     public void replaced()
     {
         channel.executor().execute(() -> streamError(StreamErrorCondition.CONFLICT, "resource bound by a new session"));
+    }
+
+    @Override
+    public void accountDeleted()
+    {
+        // Run after the task that read a cancellation in band, which deleted the account before the router saw it.
+        channel.executor().execute(() ->
+        {
+            if (!cancelledInBand)
+            {
+                streamError(StreamErrorCondition.NOT_AUTHORIZED, "account deleted");
+            }
+        });
     }
 }

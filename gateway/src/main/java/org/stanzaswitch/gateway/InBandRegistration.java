@@ -151,8 +151,9 @@ final class InBandRegistration
      * @param reply   sends an answer.
      * @param removed sends the answer to a cancellation once the account is gone; the stream then ends with
      *                not-authorized (§3.2).
+     * @return true if the request cancels the account: it is gone (deleted here, on the caller's thread).
      */
-    void onAuthenticated(
+    boolean onAuthenticated(
         final ElementFlyweight iq,
         final String user,
         final EventExecutor executor,
@@ -164,7 +165,7 @@ final class InBandRegistration
             final XmlEncoder xml = start(iq).start(QUERY).attribute(XMLNS, REGISTER_NS_BYTES)
                 .start(REGISTERED).end().start(USERNAME).text(user).end().start(PASSWORD).end();
             reply.accept(context.writer().encoded(xml.end().end().length()));
-            return;
+            return false;
         }
         final Fields fields = fields(iq);
         final AccountAdmin admin = context.accountAdmin();
@@ -177,14 +178,14 @@ final class InBandRegistration
             LOG.info(() -> "account " + user + " cancelled in band");
             final DirectBuffer result = copyOf(start(iq).end());
             whenApplied(user, false, executor, () -> removed.accept(result));
-            return;
+            return true;
         }
         if (fields.password == null || fields.password.isEmpty() ||
             fields.username != null && !user.equals(canonical(fields.username)))
         {
             // §3.3: never an empty password, and only one's own.
             reply.accept(error(iq, StanzaErrorCondition.BAD_REQUEST));
-            return;
+            return false;
         }
         final DirectBuffer result = copyOf(start(iq).end());
         deriveThen(iq, fields.password, executor, reply, credentials ->
@@ -192,6 +193,7 @@ final class InBandRegistration
             admin.setCredentials(user, credentials);
             reply.accept(result);
         });
+        return false;
     }
 
     /**

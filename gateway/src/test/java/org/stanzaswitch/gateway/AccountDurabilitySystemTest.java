@@ -86,6 +86,27 @@ class AccountDurabilitySystemTest
         }
     }
 
+    @Test
+    @DisplayName("RFC 6120 §4.9.3.12: an account deleted by the operator while connected loses its open streams")
+    void shouldEndTheStreamsOfADeletedAccount() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("ivy", "ivy-1").addUser("jack", "jack-1");
+            RawClient ivy = RawClient.directTls(server);
+            RawClient jack = RawClient.directTls(server))
+        {
+            ivy.login("", "ivy", "ivy-1");
+            jack.login("", "jack", "jack-1");
+            try (AccountAdmin admin = new AccountAdmin(server.server().context()))
+            {
+                admin.delete("ivy");
+            }
+            assertThat(ivy.readUntilClosed(10_000)).contains("<not-authorized").contains("</stream:stream>");
+            jack.send("<iq type='get' id='still' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
+            assertThat(jack.readUntil("id='still'", 5_000)).as("another account's stream goes on")
+                .doesNotContain("stream:error");
+        }
+    }
+
     private static XMPPTCPConnection login(final TestServer server, final String user, final String password)
         throws Exception
     {

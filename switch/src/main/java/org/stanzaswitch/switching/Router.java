@@ -452,9 +452,9 @@ public final class Router implements EventHandler<StanzaEvent>
     }
 
     /**
-     * A deleted account's sessions leave nothing behind: what a live one never acknowledged is dropped when it ends
-     * (in band, its stream ends a moment after the answer), and a detached one ends now, since no one can resume it
-     * (a resumption authenticates as the account first).
+     * A deleted account's sessions end and leave nothing behind: a live one is closed (in band, its stream ends a
+     * moment after the answer) and what it never acknowledged is dropped, and a detached one ends now, since no one
+     * can resume it (a resumption authenticates as the account first).
      */
     private void forgetSessionsOf(final Jid bare)
     {
@@ -464,6 +464,10 @@ public final class Router implements EventHandler<StanzaEvent>
             if (state.detachedAtMillis >= 0)
             {
                 endSession(state);
+            }
+            else
+            {
+                state.session.accountDeleted();
             }
         }
     }

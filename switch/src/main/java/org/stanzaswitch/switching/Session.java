@@ -139,6 +139,14 @@ public interface Session
     void replaced();
 
     /**
+     * Close the session because its account was deleted (by the operator, or in band by the client itself, whose
+     * own stream ends after the answer). Router thread. Only client sessions have accounts.
+     */
+    default void accountDeleted()
+    {
+    }
+
+    /**
      * RFC 6120 §7.7.2.2: the router's answer to {@link StanzaSwitch#sessionOpened}. Accepted: the session is
      * bound (any session that had the resource is {@link #replaced()}). Refused: the resource is in use and the
      * policy is to keep it with the session that has it; this session stays unbound and may ask for another.
