@@ -23,6 +23,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class RegistrationSystemTest
 {
+    /** XEP-0077 §3.2: the client cancels its own account. */
+    private static final String CANCEL =
+        "<iq type='set' id='bye' to='localhost'><query xmlns='jabber:iq:register'><remove/></query></iq>";
+
     private static XMPPTCPConnection unauthenticated(final TestServer server) throws Exception
     {
         final XMPPTCPConnection connection = new XMPPTCPConnection(
@@ -124,8 +128,7 @@ class RegistrationSystemTest
                             .to(JidCreate.entityBareFrom("alice@localhost")).setBody("for the old alice").build());
                         assertThat(alice.readUntil("for the old alice", 10_000)).contains("for the old alice");
                         // Never acknowledged when the cancellation ends the stream.
-                        alice.send("<iq type='set' id='bye' to='localhost'><query xmlns='jabber:iq:register'>" +
-                            "<remove/></query></iq>");
+                        alice.send(CANCEL);
                         final String ended = alice.readUntilClosed(10_000);
                         assertThat(ended).contains("id='bye'").contains("<not-authorized");
                         assertThat(ended.indexOf("id='bye'")).as("§3.2: the answer before the stream's end")
@@ -141,8 +144,7 @@ class RegistrationSystemTest
                             "</iq>");
                         assertThat(next.readUntil("id='after'", 10_000)).as(enable)
                             .doesNotContain("for the old alice");
-                        next.send("<iq type='set' id='bye' to='localhost'><query xmlns='jabber:iq:register'>" +
-                            "<remove/></query></iq>");
+                        next.send(CANCEL);
                         assertThat(next.readUntilClosed(10_000)).contains("<not-authorized");
                     }
                 }
