@@ -5,6 +5,8 @@ import io.netty.util.ResourceLeakTracker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -19,16 +21,13 @@ import java.util.concurrent.TimeUnit;
 public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T>
 {
     private static final List<RecordingLeakDetector<?>> DETECTORS = new CopyOnWriteArrayList<>();
-    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static final Queue<String> LEAKS = new ConcurrentLinkedQueue<>();
     private static final int DRAIN_ROUNDS = 5;
     private static final long DRAIN_PAUSE_MS = 20;
-
-    private final Class<?> resourceType;
 
     public RecordingLeakDetector(final Class<?> resourceType, final int samplingInterval)
     {
         super(resourceType, samplingInterval);
-        this.resourceType = resourceType;
         DETECTORS.add(this);
     }
 
@@ -59,8 +58,11 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T>
                 DETECTORS.forEach(RecordingLeakDetector::reportCollected);
             }
         }
-        final List<String> leaks = new ArrayList<>(LEAKS);
-        LEAKS.removeAll(leaks);
+        final List<String> leaks = new ArrayList<>();
+        for (String leak = LEAKS.poll(); leak != null; leak = LEAKS.poll())
+        {
+            leaks.add(leak);
+        }
         return leaks;
     }
 

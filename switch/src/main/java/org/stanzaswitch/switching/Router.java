@@ -48,6 +48,8 @@ public final class Router implements EventHandler<StanzaEvent>
     private static final byte[] GET = Bytes.ascii("get");
     private static final byte[] SET = Bytes.ascii("set");
     private static final int JOURNAL_POLL_LIMIT = 256;
+    /** What a deleted account's session never acknowledged: kept, it would go to the next account of its name. */
+    private static final Session.UnacknowledgedHandler DROPPED = (buffer, offset, length) -> { };
     private static final UnsafeBuffer BLOCKED = new UnsafeBuffer(
         Bytes.ascii("<blocked xmlns='urn:xmpp:blocking:errors'/>"));
 
@@ -357,10 +359,9 @@ public final class Router implements EventHandler<StanzaEvent>
         }
         lastActivity.sessionEnded(closed);
         muc.onGone(session.jid());
-        // XEP-0198 §5: what the client never acknowledged is not lost with the stream, unless its account is: kept
-        // in offline storage, it would go to the next account of that name.
-        returnedOwner = closed.accountDeleted ? null : session.jid().bare();
-        session.drainUnacknowledged(returnedHandler);
+        // XEP-0198 §5: what the client never acknowledged is not lost with the stream, unless its account is.
+        returnedOwner = session.jid().bare();
+        session.drainUnacknowledged(closed.accountDeleted ? DROPPED : returnedHandler);
         if (closed.available)
         {
             presenceEvent(EventRecord.Kind.UNAVAILABLE, session, "disconnected");
@@ -526,7 +527,7 @@ public final class Router implements EventHandler<StanzaEvent>
     private void returnToOffline(final DirectBuffer buffer, final int offset, final int length)
     {
         returned.wrap(buffer, offset, length, CLIENT_NS, 0, CLIENT_NS.capacity());
-        if (returnedOwner != null && returned.kind() == StanzaKind.MESSAGE)
+        if (returned.kind() == StanzaKind.MESSAGE)
         {
             messages.returnToOffline(returnedOwner, returned);
         }
