@@ -40,6 +40,7 @@ public final class Journal implements AutoCloseable
     private final ExcerptTailer tailer;
     private final ExcerptTailer seeker;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final AppendAdvice advice = new AppendAdvice();
 
     private Journal(final SingleChronicleQueue queue, final boolean readOnly)
     {
@@ -98,7 +99,9 @@ public final class Journal implements AutoCloseable
     {
         try (DocumentContext context = appender.writingDocument())
         {
-            write(context.wire().bytes(), buffer, offset, length);
+            final Bytes<?> bytes = context.wire().bytes();
+            write(bytes, buffer, offset, length);
+            advice.afterAppend(bytes);
             return context.index();
         }
     }
@@ -122,6 +125,7 @@ public final class Journal implements AutoCloseable
             final Bytes<?> bytes = context.wire().bytes();
             write(bytes, header, headerOffset, headerLength);
             write(bytes, body, bodyOffset, bodyLength);
+            advice.afterAppend(bytes);
             return context.index();
         }
     }

@@ -10,20 +10,26 @@ import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class JournalTest
 {
@@ -109,6 +115,48 @@ class JournalTest
             writer.append(bytes("b"), 0, 1);
             assertThat(drain(reader)).containsExactly("b");
         }
+    }
+
+    @Test
+    @DisplayName("beyond its writer a journal's mapping is advised for random access: a write fault there fills one " +
+        "page, not the disk's readahead window, on the router's thread")
+    void shouldAdviseNoReadaheadBeyondTheWriter() throws IOException
+    {
+        final Path smaps = Path.of("/proc/self/smaps");
+        assumeTrue(Files.isReadable(smaps), "the kernel's view of mappings is Linux's");
+        try (Journal journal = Journal.open(directory))
+        {
+            journal.append(bytes("one"), 0, 3);
+            final Map<Long, List<String>> flagsByOffset = journalMappings(smaps);
+            assertThat(flagsByOffset).as("the journal file is mapped").isNotEmpty();
+            assertThat(flagsByOffset.get(0L)).as("the written head reads ahead as before").doesNotContain("rr");
+            assertThat(flagsByOffset.values()).as("the rest of the chunk is advised MADV_RANDOM")
+                .anySatisfy(flags -> assertThat(flags).contains("rr"));
+        }
+    }
+
+    /**
+     * @return for each mapping of the journal's data file, its file offset and the kernel's flags for it.
+     */
+    private Map<Long, List<String>> journalMappings(final Path smaps) throws IOException
+    {
+        final Map<Long, List<String>> flagsByOffset = new HashMap<>();
+        Long offset = null;
+        for (final String line : Files.readAllLines(smaps))
+        {
+            final String[] fields = line.trim().split("\\s+");
+            if (fields[0].matches("[0-9a-f]+-[0-9a-f]+"))
+            {
+                final boolean journalFile = fields.length > 5 &&
+                    fields[5].startsWith(directory.toString()) && fields[5].endsWith(SingleChronicleQueue.SUFFIX);
+                offset = journalFile ? Long.parseLong(fields[2], 16) : null;
+            }
+            else if (offset != null && fields[0].equals("VmFlags:"))
+            {
+                flagsByOffset.put(offset, List.of(fields));
+            }
+        }
+        return flagsByOffset;
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.stanzaswitch.switching.archive;
 import org.agrona.IoUtil;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.stanzaswitch.journal.Readahead;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -117,8 +118,12 @@ final class IndexChunks implements AutoCloseable
     private void mapSegment()
     {
         final File file = new File(directory, "index-" + segments.size() + ".bin");
-        // Sparse: a page takes disk and memory only once an entry is written to it.
-        segments.add(new UnsafeBuffer(IoUtil.mapNewFile(file, (long)chunksPerSegment * CHUNK_BYTES, false)));
+        // Sparse: a page takes disk and memory only once an entry is written to it, a page at a time (no
+        // readahead: the router writes here).
+        final UnsafeBuffer segment =
+            new UnsafeBuffer(IoUtil.mapNewFile(file, (long)chunksPerSegment * CHUNK_BYTES, false));
+        Readahead.disable(segment.addressOffset(), segment.capacity());
+        segments.add(segment);
     }
 
     @Override
