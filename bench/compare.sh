@@ -63,6 +63,8 @@ start() {
     mkdir -p "$dir/data"
     cp "$work/localhost.key" "$work/localhost.crt" "$dir/"
     cat "$dir/localhost.crt" "$dir/localhost.key" > "$dir/localhost.pem"
+    # Every start's log is kept, one after another: a slow start is read in the log of that start.
+    echo "== start at $(date -u +%FT%T.%3NZ)" >> "$dir/server.log"
     started=$(date +%s.%N)
     case $name in
     stanzaswitch)
@@ -73,7 +75,7 @@ start() {
             upload_options+=" -Dstanzaswitch.upload.daily.quota=0"
         fi
         STANZASWITCH_JAVA_OPTS="${STANZASWITCH_JAVA_OPTS:-} $upload_options" STANZASWITCH_PROFILE=$server_profile \
-            "$home/bin/stanzaswitch" start --config "$dir/stanzaswitch.yaml" > "$dir/server.log" 2>&1 &
+            "$home/bin/stanzaswitch" start --config "$dir/stanzaswitch.yaml" >> "$dir/server.log" 2>&1 &
         wait_for_port "$name"
         pid=$(pgrep -f "stanzaswitch.jar start --config $dir" | head -1) ;;
     prosody)
@@ -90,7 +92,7 @@ start() {
         # As its own user (Prosody refuses to run as root), through setpriv rather than su or runuser: those
         # go through PAM, which drops the open file limit to 1024 and makes the storm fail with EMFILE.
         setpriv --reuid=prosody --regid=prosody --init-groups \
-            prosody -F --config "$dir/prosody.cfg.lua" > "$dir/server.log" 2>&1 &
+            prosody -F --config "$dir/prosody.cfg.lua" >> "$dir/server.log" 2>&1 &
         wait_for_port "$name"
         pid=$(pgrep -u prosody -f "prosody -F --config $dir" | head -1) ;;
     ejabberd)
@@ -110,7 +112,7 @@ start() {
         # As the ejabberd user already, so that ejabberdctl does not su (PAM's 1024 open files killed Mnesia).
         HOME=/var/lib/ejabberd setpriv --reuid=ejabberd --regid=ejabberd --init-groups \
             ejabberdctl --config-dir "$dir" --spool "$dir/spool" --logs "$dir/logs" foreground \
-            > "$dir/server.log" 2>&1 &
+            >> "$dir/server.log" 2>&1 &
         wait_for_port "$name"
         pid=$(pgrep -u ejabberd -f "beam.smp.*$dir" | head -1) ;;
     esac
