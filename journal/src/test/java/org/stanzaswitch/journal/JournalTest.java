@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -122,41 +121,17 @@ class JournalTest
         "page, not the disk's readahead window, on the router's thread")
     void shouldAdviseNoReadaheadBeyondTheWriter() throws IOException
     {
-        final Path smaps = Path.of("/proc/self/smaps");
-        assumeTrue(Files.isReadable(smaps), "the kernel's view of mappings is Linux's");
+        assumeTrue(Files.isReadable(MappingFlags.SMAPS), "the kernel's view of mappings is Linux's");
         try (Journal journal = Journal.open(directory))
         {
             journal.append(bytes("one"), 0, 3);
-            final Map<Long, List<String>> flagsByOffset = journalMappings(smaps);
+            final Map<Long, List<String>> flagsByOffset = MappingFlags.byFileOffset(
+                path -> path.startsWith(directory.toString()) && path.endsWith(SingleChronicleQueue.SUFFIX));
             assertThat(flagsByOffset).as("the journal file is mapped").isNotEmpty();
             assertThat(flagsByOffset.get(0L)).as("the written head reads ahead as before").doesNotContain("rr");
             assertThat(flagsByOffset.values()).as("the rest of the chunk is advised MADV_RANDOM")
                 .anySatisfy(flags -> assertThat(flags).contains("rr"));
         }
-    }
-
-    /**
-     * @return for each mapping of the journal's data file, its file offset and the kernel's flags for it.
-     */
-    private Map<Long, List<String>> journalMappings(final Path smaps) throws IOException
-    {
-        final Map<Long, List<String>> flagsByOffset = new HashMap<>();
-        Long offset = null;
-        for (final String line : Files.readAllLines(smaps))
-        {
-            final String[] fields = line.trim().split("\\s+");
-            if (fields[0].matches("[0-9a-f]+-[0-9a-f]+"))
-            {
-                final boolean journalFile = fields.length > 5 &&
-                    fields[5].startsWith(directory.toString()) && fields[5].endsWith(SingleChronicleQueue.SUFFIX);
-                offset = journalFile ? Long.parseLong(fields[2], 16) : null;
-            }
-            else if (offset != null && fields[0].equals("VmFlags:"))
-            {
-                flagsByOffset.put(offset, List.of(fields));
-            }
-        }
-        return flagsByOffset;
     }
 
     @Test
