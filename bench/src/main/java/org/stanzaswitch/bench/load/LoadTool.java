@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Load any XMPP server with real clients and measure latency, throughput, CPU and memory.",
     subcommands = {
         ChatCommand.class, SaturateCommand.class, PresenceCommand.class, ConnectionsCommand.class, PlotCommand.class,
-        TableCommand.class, UploadCommand.class, JournalCommand.class})
+        TableCommand.class, UploadCommand.class, JournalCommand.class, WakeupCommand.class})
 public final class LoadTool
 {
     private LoadTool()
