@@ -43,6 +43,8 @@ final class WakeupCommand implements Callable<Integer>
 
     private final long[] wakeNanos = new long[IN_FLIGHT];
     private volatile long posted = -1;
+    /** The waker's own lateness at worst, read once it has been joined. */
+    private long wakerLagNanos;
 
     @Override
     public Integer call() throws Exception
@@ -56,20 +58,26 @@ final class WakeupCommand implements Callable<Integer>
         try (LatencyLog latencies = new LatencyLog(hlog, "loadtool wakeup"))
         {
             final Thread sleeper = new Thread(() -> sleep(total, warmup, latencies), "sleeper");
-            sleeper.start();
-            pin(0);
-            final long lag = OpenLoop.drive(total, rate, 0, true, (sequence, scheduledNanos) ->
+            // Its own thread, not the caller's, so that pinning it leaves the caller as it was.
+            final Thread waker = new Thread(() ->
             {
-                wakeNanos[(int)(sequence % IN_FLIGHT)] = System.nanoTime();
-                posted = sequence;
-                LockSupport.unpark(sleeper);
-            });
+                pin(0);
+                wakerLagNanos = OpenLoop.drive(total, rate, warmup, true, (sequence, scheduledNanos) ->
+                {
+                    wakeNanos[(int)(sequence % IN_FLIGHT)] = System.nanoTime();
+                    posted = sequence;
+                    LockSupport.unpark(sleeper);
+                });
+            }, "waker");
+            sleeper.start();
+            waker.start();
+            waker.join();
             sleeper.join();
             latencies.finish();
             System.out.printf("wakeup: %d hand-offs at %.0f/s, %s%n", total - warmup, rate,
                 cpus == null ? "unpinned" : "waker on CPU " + cpus[0] + ", sleeper on CPU " + cpus[1]);
             System.out.printf("  latency  %s%n", LatencyLog.summary(latencies.total()));
-            System.out.printf("  waker lag at worst %s%n", LatencyLog.ms(lag));
+            System.out.printf("  waker lag at worst %s%n", LatencyLog.ms(wakerLagNanos));
         }
         return 0;
     }
