@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -129,10 +130,24 @@ final class BoshSession extends ChannelInboundHandlerAdapter implements StreamEl
      * A request for this session, from any HTTP connection's thread.
      *
      * @param payload the body's content, retained for the session, which releases it.
+     * @return whether the session took the request; false once the server is stopping and the session's thread has
+     *         ended, the payload then released here.
      */
-    void submit(final ChannelHandlerContext http, final BoshBody body, final ByteBuf payload, final boolean keepAlive)
+    boolean submit(
+        final ChannelHandlerContext http, final BoshBody body, final ByteBuf payload, final boolean keepAlive)
     {
-        loop.execute(() -> onRequest(new Request(http, body.rid, keepAlive), body, payload));
+        try
+        {
+            loop.execute(() -> onRequest(new Request(http, body.rid, keepAlive), body, payload));
+            return true;
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The sessions' threads stop before the HTTP connections' (StanzaSwitchServer closes in reverse order of
+            // start), so a request can still arrive for a session whose thread is gone.
+            payload.release();
+            return false;
+        }
     }
 
     private void onRequest(final Request request, final BoshBody body, final ByteBuf payload)

@@ -94,7 +94,7 @@ final class BoshSessions implements AutoCloseable
 
     /**
      * @param payload the body's content; released here if there is no such session.
-     * @return whether the session exists.
+     * @return whether the session exists and took the request.
      */
     boolean submit(final ChannelHandlerContext http, final BoshBody body, final ByteBuf payload,
         final boolean keepAlive)
@@ -105,8 +105,7 @@ final class BoshSessions implements AutoCloseable
             payload.release();
             return false;
         }
-        session.submit(http, body, payload, keepAlive);
-        return true;
+        return session.submit(http, body, payload, keepAlive);
     }
 
     void remove(final String sid)
