@@ -95,7 +95,10 @@ final class PlotCommand implements Callable<Integer>
         return 0;
     }
 
-    private static Histogram read(final Path log) throws FileNotFoundException
+    /**
+     * @return every interval of the .hlog summed into one histogram.
+     */
+    static Histogram read(final Path log) throws FileNotFoundException
     {
         final Histogram total = new Histogram(3);
         final HistogramLogReader reader = new HistogramLogReader(log.toFile());

@@ -1,7 +1,5 @@
 package org.stanzaswitch.bench.load;
 
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +32,7 @@ class MachineCommandsTest
             "--hlog", hlog.toString());
 
         assertThat(out).contains("journal: 1000 appends of 600 B at 500/s").contains("(n=1000)");
-        assertThat(loggedCount(hlog)).isEqualTo(1000);
+        assertThat(PlotCommand.read(hlog).getTotalCount()).isEqualTo(1000);
     }
 
     @Test
@@ -46,7 +44,7 @@ class MachineCommandsTest
         final String pinned = run("wakeup", "--rate", "1000", "--seconds", "1", "--cpus", "0,0");
 
         assertThat(unpinned).contains("wakeup: 2000 hand-offs at 1000/s, unpinned").contains("(n=2000)");
-        assertThat(loggedCount(hlog)).isEqualTo(2000);
+        assertThat(PlotCommand.read(hlog).getTotalCount()).isEqualTo(2000);
         assertThat(pinned).contains("waker on CPU 0, sleeper on CPU 0").contains("(n=1000)");
     }
 
@@ -71,24 +69,5 @@ class MachineCommandsTest
             System.setOut(stdout);
         }
         return captured.toString(StandardCharsets.UTF_8);
-    }
-
-    private static long loggedCount(final Path hlog) throws Exception
-    {
-        long count = 0;
-        final HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
-        try
-        {
-            Histogram interval;
-            while ((interval = (Histogram)reader.nextIntervalHistogram()) != null)
-            {
-                count += interval.getTotalCount();
-            }
-        }
-        finally
-        {
-            reader.close();
-        }
-        return count;
     }
 }
