@@ -3,6 +3,8 @@ package org.stanzaswitch.codec;
 import com.ibm.icu.text.IDNA;
 import rocks.xmpp.precis.PrecisProfiles;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -141,11 +143,18 @@ public final class JidParser
 
     private String domain(final String rawText)
     {
-        // RFC 7622 §3.2: a trailing label separator is removed before anything else.
-        final String text = rawText.endsWith(".") ? rawText.substring(0, rawText.length() - 1) : rawText;
+        // RFC 7622 §3.2: a final label separator is stripped before any other canonicalisation step. IDNA counts
+        // the ideographic and full-width full stops as separators too; UTS #46 would map them to one that stays.
+        final boolean separatorLast = !rawText.isEmpty() && isLabelSeparator(rawText.charAt(rawText.length() - 1));
+        final String text = separatorLast ? rawText.substring(0, rawText.length() - 1) : rawText;
         if (text.isEmpty())
         {
             return fail("empty domainpart (RFC 7622 §3.2)");
+        }
+        if (isLabelSeparator(text.charAt(text.length() - 1)))
+        {
+            // UTS #46 takes a trailing empty label for the root; here it would be a second canonical form.
+            return fail("empty label in domainpart (RFC 7622 §3.2)");
         }
         if (text.charAt(0) == '[')
         {
@@ -208,7 +217,22 @@ public final class JidParser
                 return fail("malformed IP literal (RFC 7622 §3.2)");
             }
         }
+        try
+        {
+            // A bracketed literal is parsed by the JDK as IPv6 text and never looked up; only hex digits, ':' and
+            // '.' get here, so no zone id.
+            InetAddress.getByName(text);
+        }
+        catch (final UnknownHostException ex)
+        {
+            return fail("IP literal is not an IPv6 address (RFC 7622 §3.2, RFC 3986 §3.2.2)");
+        }
         return text.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean isLabelSeparator(final char c)
+    {
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61';
     }
 
     private String checkLength(final String part, final String name)

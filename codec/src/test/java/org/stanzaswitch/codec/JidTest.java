@@ -26,6 +26,9 @@ class JidTest
         "juliet@example.com/foo@bar/baz|juliet@example.com/foo@bar/baz",
         "juliet@[::1]|juliet@[::1]",
         "ｊｕｌｉｅｔ@example.com|juliet@example.com",
+        "juliet@example.com\u3002|juliet@example.com",
+        "juliet@example\uFF0Ecom\uFF61|juliet@example.com",
+        "juliet@[::FFFF:192.0.2.1]|juliet@[::ffff:192.0.2.1]",
     })
     @DisplayName("RFC 7622 §3: parts are canonicalised by their PRECIS profiles and UTS #46")
     void shouldCanonicalise(final String input, final String canonical)
@@ -39,6 +42,25 @@ class JidTest
         "juliet@example..com", "juliet@[zz]", "juliet@example.com/\u0007"})
     @DisplayName("RFC 7622 §3: empty parts, prohibited and control characters are refused")
     void shouldRefuseInvalid(final String input)
+    {
+        assertThatThrownBy(() -> Jid.of(input)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"juliet@example.com..", "juliet@example.com.\u3002", "juliet@\u3002", "example.com..",
+        "juliet@example.com../balcony"})
+    @DisplayName("RFC 7622 §3.2: only one final label separator is stripped; a second is an empty label")
+    void shouldRefuseEmptyFinalLabel(final String input)
+    {
+        assertThatThrownBy(() -> Jid.of(input)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("RFC 7622 §3.2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"juliet@[..]", "juliet@[:::::]", "juliet@[1.2.3.4]", "juliet@[::1::]",
+        "juliet@[1:2:3:4:5:6:7:8:9]", "juliet@[fe80::1%eth0]", "juliet@[]"})
+    @DisplayName("RFC 7622 §3.2: a bracketed domainpart is an IPv6 address (RFC 3986 §3.2.2 IP-literal)")
+    void shouldRefuseMalformedIpLiterals(final String input)
     {
         assertThatThrownBy(() -> Jid.of(input)).isInstanceOf(IllegalArgumentException.class);
     }
