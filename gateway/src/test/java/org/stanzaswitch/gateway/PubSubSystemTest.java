@@ -38,6 +38,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @Timeout(90)
 class PubSubSystemTest
 {
+    private static final long WAIT_MILLIS = 5_000;
     private static final String PAYLOAD = "<entry xmlns='urn:example:news'>%s</entry>";
     private static final List<String> PUBSUB_ERRORS = List.of("item-forbidden", "item-required", "payload-required",
         "invalid-jid", "invalid-payload", "closed-node", "not-subscribed", "nodeid-required");
@@ -302,6 +303,35 @@ class PubSubSystemTest
             {
                 alice.disconnect();
             }
+        }
+    }
+
+    @Test
+    @DisplayName("XEP-0060 §8.9.2.1: an item without an affiliation changes nothing; §8.9.2.3.2: outcast is refused")
+    void shouldLeaveAffiliationAloneWhenNotGiven() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("alice", "a");
+             RawClient alice = RawClient.directTls(server))
+        {
+            assertThat(alice.login("", "alice", "a")).isNotNull();
+            final String owner = "<iq type='%s' to='pubsub.localhost' id='%s'>" +
+                "<pubsub xmlns='http://jabber.org/protocol/pubsub#owner'>%s</pubsub></iq>";
+            alice.send("<iq type='set' to='pubsub.localhost' id='c1'>" +
+                "<pubsub xmlns='http://jabber.org/protocol/pubsub'><create node='n1'/></pubsub></iq>");
+            assertThat(alice.readPast("id='c1'", WAIT_MILLIS)).isTrue();
+            alice.send(String.format(owner, "set", "m1", "<affiliations node='n1'>" +
+                "<affiliation jid='bob@localhost' affiliation='publisher'/><affiliation jid='carol@localhost'/>" +
+                "</affiliations>"));
+            assertThat(alice.readUntil("id='m1'", WAIT_MILLIS)).contains("type='result'");
+            alice.readPast("id='m1'", 0);
+            alice.send(String.format(owner, "set", "m2", "<affiliations node='n1'>" +
+                "<affiliation jid='bob@localhost' affiliation='outcast'/></affiliations>"));
+            assertThat(alice.readUntil("</iq>", WAIT_MILLIS)).contains("id='m2'", "<feature-not-implemented",
+                "feature='outcast-affiliation'");
+            alice.readPast("</iq>", 0);
+            alice.send(String.format(owner, "get", "g1", "<affiliations node='n1'/>"));
+            assertThat(alice.readUntil("</iq>", WAIT_MILLIS)).contains("id='g1'")
+                .contains("jid='bob@localhost' affiliation='publisher'").doesNotContain("carol");
         }
     }
 

@@ -143,6 +143,18 @@ final class RawClient implements AutoCloseable
     }
 
     /**
+     * Read for a while, then forget what was read, for a caller that keeps its own record of the stream.
+     *
+     * @return what arrived within the time.
+     */
+    String readAndForget(final long millis) throws IOException
+    {
+        final String text = read(null, millis);
+        received.reset();
+        return text;
+    }
+
+    /**
      * Wait, then read once, as the socket returns it: over TLS one read gives one record's plaintext, so this shows
      * what the server wrote in one record.
      */

@@ -584,8 +584,9 @@ final class PubSubService extends SubdomainService
     }
 
     /**
-     * §8.9.2: owners, publishers and members named, others' affiliations removed with 'none'; all or nothing, and
-     * never the node's last owner (§8.9.2.4).
+     * §8.9.2: owners, publishers and members named, others' affiliations removed with 'none', an item without an
+     * affiliation left as it is (§8.9.2.1); the outcast and publish-only affiliations are not offered
+     * (§8.9.2.3.2); all or nothing, and never the node's last owner (§8.9.2.4).
      */
     private StanzaErrorCondition changeAffiliations(final Session sender, final ElementFlyweight iq,
         final PubSubRequest request, final PubSubNode node)
@@ -595,8 +596,19 @@ final class PubSubService extends SubdomainService
         {
             final Jid jid = affiliation.jid() == null ? null : parser.parse(affiliation.jid());
             final String value = affiliation.affiliation();
-            if (jid == null || !List.of(PubSubNode.OWNER, PubSubNode.PUBLISHER, PubSubNode.MEMBER, "none")
-                .contains(value))
+            if (jid == null)
+            {
+                return StanzaErrorCondition.BAD_REQUEST;
+            }
+            if (value == null)
+            {
+                continue;
+            }
+            if (value.equals("outcast") || value.equals("publish-only"))
+            {
+                return unsupported(sender, iq, value + "-affiliation");
+            }
+            if (!List.of(PubSubNode.OWNER, PubSubNode.PUBLISHER, PubSubNode.MEMBER, "none").contains(value))
             {
                 return StanzaErrorCondition.BAD_REQUEST;
             }
