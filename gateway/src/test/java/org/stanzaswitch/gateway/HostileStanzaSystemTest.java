@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -207,9 +208,23 @@ class HostileStanzaSystemTest
             }
             final SplittableRandom random = new SplittableRandom(seed);
             int sent = 0;
-            try (RawClient alice = RawClient.directTls(server))
+            final AtomicBoolean running = new AtomicBoolean(true);
+            try (RawClient alice = RawClient.directTls(server); RawClient bob = RawClient.directTls(server))
             {
                 assertThat(alice.login("", "alice", "alice-secret")).as("seed %d", seed).isNotNull();
+                // A room alice owns with bob in it, and bob a contact: what the requests act on is there to act on.
+                alice.send("<presence/><presence to='room@conference.localhost/Alice'>" +
+                    "<x xmlns='http://jabber.org/protocol/muc'/></presence>");
+                assertThat(alice.readUntil("status code='201'", ANSWER_WAIT_MILLIS)).contains("code='201'");
+                alice.send("<iq type='set' to='room@conference.localhost' id='unlock'>" +
+                    "<query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'/>" +
+                    "</query></iq>");
+                assertThat(alice.readPast("id='unlock'", ANSWER_WAIT_MILLIS)).isTrue();
+                assertThat(bob.login("", "bob", "bob-secret")).as("seed %d", seed).isNotNull();
+                bob.send("<presence/><presence to='room@conference.localhost/Bob'>" +
+                    "<x xmlns='http://jabber.org/protocol/muc'/></presence>");
+                final Thread reader = new Thread(() -> readWhile(bob, running), "bob-reader");
+                reader.start();
                 for (int b = 0; b < BATCHES; b++)
                 {
                     final Map<String, String> awaited = new LinkedHashMap<>();
@@ -234,6 +249,12 @@ class HostileStanzaSystemTest
                 alice.send("<iq type='get' id='last' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
                 assertThat(alice.readUntil("id='last'", ANSWER_WAIT_MILLIS)).as("seed %d", seed)
                     .doesNotContain("</stream:stream>").contains("id='last'");
+                running.set(false);
+                reader.join(ANSWER_WAIT_MILLIS);
+            }
+            finally
+            {
+                running.set(false);
             }
             assertChatStillWorks(server);
         }
@@ -274,6 +295,24 @@ class HostileStanzaSystemTest
             missing.stream().map(awaited::get).toList()).isEmpty();
         answers.forEach((id, count) -> assertThat(count).as("seed %d: %s answered %d times", seed, id, count)
             .isEqualTo(1));
+    }
+
+    /**
+     * Bob reads what he is sent, as a client does, so that nothing waits on a full socket.
+     */
+    private static void readWhile(final RawClient client, final AtomicBoolean running)
+    {
+        try
+        {
+            while (running.get())
+            {
+                client.readAndForget(100);
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            // The connection ended; the test's own checks say whether it should have.
+        }
     }
 
     private static void assertChatStillWorks(final TestServer server) throws Exception

@@ -417,6 +417,46 @@ class MucSystemTest
     }
 
     @Test
+    @DisplayName("XEP-0045 §8.2, §10.7: one request's items act together: a kick named twice, both owners demoted")
+    void shouldApplyAdminItemsAsOneRequest() throws Exception
+    {
+        try (TestServer server = TestServer.start().addUser("alice", "a").addUser("bob", "b");
+             RawClient alice = RawClient.directTls(server); RawClient bob = RawClient.directTls(server))
+        {
+            final String room = "admins@" + SERVICE;
+            final String admin = "<iq type='%s' id='%s' to='" + room + "'>" +
+                "<query xmlns='http://jabber.org/protocol/muc#admin'>%s</query></iq>";
+            alice.login("", "alice", "a");
+            alice.send("<presence to='" + room + "/Alice'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+            assertThat(alice.readPast("code='201'", 5_000)).isTrue();
+            alice.send("<iq type='set' id='u' to='" + room + "'><query xmlns='http://jabber.org/protocol/muc#owner'>" +
+                "<x xmlns='jabber:x:data' type='submit'/></query></iq>");
+            assertThat(alice.readPast("id='u'", 5_000)).isTrue();
+            alice.send(String.format(admin, "set", "o", "<item jid='carol@localhost' affiliation='owner'/>"));
+            assertThat(alice.readUntil("id='o'", 5_000)).contains("type='result'");
+            alice.readPast("id='o'", 0);
+            bob.login("", "bob", "b");
+            bob.send("<presence to='" + room + "/Bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+            assertThat(bob.readPast("</subject>", 5_000)).isTrue();
+
+            final String kick = "<item nick='Bob' role='none'/>";
+            alice.send(String.format(admin, "set", "k", kick + kick));
+            assertThat(alice.readUntil("id='k'", 5_000)).as("answered").contains("type='result'");
+            alice.readPast("id='k'", 0);
+            final String kicked = bob.readUntil("code='307'", 5_000);
+            assertThat(kicked.split("code='307'", -1)).as("§8.2: one kick").hasSize(2);
+
+            alice.send(String.format(admin, "set", "d", "<item jid='alice@localhost' affiliation='admin'/>" +
+                "<item jid='carol@localhost' affiliation='admin'/>"));
+            assertThat(alice.readUntil("id='d'", 5_000)).as("§10.7").contains("type='error'").contains("<conflict");
+            alice.readPast("id='d'", 0);
+            alice.send(String.format(admin, "get", "l", "<item affiliation='owner'/>"));
+            assertThat(alice.readUntil("</query>", 5_000)).contains("jid='alice@localhost'")
+                .contains("jid='carol@localhost'");
+        }
+    }
+
+    @Test
     @DisplayName("XEP-0045 §7.2.15: history by maxstanzas, maxchars (whole stanzas), seconds and since")
     void shouldLimitHistoryAsAsked() throws Exception
     {

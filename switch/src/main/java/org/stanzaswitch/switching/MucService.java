@@ -1380,15 +1380,22 @@ final class MucService
                 return refusal;
             }
         }
+        if (!keepsAnOwner(room, items))
+        {
+            return StanzaErrorCondition.CONFLICT;
+        }
         for (final AdminItem item : items)
         {
             if (item.affiliation() != null)
             {
                 changeAffiliation(room, item);
+                continue;
             }
-            else
+            // An earlier item of the same request may have removed the occupant (a kick, a ban): nothing left to do.
+            final MucRoom.Occupant occupant = room.occupants.get(item.nick());
+            if (occupant != null)
             {
-                changeRole(room, room.occupants.get(item.nick()), item.role(), item.reason());
+                changeRole(room, occupant, item.role(), item.reason());
             }
         }
         sender.deliver(out, 0, result(sender, room.jid, iq).end().length());
@@ -1479,13 +1486,27 @@ final class MucService
         {
             return StanzaErrorCondition.FORBIDDEN;
         }
-        if (current == MucAffiliation.OWNER && item.affiliation() != MucAffiliation.OWNER &&
-            room.affiliations.values().stream().filter(a -> a == MucAffiliation.OWNER).count() == 1)
-        {
-            // §10.7: a room keeps at least one owner.
-            return StanzaErrorCondition.CONFLICT;
-        }
         return null;
+    }
+
+    /**
+     * §10.7: a room with an owner keeps one, whatever the items of one request do together.
+     */
+    private static boolean keepsAnOwner(final MucRoom room, final List<AdminItem> items)
+    {
+        if (!room.affiliations.containsValue(MucAffiliation.OWNER))
+        {
+            return true;
+        }
+        final Map<String, MucAffiliation> after = new HashMap<>(room.affiliations);
+        for (final AdminItem item : items)
+        {
+            if (item.affiliation() != null)
+            {
+                after.put(item.jid().bare().toString(), item.affiliation());
+            }
+        }
+        return after.containsValue(MucAffiliation.OWNER);
     }
 
     private void changeAffiliation(final MucRoom room, final AdminItem item)
