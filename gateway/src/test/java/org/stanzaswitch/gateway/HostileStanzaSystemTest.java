@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(180)
 class HostileStanzaSystemTest
 {
-    private static final int BATCHES = 60;
+    /** 60 batches in the build; {@code -Dhostile.batches=N} for a longer run, {@code -Dhostile.seed=S} to repeat one. */
+    private static final int BATCHES = Integer.getInteger("hostile.batches", 60);
     private static final int BATCH = 20;
     private static final long ANSWER_WAIT_MILLIS = 10_000;
     private static final Pattern IQ_ANSWER = Pattern.compile(
