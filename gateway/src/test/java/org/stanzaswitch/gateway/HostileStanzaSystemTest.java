@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(180)
 class HostileStanzaSystemTest
 {
-    /** 60 batches in the build; {@code -Dhostile.batches=N} for a longer run, {@code -Dhostile.seed=S} to repeat one. */
+    /** 60 batches in the build; {@code -Dhostile.batches=N} for a longer run, {@code -Dhostile.seed=S} repeats one. */
     private static final int BATCHES = Integer.getInteger("hostile.batches", 60);
     private static final int BATCH = 20;
     private static final long ANSWER_WAIT_MILLIS = 10_000;
