@@ -367,11 +367,12 @@ final class ServerServices
     {
         int i = offset;
         int end = offset + length;
-        while (i < end && XmlChars.isWhitespace(buffer.getByte(i)))
+        // Unsigned: a byte of a multi-byte character is no white space (as a signed byte it indexed the table below 0).
+        while (i < end && XmlChars.isWhitespace(buffer.getByte(i) & 0xFF))
         {
             i++;
         }
-        while (end > i && XmlChars.isWhitespace(buffer.getByte(end - 1)))
+        while (end > i && XmlChars.isWhitespace(buffer.getByte(end - 1) & 0xFF))
         {
             end--;
         }

@@ -35,6 +35,8 @@ class PresencePriorityTest
         "<presence><priority/></presence>                                     | 0",
         "<presence><priority>&#x35;</priority></presence>                     | 5",
         "<presence><priority><![CDATA[-9]]></priority></presence>             | -9",
+        "<presence><priority>é</priority></presence>                          | 0",
+        "<presence><priority>5 </priority></presence>                         | 0",
         "<presence><priority xmlns='urn:other'>9</priority></presence>        | 0",
         "<presence><priority xmlns='jabber:client'>9</priority></presence>    | 9",
         "<presence><x xmlns='urn:other'><priority>9</priority></x></presence> | 0",
