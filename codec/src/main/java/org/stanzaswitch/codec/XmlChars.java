@@ -41,12 +41,12 @@ public final class XmlChars
     }
 
     /**
-     * @param c a code point.
+     * @param c a code point, or a byte as read, signed: a byte of a multi-byte character is no white space.
      * @return true if it is one of the four XML white space characters.
      */
     public static boolean isWhitespace(final int c)
     {
-        return c < 128 && (ASCII[c] & WHITESPACE) != 0;
+        return (c & ~0x7F) == 0 && (ASCII[c] & WHITESPACE) != 0;
     }
 
     /**

@@ -367,12 +367,11 @@ final class ServerServices
     {
         int i = offset;
         int end = offset + length;
-        // Unsigned: a byte of a multi-byte character is no white space (as a signed byte it indexed the table below 0).
-        while (i < end && XmlChars.isWhitespace(buffer.getByte(i) & 0xFF))
+        while (i < end && XmlChars.isWhitespace(buffer.getByte(i)))
         {
             i++;
         }
-        while (end > i && XmlChars.isWhitespace(buffer.getByte(end - 1) & 0xFF))
+        while (end > i && XmlChars.isWhitespace(buffer.getByte(end - 1)))
         {
             end--;
         }
