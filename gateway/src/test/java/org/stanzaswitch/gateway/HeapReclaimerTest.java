@@ -76,7 +76,7 @@ class HeapReclaimerTest
     void shouldGiveBackTheHeapABurstGrew() throws Exception
     {
         final Process probe = ChildJvm.java(List.of("-XX:+UseG1GC", "-XX:+ExplicitGCInvokesConcurrent",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=10", "-Xms16m", "-Xmx512m"), Probe.class)
+            "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=5", "-Xms16m", "-Xmx512m"), Probe.class)
             .redirectErrorStream(true).start();
         assertThat(probe.waitFor(90, TimeUnit.SECONDS)).as("the probe ends by itself").isTrue();
         final String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -99,6 +99,8 @@ class HeapReclaimerTest
             requests++;
         }
         assertThat(requests).as(output).isPositive();
+        assertThat(output).as("busy, remarks leave the heap a burst grows; quiet, the profile's ratio is back")
+            .contains("MaxHeapFreeRatio while running: 70", "MaxHeapFreeRatio after close: 5");
     }
 
     private static MemoryUsage heap(final long initMb, final long usedMb, final long committedMb)
@@ -110,7 +112,8 @@ class HeapReclaimerTest
      * A burst as a login storm makes one: a window of 20 MB live, replaced a kilobyte at a time until 2 GB have been
      * allocated, which makes G1 grow the heap to between 60 and 460 MB here; then nothing is allocated. Within 10 s,
      * with a 200 ms quiet period, the reclaimer must have acted and the committed heap fallen below half its peak,
-     * else exit code 1; every request it made, in that time and the quiet second after, is printed for the test.
+     * else exit code 1; every request it made, in that time and the quiet second after, is printed for the test, and
+     * so is the live MaxHeapFreeRatio while the reclaimer runs and after it is closed.
      */
     static final class Probe
     {
@@ -145,7 +148,9 @@ class HeapReclaimerTest
                 }
             });
             boolean givenBack = false;
+            final HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             final AutoCloseable reclaimer = HeapReclaimer.start(TimeUnit.MILLISECONDS.toNanos(200));
+            System.out.println("MaxHeapFreeRatio while running: " + hotSpot.getVMOption("MaxHeapFreeRatio").getValue());
             try
             {
                 for (int burst = 0; burst < BURSTS && !givenBack; burst++)
@@ -168,6 +173,7 @@ class HeapReclaimerTest
             {
                 reclaimer.close();
             }
+            System.out.println("MaxHeapFreeRatio after close: " + hotSpot.getVMOption("MaxHeapFreeRatio").getValue());
             requests.forEach(message -> System.out.println("request: " + message));
             System.out.println(givenBack ? "given back" : "not given back");
             System.exit(givenBack ? 0 : 1);
