@@ -34,8 +34,8 @@ import java.util.logging.Logger;
  * The {@code -XX:MaxHeapFreeRatio} the JVM starts with is what a quiet heap keeps free; while the server is busy this
  * sets it to HotSpot's default of 70 %, and lowers it again only for its own request. Left at the quiet 10 % all
  * the time, every remark in a burst shrank the heap the burst was growing: 5,000 STARTTLS logins ran 32 marking
- * cycles and 52 young collections in a heap held at a tenth above its use, against 4 and 15 this way, and took a
- * fifth more server CPU (performance.md, session 30).
+ * cycles and 52 young collections in a heap held at a tenth above its use, against 4 and 15 this way, and took about
+ * an eighth more server CPU (median of nine alternating storms 4.51 s against 3.97; performance.md, session 30).
  */
 final class HeapReclaimer implements AutoCloseable
 {
